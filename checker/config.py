@@ -1,0 +1,195 @@
+"""Configuration: ``checker.toml`` (top-level keys) or ``[tool.checker]`` in ``pyproject.toml``.
+
+Everything is validated on load with pydantic; a bad value is a :class:`ConfigError` naming the
+file, the dotted key and the line it is on, so an ops person can fix it without reading Python.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from checker.models import Severity
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix (exit code 2)."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CrawlConfig(_Section):
+    concurrency: int = Field(16, ge=1, le=512)
+    timeout: float = Field(10.0, gt=0, description="seconds, per request")
+    max_pages: int = Field(100_000, ge=1)
+    max_depth: int = Field(1, ge=0, description="how many link hops to follow from the start pages")
+    max_redirects: int = Field(10, ge=0)
+    max_body_bytes: int = Field(10_000_000, ge=1024)
+    check_images: bool = True
+    check_links: bool = True
+    check_external: bool = Field(False, description="also check images/links on other hosts")
+    user_agent: str = "store-checker/0.1 (pre-promotion audit; +https://github.com/store-checker)"
+    include: list[str] = Field(default_factory=list, description="regexes; a URL must match one")
+    exclude: list[str] = Field(default_factory=list, description="regexes; a matching URL is skipped")
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _valid_regexes(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
+        return v
+
+
+class SelectorConfig(_Section):
+    """CSS selectors for pages with neither JSON-LD nor microdata.  First match wins."""
+
+    title: str = "h1.product-title, .product-title, h1"
+    subtitle: str = ".product-subtitle, .subtitle"
+    sku: str = "[data-sku], .sku"
+    price: str = "[data-price], .price-current, .product-price .price, .price"
+    list_price: str = "[data-list-price], .price-original, .list-price, .original-price"
+    currency: str = "[data-currency]"
+    description: str = ".product-description, #description, .description"
+    availability: str = "[data-availability], .availability, .stock-status"
+    images: str = ".product-gallery img, .gallery img, .product-images img"
+    detail_images: str = ".product-detail img, .detail-images img"
+    specs: str = ".specs tr, .product-specs tr, .spec-table tr"
+    labels: str = ".notice, .product-label, .badge"
+    banners: str = ".promo-banner, .banner-text"
+
+
+class ExtractConfig(_Section):
+    selectors: SelectorConfig = Field(default_factory=SelectorConfig)
+
+
+class SourceConfig(BaseModel):
+    """One data source (inventory, catalog, price history, complaints).  Readers fill the rest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: Literal["inventory", "catalog", "prices", "complaints"]
+    path: str
+
+
+class Config(_Section):
+    start: list[str] = Field(default_factory=list, description="start URLs: pages or sitemap.xml")
+    select: list[str] = Field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = Field(default_factory=list)
+    fail_on: Severity = Severity.ERROR
+    output: str = "reports"
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    extract: ExtractConfig = Field(default_factory=ExtractConfig)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    brand_names: list[str] = Field(default_factory=list, description="names never flagged as wording")
+
+    # Where the config came from, for error messages (not TOML keys).
+    _path: Path | None = PrivateAttr(None)
+    _source_text: str = PrivateAttr("")
+    _key_prefix: tuple[str, ...] = PrivateAttr(())
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        for code in v:
+            if not re.fullmatch(r"ALL|[A-Za-z]{1,3}[0-9]{0,3}", code):
+                raise ValueError(f"{code!r} is not a rule code or prefix (e.g. 'LN', 'AD001', 'ALL')")
+        return [c.upper() for c in v]
+
+
+CONFIG_FILES = ("checker.toml", "pyproject.toml")
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """checker.toml beats pyproject.toml; a pyproject.toml counts only with [tool.checker]."""
+    directory = (start or Path.cwd()).resolve()
+    for d in (directory, *directory.parents):
+        candidate = d / "checker.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file() and "[tool.checker" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return pyproject
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    prefix: tuple[str, ...] = ()
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("checker", {})
+        prefix = ("tool", "checker")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
+        line = key_line(text, prefix + loc)
+        where = f"{path}:{line}" if line else str(path)
+        more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+        raise ConfigError(f"{where}: {'.'.join(loc)}: {err['msg']}{more}") from None
+    # Per-rule options are validated later, against the rule's own Options model (see engine).
+    config._path, config._source_text, config._key_prefix = path, text, prefix
+    return config
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in key.split("."))
+
+
+def key_line(text: str, loc: tuple[str, ...]) -> int | None:
+    """Best-effort line number (1-based) of a dotted key in TOML text; the table header if the
+    key itself is absent (e.g. a missing or wrongly named key)."""
+    table: tuple[str, ...] = ()
+    best: int | None = None
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(raw)
+        if header:
+            table = _split_key(header.group(1))
+            if table and loc[: len(table)] == table and best is None:
+                best = lineno
+            continue
+        key = _KEY.match(raw)
+        if key:
+            full = table + _split_key(key.group(1))
+            if full == loc[: len(full)] and len(full) >= 1:
+                if full == loc:
+                    return lineno
+                best = lineno
+    return best
+
+
+def config_key_line(config: Config, loc: tuple[str, ...]) -> str:
+    """``path:line`` for a key of a loaded config, for error messages raised after loading."""
+    path = config.path
+    if path is None:
+        return "<defaults>"
+    line = key_line(config._source_text, config._key_prefix + loc)
+    return f"{path}:{line}" if line else str(path)

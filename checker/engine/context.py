@@ -1,0 +1,52 @@
+"""The shared state of one audit, handed to every rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from checker.config import Config
+from checker.models import (
+    CatalogItem,
+    Complaint,
+    ErrorRecord,
+    FetchResult,
+    InventoryLot,
+    Page,
+    PriceRecord,
+    Product,
+)
+
+
+@dataclass
+class AuditContext:
+    config: Config = field(default_factory=Config)
+    today: date = field(default_factory=date.today)
+    started: datetime = field(default_factory=datetime.now)
+    pages: dict[str, Page] = field(default_factory=dict)  # by requested URL
+    checked: dict[str, FetchResult] = field(default_factory=dict)  # images and link targets
+    products: list[Product] = field(default_factory=list)
+    lots: list[InventoryLot] = field(default_factory=list)
+    catalog: list[CatalogItem] = field(default_factory=list)
+    prices: list[PriceRecord] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    partial: bool = False  # interrupted: the report holds only what was done
+    interrupted_reason: str = ""
+
+    def page_for(self, url: str) -> Page | None:
+        """A crawled page by requested or final URL."""
+        page = self.pages.get(url)
+        if page is not None:
+            return page
+        for p in self.pages.values():
+            if p.fetch.final_url == url:
+                return p
+        return None
+
+    def products_by_sku(self) -> dict[str, list[Product]]:
+        index: dict[str, list[Product]] = {}
+        for p in self.products:
+            if p.sku:
+                index.setdefault(p.sku, []).append(p)
+        return index

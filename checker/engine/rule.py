@@ -1,0 +1,108 @@
+"""What a rule is.
+
+A rule is one small class: a stable code (``LN001``), a readable name, a default severity, a
+one-line summary, docs (the class docstring, with fixed sections), its own pydantic ``Options``
+with defaults, the *scope* it runs over, and a ``check`` method that yields ``Finding``s.
+
+Scopes, i.e. what the engine hands to ``check``:
+
+* ``page``     -- one crawled :class:`~checker.models.Page` at a time (streamed).
+* ``product``  -- one extracted :class:`~checker.models.Product` at a time (streamed).
+* ``lot``      -- one :class:`~checker.models.InventoryLot` at a time (streamed).
+* ``site``     -- once, after crawling and reading, with the whole :class:`AuditContext`
+                  (rules that join several sources by SKU, or look across pages).
+* ``post``     -- once, last, with every finding so far; returns the revised list
+                  (e.g. raise the severity of a repeat of a past complaint cause).
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from checker.models import Finding, Severity, SourceRef
+
+if TYPE_CHECKING:
+    from checker.engine.context import AuditContext
+
+Scope = Literal["page", "product", "lot", "site", "post"]
+
+#: Sections every rule's docstring must have (a meta-test enforces it).
+DOC_SECTIONS = ("What it checks", "Why it matters", "Bad", "Good")
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Rule:
+    """Base class for every rule.  Subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # dotted readable name, e.g. "links.page-unreachable"
+    summary: ClassVar[str]  # one line, Chinese + English is fine
+    severity: ClassVar[Severity] = Severity.WARNING
+    scope: ClassVar[Scope]
+    legal_basis: ClassVar[str] = ""
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+        self.level = severity or self.severity
+
+    # -- to implement -----------------------------------------------------------------------
+    def check(self, item: Any, ctx: AuditContext) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    def revise(self, findings: list[Finding], ctx: AuditContext) -> list[Finding]:  # pragma: no cover
+        """Only for ``scope = "post"`` rules."""
+        raise NotImplementedError
+
+    # -- helpers for subclasses -------------------------------------------------------------
+    def finding(
+        self,
+        message: str,
+        *,
+        sku: str | None = None,
+        url: str | None = None,
+        field: str | None = None,
+        evidence: str = "",
+        suggestion: str = "",
+        legal_basis: str | None = None,
+        source: SourceRef | None = None,
+        severity: Severity | None = None,
+        **extra: Any,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            rule_name=self.name,
+            severity=severity or self.level,
+            message=message,
+            sku=sku,
+            url=url,
+            field=field,
+            evidence=evidence,
+            suggestion=suggestion,
+            legal_basis=self.legal_basis if legal_basis is None else legal_basis,
+            source=source,
+            extra=extra,
+        )
+
+    @classmethod
+    def docs(cls) -> str:
+        return textwrap.dedent(inspect.cleandoc(cls.__doc__ or "")).strip()
+
+    @classmethod
+    def area(cls) -> str:
+        return cls.code.rstrip("0123456789")
+
+
+def iter_findings(result: Iterable[Finding] | None) -> Iterator[Finding]:
+    """Rules may return None, a list or a generator; the engine always sees an iterator."""
+    if result is None:
+        return iter(())
+    return iter(result)

@@ -1,0 +1,251 @@
+"""The one vocabulary every stage speaks: sources and crawlers produce these, rules read them,
+reports write them.  Keep the flow one way: sources -> models -> rules -> findings -> reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(str, Enum):
+    """Ordered: error > warning > info.  `--fail-on` compares with `rank`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+    @property
+    def label_zh(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+class Availability(str, Enum):
+    """schema.org ItemAvailability, reduced to what the rules act on."""
+
+    IN_STOCK = "InStock"
+    OUT_OF_STOCK = "OutOfStock"
+    PRE_ORDER = "PreOrder"
+    DISCONTINUED = "Discontinued"  # off-shelf / 下架
+    UNKNOWN = "Unknown"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRef(_Model):
+    """Where a fact came from: a URL, or a file with sheet/row/column."""
+
+    url: str | None = None
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.url:
+            return self.url
+        parts = [self.file or "?"]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class Image(_Model):
+    url: str
+    alt: str = ""
+    title: str = ""
+    role: str = "main"  # main | detail | banner
+
+
+class Variant(_Model):
+    """A size/colour/spec option (SKU under a product)."""
+
+    sku: str | None = None
+    name: str = ""
+    price: Decimal | None = None
+    availability: Availability = Availability.UNKNOWN
+    specs: dict[str, str] = Field(default_factory=dict)
+
+
+class Product(_Model):
+    """A product as a page (or a store API) presents it."""
+
+    sku: str | None = None
+    url: str
+    title: str = ""
+    subtitle: str = ""
+    description: str = ""
+    meta_description: str = ""
+    brand: str = ""
+    images: list[Image] = Field(default_factory=list)
+    price: Decimal | None = None
+    list_price: Decimal | None = None  # strike-through / reference price (划线价)
+    currency: str | None = None
+    specs: dict[str, str] = Field(default_factory=dict)
+    availability: Availability = Availability.UNKNOWN
+    variants: list[Variant] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)  # page notices: 临期, 下架, promotion badges
+    banners: list[str] = Field(default_factory=list)  # promotion banner text
+    extracted_from: str = ""  # jsonld | microdata | selectors | api
+
+
+class Link(_Model):
+    url: str
+    text: str = ""
+
+
+class Resource(_Model):
+    """A sub-resource the page loads (img/script/stylesheet/iframe/...)."""
+
+    url: str
+    kind: str  # img | script | stylesheet | iframe | media | other
+
+
+class FetchResult(_Model):
+    """What the fetch stage learned about one URL (a page, an image, a linked target)."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    redirects: list[str] = Field(default_factory=list)  # every URL visited before final_url
+    redirect_loop: bool = False
+    content_type: str = ""
+    content_length: int | None = None
+    error: str | None = None  # network/timeout/too-many-redirects reason
+    elapsed_ms: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and self.status < 400
+
+
+class Page(_Model):
+    """One crawled HTML page: its fetch outcome, what was extracted, and what it points to."""
+
+    fetch: FetchResult
+    seed: bool = True  # listed in the sitemap / start URLs (the pages we were asked to audit)
+    referrers: list[str] = Field(default_factory=list)
+    canonical: str | None = None
+    title: str = ""
+    product: Product | None = None
+    links: list[Link] = Field(default_factory=list)  # same-host <a href>
+    resources: list[Resource] = Field(default_factory=list)
+    structured_data_errors: list[str] = Field(default_factory=list)
+    charset: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.fetch.url
+
+    @property
+    def is_https(self) -> bool:
+        """True when served over https, or when its canonical (public) URL is https."""
+        final = self.fetch.final_url or self.fetch.url
+        return final.startswith("https://") or bool(self.canonical and self.canonical.startswith("https://"))
+
+
+class InventoryLot(_Model):
+    """One stock lot/batch of a SKU in a warehouse export."""
+
+    sku: str
+    name: str = ""
+    lot: str | None = None
+    warehouse: str | None = None
+    quantity: int | None = None
+    status: str | None = None  # as written: 正常 / 冻结 / 破损 / 变质 / damaged ...
+    production_date: date | None = None
+    shelf_life_days: int | None = None
+    expiry_date: date | None = None
+    source: SourceRef | None = None
+
+
+class CatalogItem(_Model):
+    """The backend's own record of a SKU: what the page should show."""
+
+    sku: str
+    name: str = ""
+    price: Decimal | None = None
+    list_price: Decimal | None = None
+    currency: str | None = None
+    specs: dict[str, str] = Field(default_factory=dict)
+    status: str | None = None  # 上架 / 下架 / on sale / off shelf
+    url: str | None = None
+    source: SourceRef | None = None
+
+
+class PriceRecord(_Model):
+    """One point of price history (a transaction or a listed price on a day)."""
+
+    sku: str
+    price: Decimal
+    currency: str | None = None
+    at: date | datetime
+    kind: str = "transaction"  # transaction | listed | promotion
+    source: SourceRef | None = None
+
+
+class Complaint(_Model):
+    """One past complaint, with the cause the service team recorded."""
+
+    id: str | None = None
+    sku: str | None = None
+    received: date | None = None
+    category: str | None = None  # product quality / service / after-sales
+    reason: str  # 投诉原因 as written
+    detail: str = ""
+    source: SourceRef | None = None
+
+
+class Finding(BaseModel):
+    """One problem a rule found.  Immutable; `fingerprint` is stable across audits for baselines."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    severity: Severity
+    message: str
+    rule_name: str = ""
+    sku: str | None = None
+    url: str | None = None
+    field: str | None = None
+    evidence: str = ""
+    suggestion: str = ""
+    legal_basis: str = ""
+    source: SourceRef | None = None
+    escalated_by: str | None = None  # code of the post-rule that raised the severity
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def area(self) -> str:
+        return self.code.rstrip("0123456789")
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity: code + where + what, not the wording of the message or the severity."""
+        where = self.url or (str(self.source) if self.source else "")
+        key = "\x1f".join([self.code, self.sku or "", where, self.field or "", self.evidence])
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+class ErrorRecord(_Model):
+    """Input that could not be read: a page, a file or a row.  Never dropped silently."""
+
+    stage: str  # fetch | parse | read | config | rule
+    source: str  # URL or file path
+    location: str = ""  # row / sheet / column / JSON-LD block
+    reason: str

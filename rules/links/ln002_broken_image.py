@@ -1,0 +1,67 @@
+from pydantic import BaseModel, ConfigDict
+
+from checker.engine import Rule, register
+from checker.models import Severity
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    require_image_type: bool = True  # a 200 answer that is not image/* (e.g. an HTML error page) is broken too
+
+
+@register
+class BrokenImage(Rule):
+    """A main or detail image of a page does not load.
+
+    What it checks:
+        Every ``<img>`` of a crawled page whose URL was checked: HTTP 4xx/5xx, a network error, or
+        (by default) a response that is not ``image/*``.  Off-host images are checked only with
+        ``crawl.check_external = true``.
+
+    Why it matters:
+        Shoppers judge the product by its main image; a broken main or detail image reads as a
+        fake or careless listing and invites "图片与实物不符" complaints.
+
+    Bad:
+        ``<img src="/img/tea-set-main.jpg">`` answers ``404``.
+
+    Good:
+        Every image answers ``200`` with ``Content-Type: image/jpeg`` (or png/webp/gif).
+
+    Options:
+        require_image_type (default true): treat a 200 answer that is not ``image/*`` as broken.
+    """
+
+    code = "LN002"
+    name = "links.broken-image"
+    summary = "图片无法加载 / Broken main or detail image"
+    severity = Severity.ERROR
+    scope = "page"
+    Options = Options
+
+    def check(self, page, ctx):
+        roles = {img.url: img.role for img in (page.product.images if page.product else [])}
+        seen = set()
+        for res in page.resources:
+            if res.kind != "img" or res.url in seen:
+                continue
+            seen.add(res.url)
+            result = ctx.checked.get(res.url)
+            if result is None:
+                continue
+            if result.ok and (not self.options.require_image_type or result.content_type.startswith("image/")):
+                continue
+            if result.ok:
+                reason = f"not an image ({result.content_type or 'no Content-Type'})"
+            else:
+                reason = f"HTTP {result.status}" if result.status else (result.error or "no response")
+            role = roles.get(res.url, "detail")
+            role_zh = {"main": "主图", "detail": "详情图", "banner": "横幅图"}.get(role, "图片")
+            yield self.finding(
+                f"{role_zh}无法加载（{reason}）/ Broken {role} image ({reason})",
+                url=page.url,
+                sku=page.product.sku if page.product else None,
+                field=f"image:{role}",
+                evidence=res.url,
+                suggestion="重新上传图片并检查图片地址 / Re-upload the image and fix its URL",
+            )

@@ -1,0 +1,73 @@
+from checker.engine import Rule, register
+from checker.models import Availability, Severity
+
+OFF_SHELF_WORDS = ("已下架", "下架", "已下架商品", "off shelf", "off-shelf", "no longer available", "discontinued")
+
+
+def is_off_shelf(product) -> bool:
+    if product is None:
+        return False
+    if product.availability == Availability.DISCONTINUED:
+        return True
+    labels = " ".join(product.labels).lower()
+    return any(word in labels for word in OFF_SHELF_WORDS)
+
+
+@register
+class DeadProductLink(Rule):
+    """A page links to a product that is missing or off the shelf.
+
+    What it checks:
+        Every same-host link on every crawled page (promotion landing pages above all): the target
+        answers 4xx/5xx, or the target product is off-shelf (schema.org ``Discontinued``, or a
+        page label such as 已下架).  Targets in a redirect loop are left to LN004.
+
+    Why it matters:
+        A promotion page that sends shoppers to a dead or off-shelf product wastes the traffic the
+        promotion paid for and is a classic "活动商品买不了" complaint.
+
+    Bad:
+        The 双11 landing page links to ``/p/old-kettle.html``, which answers ``404``; or to a
+        product whose page says 已下架.
+
+    Good:
+        Every product on a promotion page is live, in the sitemap and for sale.
+    """
+
+    code = "LN003"
+    name = "links.dead-product-link"
+    summary = "链接指向不存在或已下架的商品 / Link to a missing or off-shelf product"
+    severity = Severity.ERROR
+    scope = "site"
+
+    def check(self, site, ctx):
+        for page in ctx.pages.values():
+            if not page.fetch.ok:
+                continue
+            reported = set()
+            for link in page.links:
+                if link.url in reported:
+                    continue
+                target = ctx.page_for(link.url)
+                fetch = target.fetch if target else ctx.checked.get(link.url)
+                if fetch is None or fetch.redirect_loop:
+                    continue
+                if not fetch.ok:
+                    reason = f"HTTP {fetch.status}" if fetch.status else (fetch.error or "no response")
+                    message = f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})"
+                elif target is not None and is_off_shelf(target.product):
+                    reason = "off-shelf"
+                    message = "链接指向已下架商品 / Link to an off-shelf product"
+                else:
+                    continue
+                reported.add(link.url)
+                yield self.finding(
+                    message,
+                    url=page.url,
+                    sku=target.product.sku if target and target.product else None,
+                    field="link",
+                    evidence=f"{link.text} -> {link.url}".strip(),
+                    suggestion="从页面移除该链接或换成在售商品 / Remove the link or point it to a live product",
+                    target=link.url,
+                    reason=reason,
+                )
