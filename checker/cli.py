@@ -1,2 +1,156 @@
-def main():
-    raise SystemExit("not yet")
+"""Command line: ``checker audit``, ``checker rules``, ``checker inspect``.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or config error;
+3 the audit crashed (a partial workbook is still written); 130 interrupted (Ctrl-C, partial).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+import click
+
+from checker import __version__
+from checker.config import ConfigError, find_config, load_config
+from checker.engine import Engine, load_plugins
+from checker.engine.registry import RuleRegistrationError
+from checker.models import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _fail_usage(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="store-checker")
+def main() -> None:
+    """store-checker: audit an online shop before a promotion goes live.
+
+    店铺活动上线前自检：链接配置、广告用语、价格规格、库存、日期、历史投诉。
+    """
+
+
+@main.command()
+@click.argument("start", nargs=-1)
+@click.option("--serve", "serve_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Serve this folder on 127.0.0.1 and audit it (demo / fixture store).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="checker.toml or pyproject.toml; default: searched from the current folder up.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Workbook path (default reports/audit-*.xlsx).")
+@click.option("--select", help="Comma-separated codes or prefixes to run (overrides config).")
+@click.option("--ignore", help="Comma-separated codes or prefixes to skip (added to config).")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that fails (default error).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Audit as of this date (YYYY-MM-DD).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, quiet):
+    """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook."""
+    from checker.audit import run_audit
+    from checker.crawl.serve import serve_directory
+    from checker.reports.console import ProgressPrinter, print_summary
+
+    try:
+        if config_path is None:
+            config_path = find_config()
+        elif not config_path.is_file():
+            _fail_usage(f"{config_path}: config file not found")
+        config = load_config(config_path)
+        overrides = {}
+        if select:
+            overrides["select"] = [c.strip() for c in select.split(",") if c.strip()]
+        if ignore:
+            overrides["ignore"] = config.ignore + [c.strip() for c in ignore.split(",") if c.strip()]
+        if fail_on:
+            overrides["fail_on"] = fail_on
+        if overrides:
+            merged = config.model_validate({**config.model_dump(), **overrides})
+            merged._path, merged._source_text, merged._key_prefix = config._path, config._source_text, config._key_prefix
+            config = merged
+        engine = Engine.from_config(config)
+    except (ConfigError, RuleRegistrationError) as exc:
+        _fail_usage(str(exc))
+    except ValueError as exc:  # pydantic error from a command-line override
+        _fail_usage(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]))
+
+    start_urls = list(start) or list(config.start)
+    serving = contextlib.nullcontext(None)
+    if serve_dir is not None:
+        serving = serve_directory(serve_dir)
+    elif not start_urls and not config.sources:
+        _fail_usage("nothing to audit: give START URLs, --serve DIR, or `start`/`sources` in the config")
+
+    with serving as origin:
+        if origin is not None:
+            entry = "sitemap.xml" if (serve_dir / "sitemap.xml").is_file() else ""
+            start_urls = [f"{origin}/{entry}"] + [u for u in start_urls if u.startswith(origin)]
+            if not quiet:
+                click.echo(f"serving {serve_dir} at {origin}", err=True)
+        result = run_audit(config, start_urls, output=output, today=today.date() if today else None,
+                           progress=ProgressPrinter(quiet=quiet), engine=engine)
+
+    for error in result.ctx.errors[:50]:
+        click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)
+    if len(result.ctx.errors) > 50:
+        click.echo(f"... and {len(result.ctx.errors) - 50} more input errors: see the Errors sheet", err=True)
+    print_summary(result.findings, result.ctx, result.workbook, config.fail_on)
+
+    if isinstance(result.exception, KeyboardInterrupt):
+        click.echo("interrupted: the workbook holds what was done (marked PARTIAL)", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if result.exception is not None:
+        traceback.print_exception(result.exception, file=sys.stderr)
+        sys.exit(EXIT_CRASH)
+    failing = any(f.severity.rank >= config.fail_on.rank for f in result.findings)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@main.command()
+@click.argument("code", required=False)
+def rules(code):
+    """List every rule, or print the docs of rules whose code starts with CODE."""
+    try:
+        registry = load_plugins()
+    except RuleRegistrationError as exc:
+        _fail_usage(str(exc))
+    if not code:
+        for c, cls in registry.items():
+            click.echo(f"{c}  {cls.severity.value:<7}  {cls.name:<34} {cls.summary}")
+        return
+    matches = [cls for c, cls in registry.items() if c.startswith(code.upper())]
+    if not matches:
+        _fail_usage(f"no rule matches {code!r}; run `checker rules` for the list")
+    for i, cls in enumerate(matches):
+        if i:
+            click.echo("\n" + "-" * 72 + "\n")
+        click.echo(f"{cls.code}  {cls.name}  (default severity: {cls.severity.value}, scope: {cls.scope})")
+        click.echo(cls.summary)
+        click.echo("")
+        click.echo(cls.docs())
+        if cls.legal_basis and "Legal basis" not in cls.docs():
+            click.echo(f"\nLegal basis:\n    {cls.legal_basis}")
+        fields = cls.Options.model_fields
+        if fields and "Options:" not in cls.docs():
+            click.echo("\nOptions:")
+            for name, f in fields.items():
+                click.echo(f"    {name} = {f.default!r}  {f.description or ''}".rstrip())
+
+
+def _register_optional_commands() -> None:
+    """Commands whose module may be absent in a trimmed install."""
+    try:
+        from checker.sources.cli import inspect_command
+    except ImportError:
+        return
+    main.add_command(inspect_command, "inspect")
+
+
+_register_optional_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

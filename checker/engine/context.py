@@ -23,6 +23,7 @@ class AuditContext:
     config: Config = field(default_factory=Config)
     today: date = field(default_factory=date.today)
     started: datetime = field(default_factory=datetime.now)
+    start_urls: list[str] = field(default_factory=list)
     pages: dict[str, Page] = field(default_factory=dict)  # by requested URL
     checked: dict[str, FetchResult] = field(default_factory=dict)  # images and link targets
     products: list[Product] = field(default_factory=list)

@@ -1,0 +1,88 @@
+"""One audit, end to end: sources -> crawl -> rules -> findings -> workbook.
+
+Kept apart from the CLI so tests and other front-ends run the same pipeline.  Whatever happens
+(Ctrl-C, a crash in a stage), a workbook of what was done is written, marked partial.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from checker.config import Config
+from checker.crawl import crawl
+from checker.crawl.crawler import Progress
+from checker.engine import AuditContext, Engine
+from checker.engine.rule import Rule
+from checker.models import ErrorRecord, Finding
+from checker.reports.xlsx import write_workbook
+
+
+@dataclass
+class AuditResult:
+    ctx: AuditContext
+    findings: list[Finding]
+    rules: list[Rule]
+    workbook: Path | None = None
+    exception: BaseException | None = field(default=None, repr=False)
+
+
+def default_report_path(config: Config, now: datetime | None = None) -> Path:
+    now = now or datetime.now()
+    return Path(config.output) / f"audit-{now:%Y%m%d-%H%M%S}.xlsx"
+
+
+def _sort_key(f: Finding):
+    return (-f.severity.rank, f.code, f.url or "", f.sku or "", f.field or "")
+
+
+def load_sources(config: Config, ctx: AuditContext) -> None:
+    if not config.sources:
+        return
+    from checker.sources import load_sources as read_all  # sources are optional for a crawl-only audit
+
+    base = config.path.parent if config.path else Path.cwd()
+    read_all(config, ctx, base)
+
+
+def run_rules(engine: Engine, ctx: AuditContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for page in list(ctx.pages.values()):
+        findings.extend(engine.check_page(page, ctx))
+    for lot in ctx.lots:
+        findings.extend(engine.check_scope("lot", lot, ctx, str(lot.source or lot.sku)))
+    findings.extend(engine.check_site(ctx))
+    return sorted(engine.revise(findings, ctx), key=_sort_key)
+
+
+def run_audit(
+    config: Config,
+    start_urls: list[str],
+    *,
+    output: Path | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+) -> AuditResult:
+    engine = engine or Engine.from_config(config)
+    ctx = AuditContext(config=config, today=today or date.today(), start_urls=list(start_urls))
+    result = AuditResult(ctx=ctx, findings=[], rules=engine.rules)
+    stage = "sources"
+    try:
+        load_sources(config, ctx)
+        stage = "crawl"
+        if start_urls:
+            crawl(ctx, start_urls, progress)
+        stage = "rules"
+    except KeyboardInterrupt as exc:
+        ctx.partial, ctx.interrupted_reason = True, f"Ctrl-C during {stage}"
+        result.exception = exc
+    except Exception as exc:
+        ctx.partial, ctx.interrupted_reason = True, f"crash during {stage}: {type(exc).__name__}: {exc}"
+        ctx.errors.append(ErrorRecord(stage=stage, source="store-checker", reason=ctx.interrupted_reason))
+        result.exception = exc
+    # Rules run on whatever was gathered, so even a partial workbook carries findings.
+    result.findings = run_rules(engine, ctx)
+    result.workbook = write_workbook(output or default_report_path(config), ctx, result.findings, engine.rules)
+    return result

@@ -1,0 +1,1 @@
+"""Report stage: findings -> Excel workbook (for managers) and console summary (for ops/CI)."""

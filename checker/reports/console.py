@@ -1,0 +1,73 @@
+"""What ops and CI read on the terminal: progress on stderr, a one-screen summary on stdout."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+
+import click
+
+from checker.models import Finding, Severity
+from checker.reports.xlsx import area_name
+
+PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links"}
+
+
+class ProgressPrinter:
+    """A one-line progress bar on a terminal; plain, sparse lines in CI or when piped."""
+
+    def __init__(self, stream=None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.quiet = quiet
+        self._last_line = 0.0
+        self._last_phase = ""
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        label = PHASES.get(phase, phase)
+        now = time.monotonic()
+        finished = done >= total
+        if self.tty:
+            width = 30
+            filled = int(width * done / total) if total else width
+            self.stream.write(f"\r{label:<32} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if finished:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif finished and phase != self._last_phase or now - self._last_line >= 2.0:
+            self.stream.write(f"{label}: {done}/{total}\n")
+            self._last_line = now
+        if finished:
+            self._last_phase = phase
+
+
+def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> None:
+    counts = Counter((f.area, f.severity) for f in findings)
+    areas = sorted({f.area for f in findings})
+    pages_ok = sum(1 for p in ctx.pages.values() if p.fetch.ok)
+    status = click.style("PARTIAL 未完成", fg="yellow", bold=True) if ctx.partial else "complete 完成"
+    click.echo(f"store-checker audit: {status}")
+    click.echo(f"  pages {len(ctx.pages)} (ok {pages_ok}), products {len(ctx.products)}, "
+               f"images/links checked {len(ctx.checked)}, input errors {len(ctx.errors)}")
+    if ctx.lots or ctx.catalog or ctx.prices or ctx.complaints:
+        click.echo(f"  rows: inventory {len(ctx.lots)}, catalog {len(ctx.catalog)}, prices {len(ctx.prices)}, "
+                   f"complaints {len(ctx.complaints)}")
+    click.echo("")
+    click.echo(f"  {'area 领域':<26}{'error':>7}{'warning':>9}{'info':>6}")
+    for area in areas:
+        e, w, i = (counts.get((area, s), 0) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        click.echo(f"  {area_name(area):<26}{e:>7}{w:>9}{i:>6}")
+    total = [sum(counts.get((a, s), 0) for a in areas) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    click.echo(f"  {'total 合计':<26}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
+    top = [f for f in findings if f.severity.rank >= fail_on.rank][:10]
+    if top:
+        click.echo("")
+        click.echo(f"  first {len(top)} at or above '{fail_on.value}':")
+        for f in top:
+            where = f.sku or f.url or ""
+            click.echo(f"    {f.code} {f.severity.value:<7} {where[:48]:<48} {f.message[:70]}")
+    click.echo("")
+    click.echo(f"workbook: {workbook}")
