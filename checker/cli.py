@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import traceback
-from datetime import date
 from pathlib import Path
 
 import click

@@ -7,13 +7,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Ordered: error > warning > info.  `--fail-on` compares with `rank`."""
 
     ERROR = "error"
@@ -29,7 +29,7 @@ class Severity(str, Enum):
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
 
 
-class Availability(str, Enum):
+class Availability(StrEnum):
     """schema.org ItemAvailability, reduced to what the rules act on."""
 
     IN_STOCK = "InStock"

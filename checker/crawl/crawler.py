@@ -16,7 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import httpx
 
-from checker.crawl.fetch import decode_html, fetch, same_host
+from checker.crawl.fetch import decode_html, fetch
 from checker.engine.context import AuditContext
 from checker.extract import extract_page
 from checker.models import ErrorRecord, FetchResult, Page
@@ -155,6 +155,8 @@ class Crawler:
             url, depth, seed, referrer = await self._queue.get()
             try:
                 await self._crawl_one(client, url, depth, seed, referrer)
+            except Exception as exc:  # a bug on one URL must not stall the queue: record it, go on
+                self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, reason=f"{type(exc).__name__}: {exc}"))
             finally:
                 self._done += 1
                 self.progress("pages", self._done, len(self._queued))

@@ -1,0 +1,41 @@
+"""Shared test fixtures: a real HTTP server on 127.0.0.1 serving fixtures/store, and one audit
+of it shared by the tests that only read its results."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checker.audit import run_audit
+from checker.config import load_config
+from checker.crawl.serve import serve_directory
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = ROOT / "fixtures" / "store"
+STORE_CONFIG = ROOT / "fixtures" / "checker.toml"
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def store_origin():
+    with serve_directory(STORE) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="session")
+def store_audit(store_origin, tmp_path_factory):
+    """The full audit of the fixture store, as `make audit` runs it."""
+    out = tmp_path_factory.mktemp("reports") / "store.xlsx"
+    return run_audit(load_config(STORE_CONFIG), [f"{store_origin}/sitemap.xml"], output=out, today=TODAY)
+
+
+def seeded_defects(prefix: str) -> list[dict[str, str]]:
+    with (STORE / "_defects.csv").open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if row["code"].startswith(prefix)]
+
+
+def url_path(url: str | None, origin: str) -> str:
+    return (url or "").removeprefix(origin)

@@ -1,0 +1,97 @@
+"""The crawler against a real HTTP server on 127.0.0.1 (a small store written per test)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pytest
+
+from checker.audit import run_audit
+from checker.config import Config
+from checker.crawl.serve import serve_directory
+
+PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<h1 class="product-title">{title}</h1><span data-sku="{sku}"></span><span class="price-current">{price}元</span>
+{body}</body></html>"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = tmp_path / "site"
+    (root / "p").mkdir(parents=True)
+    (root / "img").mkdir()
+    (root / "img" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+
+    def page(name, sku, body="", title=None, encoding="utf-8"):
+        html = PAGE.format(title=title or sku, sku=sku, price=10, body=body)
+        (root / "p" / name).write_bytes(html.encode(encoding))
+
+    page("a.html", "A", '<img src="/img/ok.png"><a href="/p/b.html">B</a><a href="/p/missing.html">M</a>')
+    page("b.html", "B")
+    page("gbk.html", "GBK-1", title="云南普洱茶 特级", encoding="gbk")  # labelled utf-8, really GBK
+    (root / "_redirects").write_text(
+        "/p/old.html /p/mid.html 301\n/p/mid.html /p/b.html 301\n"
+        "/p/loop-a.html /p/loop-b.html 302\n/p/loop-b.html /p/loop-a.html 302\n"
+        "/p/away.html http://10.0.0.1/admin 302\n", encoding="utf-8")
+    urls = ["a.html", "gbk.html", "old.html", "loop-a.html", "away.html", "gone.html"]
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>http://shop.local/p/{u}</loc></url>" for u in urls) + "</urlset>", encoding="utf-8")
+    with serve_directory(root) as origin:
+        yield origin
+
+
+def audit(origin, tmp_path, **kw):
+    return run_audit(Config(), [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx", today=date(2026, 11, 23), **kw)
+
+
+def test_outcomes_of_each_url(site, tmp_path):
+    result = audit(site, tmp_path)
+    pages = {url.removeprefix(site): p for url, p in result.ctx.pages.items()}
+    assert set(pages) == {"/p/a.html", "/p/gbk.html", "/p/old.html", "/p/loop-a.html", "/p/away.html",
+                          "/p/gone.html", "/p/b.html", "/p/missing.html"}
+    assert pages["/p/old.html"].fetch.final_url == site + "/p/b.html"
+    assert len(pages["/p/old.html"].fetch.redirects) == 2
+    assert pages["/p/loop-a.html"].fetch.redirect_loop
+    assert "another host refused" in pages["/p/away.html"].fetch.error
+    assert pages["/p/gone.html"].fetch.status == 404
+    assert pages["/p/gbk.html"].product.title == "云南普洱茶 特级"
+    assert pages["/p/b.html"].seed is False and pages["/p/b.html"].referrers == [site + "/p/a.html"]
+    assert pages["/p/missing.html"].fetch.status == 404 and not pages["/p/missing.html"].seed
+    assert result.ctx.checked[site + "/img/ok.png"].ok
+    codes = sorted((f.code, f.url.removeprefix(site)) for f in result.findings)
+    assert codes == [("LN001", "/p/away.html"), ("LN001", "/p/gone.html"), ("LN003", "/p/a.html"),
+                     ("LN004", "/p/loop-a.html"), ("LN004", "/p/old.html")]
+
+
+def test_every_url_in_is_a_page_or_an_error_row(site, tmp_path):
+    result = audit(site, tmp_path)
+    ctx = result.ctx
+    parsed = [p for p in ctx.pages.values() if p.fetch.ok]
+    failed = {p.url for p in ctx.pages.values() if not p.fetch.ok}
+    assert failed == {e.source for e in ctx.errors if e.stage == "fetch" and e.source in ctx.pages}
+    assert len(parsed) + len(failed) == len(ctx.pages) == 8
+
+
+def test_interrupted_audit_leaves_a_partial_workbook(site, tmp_path):
+    calls = []
+
+    def interrupt(phase, done, total):
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    result = audit(site, tmp_path, progress=interrupt)
+    assert isinstance(result.exception, KeyboardInterrupt) and result.ctx.partial
+    wb = openpyxl.load_workbook(result.workbook)
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert "PARTIAL" in summary["状态 Status"] and "Ctrl-C" in summary["中断原因 Interrupted by"]
+    assert 1 <= summary["抓取页面 Pages crawled"] < 8
+
+
+def test_unreachable_server_is_an_error_not_a_crash(tmp_path):
+    result = run_audit(Config(), ["http://127.0.0.1:9/p/x.html"], output=tmp_path / "a.xlsx")
+    assert result.exception is None
+    assert [f.code for f in result.findings] == ["LN001"]
+    assert "connection failed" in result.ctx.errors[0].reason

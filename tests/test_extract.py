@@ -1,0 +1,103 @@
+"""Extraction: lenient JSON-LD chain, microdata scoping, CSS-selector fallback."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from checker.extract import extract_page, parse_price
+from checker.extract.jsonld import parse_block
+from checker.models import Availability
+
+PRODUCT = '{"@context": "https://schema.org", "@type": "Product", "name": "乌龙茶", "sku": "TW-1"}'
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        PRODUCT,
+        f"//<![CDATA[\n{PRODUCT}\n//]]>",
+        PRODUCT.replace('"sku"', '/* theme v2 */ "sku"'),
+        PRODUCT.replace('"TW-1"}', '"TW-1",}'),
+        PRODUCT.replace("乌龙茶", "乌龙\t茶"),
+        PRODUCT.replace('"', "&quot;"),
+        f"<!--\n{PRODUCT}\n-->",
+    ],
+    ids=["plain", "cdata", "comment", "trailing-comma", "raw-tab", "html-escaped", "html-comment"],
+)
+def test_messy_but_recoverable_blocks_parse(block):
+    data, error = parse_block(block)
+    assert error is None
+    assert data["sku"] == "TW-1"
+
+
+def test_broken_block_is_an_error_and_the_page_survives():
+    html = f"""<html><head>
+    <script type="application/ld+json">{{"@type": "Product" "name": }}}}</script>
+    <script type="application/ld+json">{PRODUCT}</script></head>
+    <body><h1>乌龙茶</h1></body></html>"""
+    page = extract_page(html, "http://h/p/a.html")
+    assert len(page.structured_data_errors) == 1 and page.structured_data_errors[0].startswith("block 1:")
+    assert page.product is not None and page.product.sku == "TW-1"
+
+
+def test_jsonld_offer_list_price_and_availability():
+    html = """<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},
+    {"@type":["Product"],"name":"Kettle","sku":"EN-9","brand":{"@type":"Brand","name":"Acme"},
+     "image":[{"@type":"ImageObject","url":"/img/k.png","caption":"steel kettle"}],
+     "offers":{"@type":"Offer","price":19.99,"priceCurrency":"USD","availability":"https://schema.org/PreOrder",
+       "priceSpecification":[{"@type":"UnitPriceSpecification","priceType":"https://schema.org/ListPrice","price":"29.99"}]}}]}
+    </script>"""
+    p = extract_page(html, "http://h/p/k.html").product
+    assert (p.sku, p.title, p.brand, p.price, p.list_price, p.currency) == (
+        "EN-9", "Kettle", "Acme", Decimal("19.99"), Decimal("29.99"), "USD")
+    assert p.availability is Availability.PRE_ORDER
+    assert [(i.url, i.alt) for i in p.images] == [("http://h/img/k.png", "steel kettle")]
+
+
+def test_microdata_nested_items_do_not_leak_into_product():
+    html = """<div itemscope itemtype="https://schema.org/Product">
+      <h1 itemprop="name">保溫瓶</h1><meta itemprop="sku" content="TW-BOT-1">
+      <div itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">象印</span></div>
+      <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+        <span itemprop="price" content="990">NT$990</span><meta itemprop="priceCurrency" content="TWD">
+        <link itemprop="availability" href="https://schema.org/InStock"></div>
+      <div itemprop="review" itemscope itemtype="https://schema.org/Review"><span itemprop="name">好用</span></div>
+    </div>"""
+    p = extract_page(html, "http://h/p/b.html").product
+    assert (p.title, p.sku, p.brand, p.price, p.currency, p.availability) == (
+        "保溫瓶", "TW-BOT-1", "象印", Decimal("990"), "TWD", Availability.IN_STOCK)
+
+
+def test_selector_fallback_reads_visible_page():
+    html = """<h1 class="product-title">云南普洱茶饼</h1><div data-sku="CN-TEA-9"></div>
+    <span class="price-current">¥1,299.00</span><del class="price-original">¥1,599.00</del>
+    <div class="stock-status">缺货</div><div class="notice">临期商品：到期日 2026-12-20</div>
+    <table class="specs"><tr><td>净含量</td><td>357g</td></tr></table>
+    <div class="product-gallery"><img src="/img/tea.png" alt="普洱茶饼"></div>"""
+    p = extract_page(html, "http://h/p/t.html").product
+    assert (p.title, p.sku, p.price, p.list_price, p.currency) == (
+        "云南普洱茶饼", "CN-TEA-9", Decimal("1299.00"), Decimal("1599.00"), "CNY")
+    assert p.availability is Availability.OUT_OF_STOCK
+    assert p.specs == {"净含量": "357g"} and p.labels == ["临期商品：到期日 2026-12-20"]
+    assert p.extracted_from == "selectors"
+
+
+def test_page_without_product_has_links_and_resources():
+    html = """<base href="http://h/shop/"><a href="p/a.html#reviews">A</a><a href="mailto:x@y">m</a>
+    <img src="img/x.png"><script src="http://cdn.example.com/t.js"></script>
+    <link rel="stylesheet" href="/s.css"><img src="data:image/png;base64,AAAA">"""
+    page = extract_page(html, "http://h/index.html")
+    assert page.product is None
+    assert [link.url for link in page.links] == ["http://h/shop/p/a.html"]
+    assert [(r.kind, r.url) for r in page.resources] == [
+        ("img", "http://h/shop/img/x.png"), ("script", "http://cdn.example.com/t.js"), ("stylesheet", "http://h/s.css")]
+
+
+@pytest.mark.parametrize("text,amount,currency", [
+    ("¥1,299.00", "1299.00", "CNY"), ("1299元", "1299", "CNY"), ("NT$990", "990", "TWD"),
+    ("$19.99", "19.99", "USD"), ("129.00", "129.00", None), (42, "42", None),
+])
+def test_parse_price(text, amount, currency):
+    assert parse_price(text) == (Decimal(amount), currency)

