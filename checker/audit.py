@@ -50,6 +50,8 @@ def run_rules(engine: Engine, ctx: AuditContext) -> list[Finding]:
     findings: list[Finding] = []
     for page in list(ctx.pages.values()):
         findings.extend(engine.check_page(page, ctx))
+    for product in ctx.api_products:  # store-API products whose page was not crawled
+        findings.extend(engine.check_scope("product", product, ctx, product.url))
     for lot in ctx.lots:
         findings.extend(engine.check_scope("lot", lot, ctx, str(lot.source or lot.sku)))
     findings.extend(engine.check_site(ctx))
@@ -64,16 +66,21 @@ def run_audit(
     today: date | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    resume: bool = False,
 ) -> AuditResult:
     engine = engine or Engine.from_config(config)
     ctx = AuditContext(config=config, today=today or date.today(), start_urls=list(start_urls))
     result = AuditResult(ctx=ctx, findings=[], rules=engine.rules)
+    workbook = Path(output or default_report_path(config))
     stage = "sources"
     try:
         load_sources(config, ctx)
         stage = "crawl"
         if start_urls:
-            crawl(ctx, start_urls, progress)
+            crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume)
+            crawled = {p.fetch.final_url or p.url for p in ctx.pages.values()} | set(ctx.pages)
+            ctx.api_products = [p for p in ctx.api_products if p.url not in crawled]
+            ctx.products.extend(ctx.api_products)
         stage = "rules"
     except KeyboardInterrupt as exc:
         ctx.partial, ctx.interrupted_reason = True, f"Ctrl-C during {stage}"
@@ -84,5 +91,5 @@ def run_audit(
         result.exception = exc
     # Rules run on whatever was gathered, so even a partial workbook carries findings.
     result.findings = run_rules(engine, ctx)
-    result.workbook = write_workbook(output or default_report_path(config), ctx, result.findings, engine.rules)
+    result.workbook = write_workbook(workbook, ctx, result.findings, engine.rules)
     return result

@@ -47,8 +47,12 @@ def main() -> None:
 @click.option("--ignore", help="Comma-separated codes or prefixes to skip (added to config).")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that fails (default error).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Audit as of this date (YYYY-MM-DD).")
+@click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"),
+              help="A file of start URLs, one per line (# comments allowed).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted crawl from its state file.")
+@click.option("--no-cache", is_flag=True, help="Fetch every page again (ignore ETag/Last-Modified cache).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, quiet):
+def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, url_file, resume, no_cache, quiet):
     """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook."""
     from checker.audit import run_audit
     from checker.crawl.serve import serve_directory
@@ -67,6 +71,8 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             overrides["ignore"] = config.ignore + [c.strip() for c in ignore.split(",") if c.strip()]
         if fail_on:
             overrides["fail_on"] = fail_on
+        if no_cache:
+            overrides["crawl"] = {**config.crawl.model_dump(), "cache": False}
         if overrides:
             merged = config.model_validate({**config.model_dump(), **overrides})
             merged._path, merged._source_text, merged._key_prefix = config._path, config._source_text, config._key_prefix
@@ -78,6 +84,8 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
         _fail_usage(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]))
 
     start_urls = list(start) or list(config.start)
+    if url_file is not None:
+        start_urls += [line.split("#", 1)[0].strip() for line in url_file if line.split("#", 1)[0].strip()]
     serving = contextlib.nullcontext(None)
     if serve_dir is not None:
         serving = serve_directory(serve_dir)
@@ -91,7 +99,7 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
         result = run_audit(config, start_urls, output=output, today=today.date() if today else None,
-                           progress=ProgressPrinter(quiet=quiet), engine=engine)
+                           progress=ProgressPrinter(quiet=quiet), engine=engine, resume=resume)
 
     for error in result.ctx.errors[:50]:
         click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)
@@ -100,7 +108,8 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     print_summary(result.findings, result.ctx, result.workbook, config.fail_on)
 
     if isinstance(result.exception, KeyboardInterrupt):
-        click.echo("interrupted: the workbook holds what was done (marked PARTIAL)", err=True)
+        click.echo("interrupted: the workbook holds what was done (marked PARTIAL); "
+                   "run the same command with --resume to continue", err=True)
         sys.exit(EXIT_INTERRUPTED)
     if result.exception is not None:
         traceback.print_exception(result.exception, file=sys.stderr)

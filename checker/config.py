@@ -25,15 +25,27 @@ class _Section(BaseModel):
 
 
 class CrawlConfig(_Section):
-    concurrency: int = Field(16, ge=1, le=512)
-    timeout: float = Field(10.0, gt=0, description="seconds, per request")
+    concurrency: int = Field(16, ge=1, le=512, description="requests in flight, all hosts together")
+    per_host_concurrency: int = Field(16, ge=1, le=512, description="requests in flight per host")
+    requests_per_second: float = Field(0.0, ge=0, description="per host; 0 = no limit")
+    timeout: float = Field(20.0, gt=0, description="seconds, whole request")
+    connect_timeout: float = Field(5.0, gt=0)
+    read_timeout: float = Field(10.0, gt=0, description="seconds without a byte")
+    retries: int = Field(2, ge=0, le=10, description="extra attempts for retryable failures")
+    backoff_base: float = Field(0.5, ge=0, description="seconds; doubled per attempt, with jitter")
+    max_retry_after: float = Field(30.0, ge=0, description="longest Retry-After honoured, seconds")
     max_pages: int = Field(100_000, ge=1)
     max_depth: int = Field(1, ge=0, description="how many link hops to follow from the start pages")
     max_redirects: int = Field(10, ge=0)
-    max_body_bytes: int = Field(10_000_000, ge=1024)
+    max_body_bytes: int = Field(10_000_000, ge=1024, description="after decompression")
+    allow_offhost_redirects: bool = Field(False, description="follow redirects to other (public) hosts")
+    respect_robots: bool = True
+    robots_sitemaps: bool = Field(True, description="also read the Sitemap: lines of robots.txt")
+    store_api: Literal["none", "auto", "shopify", "woocommerce"] = "none"
     check_images: bool = True
     check_links: bool = True
     check_external: bool = Field(False, description="also check images/links on other hosts")
+    cache: bool = Field(True, description="revalidate unchanged pages with ETag/Last-Modified")
     user_agent: str = "store-checker/0.1 (pre-promotion audit; +https://github.com/store-checker)"
     include: list[str] = Field(default_factory=list, description="regexes; a URL must match one")
     exclude: list[str] = Field(default_factory=list, description="regexes; a matching URL is skipped")

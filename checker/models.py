@@ -127,6 +127,7 @@ class FetchResult(_Model):
     content_type: str = ""
     content_length: int | None = None
     error: str | None = None  # network/timeout/too-many-redirects reason
+    skipped: bool = False  # not fetched on purpose (robots.txt, excluded): not a broken page
     elapsed_ms: float | None = None
 
     @property

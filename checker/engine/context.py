@@ -26,12 +26,15 @@ class AuditContext:
     start_urls: list[str] = field(default_factory=list)
     pages: dict[str, Page] = field(default_factory=dict)  # by requested URL
     checked: dict[str, FetchResult] = field(default_factory=dict)  # images and link targets
-    products: list[Product] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)  # every product seen: pages and store APIs
+    api_products: list[Product] = field(default_factory=list)  # from store APIs, not (yet) seen as pages
     lots: list[InventoryLot] = field(default_factory=list)
     catalog: list[CatalogItem] = field(default_factory=list)
     prices: list[PriceRecord] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
+    resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
+    cache_hits: int = 0  # pages revalidated (304) and reused from the page cache
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 

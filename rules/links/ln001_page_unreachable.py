@@ -8,7 +8,8 @@ class PageUnreachable(Rule):
 
     What it checks:
         Every start page and every URL in the sitemap: HTTP status 4xx/5xx, a timeout or a
-        connection error.  Redirect loops are left to LN004.
+        connection error.  Redirect loops are left to LN004; pages skipped on
+        purpose (robots.txt) are not reported.
 
     Why it matters:
         During a promotion, traffic lands on these URLs from ads, the sitemap and search.  A dead
@@ -30,7 +31,7 @@ class PageUnreachable(Rule):
 
     def check(self, page, ctx):
         fetch = page.fetch
-        if not page.seed or fetch.ok or fetch.redirect_loop:
+        if not page.seed or fetch.ok or fetch.redirect_loop or fetch.skipped:
             return
         reason = f"HTTP {fetch.status}" if fetch.status else (fetch.error or "no response")
         sku = page.product.sku if page.product else None

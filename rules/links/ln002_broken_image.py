@@ -47,7 +47,7 @@ class BrokenImage(Rule):
                 continue
             seen.add(res.url)
             result = ctx.checked.get(res.url)
-            if result is None:
+            if result is None or result.skipped:
                 continue
             if result.ok and (not self.options.require_image_type or result.content_type.startswith("image/")):
                 continue

@@ -50,7 +50,7 @@ class DeadProductLink(Rule):
                     continue
                 target = ctx.page_for(link.url)
                 fetch = target.fetch if target else ctx.checked.get(link.url)
-                if fetch is None or fetch.redirect_loop:
+                if fetch is None or fetch.redirect_loop or fetch.skipped:
                     continue
                 if not fetch.ok:
                     reason = f"HTTP {fetch.status}" if fetch.status else (fetch.error or "no response")
