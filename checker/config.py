@@ -40,7 +40,7 @@ class CrawlConfig(_Section):
     max_body_bytes: int = Field(10_000_000, ge=1024, description="after decompression")
     allow_offhost_redirects: bool = Field(False, description="follow redirects to other (public) hosts")
     respect_robots: bool = True
-    robots_sitemaps: bool = Field(True, description="also read the Sitemap: lines of robots.txt")
+    robots_sitemaps: bool = Field(True, description="starting from a home page, also read robots.txt Sitemap: lines")
     store_api: Literal["none", "auto", "shopify", "woocommerce"] = "none"
     check_images: bool = True
     check_links: bool = True

@@ -64,6 +64,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = parts.path
         self.server.hits[path] += 1
+        self.server.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
         n = self.server.hits[path]
         origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         if path == "/robots.txt":
@@ -149,6 +150,7 @@ class FaultServer(ThreadingHTTPServer):
     def __init__(self, slow_seconds: float = 3.0):
         super().__init__(("127.0.0.1", 0), FaultHandler)
         self.hits: Counter[str] = Counter()
+        self.log: list[tuple[float, str, str]] = []  # (monotonic time, path, User-Agent) per request
         self.slow_seconds = slow_seconds
         self.bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)  # 64 MB of zeros in ~64 KB
 

@@ -192,3 +192,48 @@ def test_gzip_sitemap_bomb_is_refused():
     bomb = gzip.compress(b"<urlset>" + b" " * 60_000_000 + b"</urlset>")
     with pytest.raises(ValueError, match="expands beyond"):
         parse_sitemap(bomb)
+
+
+def test_politeness_rate_limit_and_user_agent(tmp_path):
+    with running() as (server, origin):
+        urls = [f"{origin}/p/ok.html?v={i}" for i in range(5)]
+        run_audit(config(requests_per_second=10, max_depth=0, check_images=False, check_links=False), urls,
+                  output=tmp_path / "a.xlsx")
+        first = {}
+        for t, path, _ in server.log:
+            first.setdefault(path, t)
+        times = sorted(t for path, t in first.items() if path.startswith("/p/ok.html?v="))
+        assert len(times) == 5
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        assert min(gaps) >= 0.08  # 10 requests/s per host: starts at least ~0.1 s apart
+        assert {ua for _, _, ua in server.log} == {Config().crawl.user_agent}
+
+
+def test_include_exclude_and_max_pages(tmp_path):
+    with running() as (server, origin):
+        result = run_audit(config(exclude=["/p/(slow|huge|reset)"], max_depth=0), [origin + "/"],
+                           output=tmp_path / "a.xlsx")
+        assert server.hits["/p/slow.html"] == server.hits["/p/huge.html"] == 0
+        assert origin + "/p/slow.html" not in result.ctx.pages
+        capped = run_audit(config(max_pages=3, max_depth=0), [origin + "/"], output=tmp_path / "b.xlsx")
+        assert len(capped.ctx.pages) == 3
+        (row,) = [e for e in capped.ctx.errors if e.location == "crawl.max_pages"]
+        assert "not crawled" in row.reason and row.source.endswith("URLs")
+
+
+def test_url_list_file_from_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    with running() as (server, origin):
+        url_file = tmp_path / "urls.txt"
+        url_file.write_text(f"# promotion pages\n{origin}/p/ok.html\n\n{origin}/p/gone-404.html  # retired\n",
+                            encoding="utf-8")
+        out = tmp_path / "r.xlsx"
+        result = CliRunner().invoke(main, ["audit", "--urls", str(url_file), "-o", str(out), "-q", "--no-cache"])
+        assert result.exit_code == 1, result.output
+        assert server.hits["/p/ok.html"] == 1 and server.hits["/p/gone-404.html"] == 1
+        wb = openpyxl.load_workbook(out)
+        codes = [r[2] for r in wb["Findings"].iter_rows(min_row=2, values_only=True)]
+        assert codes == ["LN001"]

@@ -177,7 +177,7 @@ class Crawler:
             origin = origin_of(url)
             await self._load_robots(session, origin)
             pending.append(url)
-            if self.cfg.robots_sitemaps:
+            if self.cfg.robots_sitemaps and urlsplit(url).path in ("", "/"):  # the home page: find the rest
                 pending.extend(self.robots.sitemaps(origin))
         seen: set[str] = set()
         while pending:

@@ -1,0 +1,277 @@
+"""Text normalisation shared by wording rules and sources.
+
+Shop copy arrives in Simplified or Traditional Chinese, with full-width digits and letters
+(``１００％``, ``ＮＯ．１``), mixed-case English and the odd invisible character.  Rules match
+against one *normalised* form and report positions in the *original* text:
+
+* :func:`to_halfwidth` -- full-width ASCII (U+FF01-FF5E) and the ideographic space to ASCII.
+* :func:`to_simplified` -- Traditional (incl. Hong Kong / Taiwan variants) to Simplified, one
+  character for one character.
+* :func:`normalise` / :func:`normalise_for_matching` -- NFKC, case folding, Traditional to
+  Simplified and removal of zero-width characters, the latter with an :class:`OffsetMap` from the
+  normalised text back to the original.
+
+Why character-level Chinese conversion: the conversion must give the same result for a lexicon
+term on its own and for the same characters inside a sentence, and it must keep positions.
+Phrase-level converters (OpenCC's full ``t2s`` pipeline) look at the neighbours, so a term and
+its occurrence in a sentence can convert differently, and a phrase may change length.  The
+character table is derived once per process from OpenCC's own dictionaries (``t2s``, then
+``hk2s`` and ``tw2s`` for regional variants); after that every conversion is one
+``str.translate``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from functools import cache
+
+__all__ = [
+    "OffsetMap",
+    "normalise",
+    "normalise_for_matching",
+    "to_halfwidth",
+    "to_simplified",
+]
+
+# -------------------------------------------------------------------- full-width -> half-width
+_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_HALFWIDTH[0x3000] = 0x20  # ideographic space
+
+
+def to_halfwidth(text: str) -> str:
+    """``１００％`` -> ``100%``, ``ＮＯ．１`` -> ``NO.1``, ``　`` -> `` ``.  Same length as the input."""
+    return text.translate(_HALFWIDTH)
+
+
+# -------------------------------------------------------------------- Traditional -> Simplified
+#: Blocks searched for Traditional characters: CJK Ext. A, the URO, compatibility ideographs and Ext. B.
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0))
+_OPENCC_CONFIGS = ("t2s", "hk2s", "tw2s")  # first one that changes a character wins
+
+
+@cache
+def _t2s_table() -> dict[int, str]:
+    """Character -> Simplified character, derived from OpenCC's dictionaries (about 4,500 entries)."""
+    try:
+        import opencc
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ImportError(
+            "store-checker needs the 'opencc' package for Traditional/Simplified Chinese: pip install 'opencc>=1.1.9'"
+        ) from exc
+    chars = [chr(cp) for start, stop in _CJK_RANGES for cp in range(start, stop)]
+    joined = "\n".join(chars)  # one character per line: no phrase can span two of them
+    table: dict[int, str] = {}
+    for config in _OPENCC_CONFIGS:
+        converted = opencc.OpenCC(config).convert(joined).split("\n")
+        if len(converted) != len(chars):  # pragma: no cover - would mean OpenCC merged lines
+            raise RuntimeError(f"OpenCC {config}: unexpected output length")
+        for char, simple in zip(chars, converted, strict=True):
+            if simple != char and len(simple) == 1:
+                table.setdefault(ord(char), simple)
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified, character by character (``頂級`` -> ``顶级``, ``裏`` -> ``里``).
+
+    Same length as the input; Simplified text and non-Chinese text come back unchanged.
+    """
+    return text.translate(_t2s_table())
+
+
+# -------------------------------------------------------------------- matching form
+#: Invisible characters dropped before matching (they split words without showing).
+_REMOVE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
+_REMOVE_TABLE = dict.fromkeys(map(ord, _REMOVE))
+
+
+def _pipeline(text: str) -> str:
+    """The reference (slow) normalisation of a short piece: NFKC, case fold, drop invisibles,
+    Traditional -> Simplified, NFKC again (conversion and folding may produce composable text)."""
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = text.translate(_REMOVE_TABLE)
+    return unicodedata.normalize("NFKC", to_simplified(text))
+
+
+_JAMO = ((0x1100, 0x1200), (0xA960, 0xA980), (0xD7B0, 0xD800))  # Hangul jamo: compose into syllables
+
+
+def _is_combining(char: str) -> bool:
+    """A character NFKC may compose with the one before it (combining marks, Hangul jamo)."""
+    cp = ord(char)
+    return unicodedata.category(char)[0] == "M" or any(start <= cp < stop for start, stop in _JAMO)
+
+
+#: Code points whose normalisation is looked at: everything below U+30000 except surrogates, NUL and the
+#: big ideograph and Hangul-syllable blocks, which NFKC and case folding leave alone.
+_SCAN_RANGES = ((0x1, 0x3400), (0x4DC0, 0x4E00), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x20000),
+                (0x2F800, 0x2FA20))  # fmt: skip
+
+
+@cache
+def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """(one-to-one translation table, regex of characters that need the slow path).
+
+    Built once per process (about 0.1 s): every code point up to U+2FFFF that may change is normalised in bulk;
+    those that map to exactly one other character go into the table, those that map to none or
+    to several (``㎏`` -> ``kg``, ``ß`` -> ``ss``, zero-width space -> nothing) and combining
+    characters go into the slow-path class.
+    """
+    t2s = _t2s_table()
+    chars = [chr(cp) for start, stop in _SCAN_RANGES for cp in range(start, stop)]
+    # NUL never takes part in a decomposition, composition or case mapping: a safe separator.
+    nfkc = unicodedata.normalize("NFKC", "\0".join(chars)).split("\0")
+    folded = unicodedata.normalize("NFKC", "\0".join(nfkc).casefold()).split("\0")
+    table: dict[int, str] = dict(t2s)
+    unsafe: list[str] = []
+    for char, out in [pair for pair in zip(chars, folded, strict=True) if pair[0] != pair[1]]:
+        if len(out) == 1:
+            table[ord(char)] = t2s.get(ord(out), out)
+        else:
+            unsafe.append(char)
+    category = unicodedata.category
+    unsafe.extend(c for c in _REMOVE)
+    unsafe.extend(
+        c for c in chars if category(c)[0] == "M"
+    )
+    unsafe.extend(chr(cp) for start, stop in _JAMO for cp in range(start, stop))
+    unsafe = sorted(set(unsafe))
+    pattern = re.compile("[" + "".join(_class_ranges(unsafe)) + "]+")
+    return table, pattern
+
+
+def _class_ranges(chars: list[str]) -> list[str]:
+    """Sorted characters -> regex character-class ranges (``a-z``), escaped."""
+    out: list[str] = []
+    i = 0
+    while i < len(chars):
+        j = i
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        first, last = re.escape(chars[i]), re.escape(chars[j])
+        out.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return out
+
+
+class OffsetMap:
+    """Positions in a normalised text -> positions in the original.
+
+    ``offset_map[i]`` is where normalised character ``i`` starts in the original
+    (``offset_map[len(normalised)] == len(original)``); :meth:`span` turns a normalised
+    ``[start, end)`` into the original ``[start, end)`` that produced it.  When the normalised
+    text has the same length as the original character for character (the usual case), no
+    arrays are kept.
+    """
+
+    __slots__ = ("_ends", "_length", "_original_length", "_starts")
+
+    def __init__(
+        self, length: int, original_length: int, starts: list[int] | None = None, ends: list[int] | None = None
+    ) -> None:
+        self._length = length
+        self._original_length = original_length
+        self._starts = starts
+        self._ends = ends
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        return cls(length, length)
+
+    @property
+    def is_identity(self) -> bool:
+        return self._starts is None
+
+    def __len__(self) -> int:
+        return self._length + 1
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += self._length + 1
+        if not 0 <= index <= self._length:
+            raise IndexError(index)
+        if index == self._length:
+            return self._original_length
+        return index if self._starts is None else self._starts[index]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of normalised ``[start, end)``."""
+        if not 0 <= start <= end <= self._length:
+            raise IndexError((start, end))
+        if self._starts is None or self._ends is None:
+            return start, end
+        if start == end:
+            return self[start], self[start]
+        return self._starts[start], self._ends[end - 1]
+
+    def to_normalised(self, original_index: int) -> int:
+        """First normalised position at or after an original position (for mapping spans found in
+        the original, e.g. by a plain substring search, into the normalised text)."""
+        if self._starts is None:
+            return min(max(original_index, 0), self._length)
+        i = bisect_right(self._starts, original_index - 1)
+        return min(i, self._length)
+
+    def __repr__(self) -> str:
+        kind = "identity" if self.is_identity else "mapped"
+        return f"OffsetMap({kind}, {self._length} -> {self._original_length})"
+
+
+def normalise_for_matching(text: str) -> tuple[str, OffsetMap]:
+    """Normalise ``text`` for term matching and return ``(normalised, offset_map)``.
+
+    NFKC (full-width -> half-width, compatibility forms), case folding, Traditional ->
+    Simplified, invisible characters removed.  Most text is handled by one ``str.translate``;
+    only the rare characters whose normalisation changes the length (``㎏``, ``ß``, ``…``,
+    zero-width space, combining marks) take a slower path, and only then does the offset map
+    hold arrays.
+    """
+    table, unsafe = _tables()
+    if unsafe.search(text) is None:
+        return text.translate(table), OffsetMap.identity(len(text))
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for match in unsafe.finditer(text):
+        a, b = match.span()
+        if a > pos and _is_combining(text[a]):
+            a -= 1  # the base character composes with the marks after it
+        if a > pos:
+            parts.append(text[pos:a].translate(table))
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+        for cs, ce in _clusters(text, a, b):
+            out = _pipeline(text[cs:ce])
+            parts.append(out)
+            width = ce - cs
+            for j in range(len(out)):
+                starts.append(cs + min(j, width - 1))
+                ends.append(ce if j == len(out) - 1 else cs + min(j + 1, width))
+        pos = b
+    if pos < len(text):
+        parts.append(text[pos:].translate(table))
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
+    normalised = "".join(parts)
+    return normalised, OffsetMap(len(normalised), len(text), starts, ends)
+
+
+def _clusters(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into a character plus the combining characters that follow it."""
+    out: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i + 1
+        while j < end and _is_combining(text[j]):
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def normalise(text: str) -> str:
+    """The matching form of ``text`` without the offset map (for lexicon terms, brand names)."""
+    return normalise_for_matching(text)[0]
