@@ -95,3 +95,22 @@ def test_unreachable_server_is_an_error_not_a_crash(tmp_path):
     assert result.exception is None
     assert [f.code for f in result.findings] == ["LN001"]
     assert "connection failed" in result.ctx.errors[0].reason
+
+
+def test_large_crawl_parses_in_a_process_pool(tmp_path):
+    root = tmp_path / "big"
+    (root / "p").mkdir(parents=True)
+    n = 260
+    for i in range(n):
+        (root / "p" / f"{i}.html").write_text(
+            PAGE.format(title=f"商品 {i}", sku=f"SKU-{i}", price=i, body=f'<a href="/p/{(i + 1) % n}.html">next</a>'),
+            encoding="utf-8")
+    (root / "sitemap.xml").write_text(
+        "<urlset>" + "".join(f"<url><loc>http://shop.local/p/{i}.html</loc></url>" for i in range(n)) + "</urlset>",
+        encoding="utf-8")
+    with serve_directory(root) as origin:
+        config = Config(crawl={"workers": 2})
+        result = run_audit(config, [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx")
+    assert result.ctx.parse_workers == 2
+    assert sorted(p.sku for p in result.ctx.products) == sorted(f"SKU-{i}" for i in range(n))
+    assert result.findings == []

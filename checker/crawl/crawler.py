@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,6 +75,22 @@ def build_page(result: FetchResult, body: Body | None, ctx_config, seed: bool, r
     return page
 
 
+_worker_config = None
+
+
+def _init_worker(config) -> None:
+    global _worker_config
+    _worker_config = config
+
+
+def _build_page_in_worker(result: FetchResult, body: Body | None, seed: bool, referrer: str | None) -> Page:
+    return build_page(result, body, _worker_config, seed, referrer)
+
+
+#: Below this many queued pages a process pool costs more to start than it saves.
+POOL_THRESHOLD = 200
+
+
 def fetch_reason(result: FetchResult) -> str:
     if result.status is not None and result.status >= 400 and not result.error:
         return f"HTTP {result.status}"
@@ -104,6 +122,7 @@ class Crawler:
         self.resume = resume
         self.state = CrawlState(work_dir / ".crawl-state.jsonl") if work_dir else None
         self.cache: PageCache | None = None
+        self.pool: ProcessPoolExecutor | None = None
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
@@ -250,7 +269,13 @@ class Crawler:
             if result.status == 304:  # we sent no validators we still hold: treat as an error
                 result.error = "304 Not Modified without a cached copy"
             try:
-                page = build_page(result, body, self.ctx.config, seed, referrer)
+                if self.pool is not None and body is not None and result.ok:
+                    # Parsing is the CPU-bound part: hand it to the pool so every core works while
+                    # this process keeps the sockets busy.
+                    page = await asyncio.get_running_loop().run_in_executor(
+                        self.pool, _build_page_in_worker, result, body, seed, referrer)
+                else:
+                    page = build_page(result, body, self.ctx.config, seed, referrer)
             except Exception as exc:  # a page the parser chokes on is an error row, not a crash
                 result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
                 page = Page(fetch=result, seed=seed, referrers=[referrer] if referrer else [])
@@ -339,6 +364,11 @@ class Crawler:
                     if page.fetch.ok and self._depth.get(url, 0) < self.cfg.max_depth:
                         for link in page.links:
                             self._enqueue(link.url, self._depth.get(url, 0) + 1, False, url)
+                workers_wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
+                if workers_wanted > 1 and self._queue.qsize() >= POOL_THRESHOLD:
+                    self.pool = ProcessPoolExecutor(workers_wanted, initializer=_init_worker,
+                                                    initargs=(self.ctx.config,))
+                    self.ctx.parse_workers = workers_wanted
                 workers = [asyncio.create_task(self._worker(session)) for _ in range(self.cfg.concurrency)]
                 try:
                     await self._queue.join()
@@ -354,6 +384,8 @@ class Crawler:
                 self.ctx.errors.append(ErrorRecord(
                     stage="skip", source=f"{len(self._over_limit)} URLs", location="crawl.max_pages",
                     reason=f"not crawled: max_pages={self.cfg.max_pages} reached (first: {shown})"))
+            if self.pool is not None:
+                self.pool.shutdown(wait=finished, cancel_futures=not finished)
             if self.state:
                 self.state.close(finished)
             if self.cache:

@@ -34,7 +34,8 @@ class AuditContext:
     complaints: list[Complaint] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
-    cache_hits: int = 0  # pages revalidated (304) and reused from the page cache
+    cache_hits: int = 0
+    parse_workers: int = 0  # processes that parsed pages (0 = parsed in the crawling process)  # pages revalidated (304) and reused from the page cache
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 
