@@ -34,6 +34,7 @@ from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding, Severity
 
 EXCEL_CELL_LIMIT = 32_767
+EXCEL_HYPERLINK_LIMIT = 65_530  # per worksheet; Excel "repairs" (drops) a sheet with more
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUSES = ("Open", "Fixed", "Accepted")
 
@@ -97,6 +98,7 @@ class _Writer:
 
     def __init__(self, ws) -> None:
         self.ws = ws
+        self.links = 0
 
     def cell(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
              link: str | None = None, wrap: bool = False) -> Any:
@@ -117,7 +119,8 @@ class _Writer:
             cell.fill = fill
         if wrap:
             cell.alignment = WRAP
-        if link and link.startswith(("http://", "https://")) and len(link) < 2000:
+        if link and link.startswith(("http://", "https://")) and len(link) < 2000 and self.links < EXCEL_HYPERLINK_LIMIT:
+            self.links += 1
             cell.hyperlink = Hyperlink(ref="", target=link)
             cell.font = LINK_FONT
         return cell
