@@ -186,6 +186,9 @@ def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules
         book.write_sheet(Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True),
                          _rule_rows(rules))
         book.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is an ordinary file
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
