@@ -105,6 +105,10 @@ def test_ln005_bad_http_resources_on_https_page_good_https_or_http_page():
     http_served = page(fetch=FetchResult(url="http://127.0.0.1:1/p/a.html", final_url="http://127.0.0.1:1/p/a.html",
                                          status=200), canonical=ORIGIN + "/p/a.html", resources=resources[:1])
     assert len(run("LN005", [http_served])) == 1
+    same_origin = page(fetch=FetchResult(url="http://127.0.0.1:1/p/a.html", final_url="http://127.0.0.1:1/p/a.html",
+                                         status=200), canonical=ORIGIN + "/p/a.html",
+                       resources=[Resource(url="http://127.0.0.1:1/img/a.png", kind="img")])
+    assert run("LN005", [same_origin]) == []  # relative on the page: https once public
     plain_http = page(fetch=FetchResult(url="http://127.0.0.1:1/p/a.html", status=200), resources=resources[:1])
     assert run("LN005", [plain_http]) == []
     assert run("LN005", [page(resources=resources[2:])]) == []

@@ -1,7 +1,14 @@
+from urllib.parse import urlsplit
+
 from checker.engine import Rule, register
 from checker.models import Severity
 
 ACTIVE = {"script", "stylesheet", "iframe"}
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @register
@@ -34,9 +41,13 @@ class InsecureResource(Rule):
     def check(self, page, ctx):
         if not page.fetch.ok or not page.is_https:
             return
+        served = page.fetch.final_url or page.fetch.url
+        # Served over http but public over https (canonical): relative and same-origin URLs
+        # inherit the public scheme, so only other origins named with http:// are insecure.
+        own_origin = origin_of(served) if served.startswith("http://") else None
         seen = set()
         for res in page.resources:
-            if not res.url.startswith("http://") or res.url in seen:
+            if not res.url.startswith("http://") or res.url in seen or origin_of(res.url) == own_origin:
                 continue
             seen.add(res.url)
             yield self.finding(
