@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from collections import Counter
+from urllib.parse import urlsplit
 
 import click
 
@@ -12,6 +14,23 @@ from checker.models import Finding, Severity
 from checker.reports.xlsx import area_name
 
 PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links"}
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """Cut or pad ``text`` to ``width`` terminal columns."""
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
 
 
 class ProgressPrinter:
@@ -56,18 +75,18 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> 
         click.echo(f"  rows: inventory {len(ctx.lots)}, catalog {len(ctx.catalog)}, prices {len(ctx.prices)}, "
                    f"complaints {len(ctx.complaints)}")
     click.echo("")
-    click.echo(f"  {'area 领域':<26}{'error':>7}{'warning':>9}{'info':>6}")
+    click.echo(f"  {pad('area 领域', 26)}{'error':>7}{'warning':>9}{'info':>6}")
     for area in areas:
         e, w, i = (counts.get((area, s), 0) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-        click.echo(f"  {area_name(area):<26}{e:>7}{w:>9}{i:>6}")
+        click.echo(f"  {pad(area_name(area), 26)}{e:>7}{w:>9}{i:>6}")
     total = [sum(counts.get((a, s), 0) for a in areas) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
-    click.echo(f"  {'total 合计':<26}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
+    click.echo(f"  {pad('total 合计', 26)}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
     top = [f for f in findings if f.severity.rank >= fail_on.rank][:10]
     if top:
         click.echo("")
         click.echo(f"  first {len(top)} at or above '{fail_on.value}':")
         for f in top:
-            where = f.sku or f.url or ""
-            click.echo(f"    {f.code} {f.severity.value:<7} {where[:48]:<48} {f.message[:70]}")
+            where = f.sku or (urlsplit(f.url).path if f.url else "")
+            click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message, 60).rstrip()}")
     click.echo("")
     click.echo(f"workbook: {workbook}")
