@@ -8,8 +8,8 @@ against one *normalised* form and report positions in the *original* text:
 * :func:`to_simplified` -- Traditional (incl. Hong Kong / Taiwan variants) to Simplified, one
   character for one character.
 * :func:`normalise` / :func:`normalise_for_matching` -- NFKC, case folding, Traditional to
-  Simplified and removal of zero-width characters, the latter with an :class:`OffsetMap` from the
-  normalised text back to the original.
+  Simplified, ASCII quotes and hyphens, and removal of zero-width characters; the latter with an
+  :class:`OffsetMap` from the normalised text back to the original.
 
 Why character-level Chinese conversion: the conversion must give the same result for a lexicon
 term on its own and for the same characters inside a sentence, and it must keep positions.
@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from dataclasses import dataclass
 from functools import cache
 
 __all__ = [
     "OffsetMap",
     "normalise",
     "normalise_for_matching",
+    "regional_variants",
     "to_halfwidth",
     "to_simplified",
 ]
@@ -54,23 +55,39 @@ _OPENCC_CONFIGS = ("t2s", "hk2s", "tw2s")  # first one that changes a character 
 @cache
 def _t2s_table() -> dict[int, str]:
     """Character -> Simplified character, derived from OpenCC's dictionaries (about 4,500 entries)."""
-    try:
-        import opencc
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise ImportError(
-            "store-checker needs the 'opencc' package for Traditional/Simplified Chinese: pip install 'opencc>=1.1.9'"
-        ) from exc
     chars = [chr(cp) for start, stop in _CJK_RANGES for cp in range(start, stop)]
     joined = "\n".join(chars)  # one character per line: no phrase can span two of them
     table: dict[int, str] = {}
     for config in _OPENCC_CONFIGS:
-        converted = opencc.OpenCC(config).convert(joined).split("\n")
+        converted = _opencc(config).convert(joined).split("\n")
         if len(converted) != len(chars):  # pragma: no cover - would mean OpenCC merged lines
             raise RuntimeError(f"OpenCC {config}: unexpected output length")
         for char, simple in zip(chars, converted, strict=True):
             if simple != char and len(simple) == 1:
                 table.setdefault(ord(char), simple)
     return table
+
+
+@cache
+def _opencc(config: str):
+    try:
+        import opencc
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ImportError(
+            "store-checker needs the 'opencc' package for Traditional/Simplified Chinese: pip install 'opencc>=1.1.9'"
+        ) from exc
+    return opencc.OpenCC(config)
+
+
+def regional_variants(text: str) -> set[str]:
+    """Matching forms of how Taiwan and Hong Kong would write a Simplified phrase, where that is
+    more than a change of characters: ``最高级`` -> ``最高階`` (-> ``最高阶``), ``芯片`` -> ``晶片``.
+
+    For lexicon terms only (OpenCC's phrase-level ``s2twp`` and ``s2hk``): character-level
+    :func:`to_simplified` maps ``最高級`` back to ``最高级`` but cannot know that Taiwan says 最高階.
+    """
+    base = normalise(text)
+    return {v for v in (normalise(_opencc(c).convert(text)) for c in ("s2twp", "s2hk")) if v != base}
 
 
 def to_simplified(text: str) -> str:
@@ -85,13 +102,19 @@ def to_simplified(text: str) -> str:
 #: Invisible characters dropped before matching (they split words without showing).
 _REMOVE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 _REMOVE_TABLE = dict.fromkeys(map(ord, _REMOVE))
+#: Typographic quotes and hyphens that NFKC keeps but shop copy uses interchangeably with ASCII ones.
+_PUNCTUATION = {
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201b\u2032"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201f"), '"'),
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212"), "-"),
+}
 
 
 def _pipeline(text: str) -> str:
-    """The reference (slow) normalisation of a short piece: NFKC, case fold, drop invisibles,
-    Traditional -> Simplified, NFKC again (conversion and folding may produce composable text)."""
+    """The reference (slow) normalisation of a short piece: NFKC, case fold, drop invisibles, ASCII
+    quotes and hyphens, Traditional -> Simplified, NFKC again (folding may produce composable text)."""
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    text = text.translate(_REMOVE_TABLE)
+    text = text.translate(_REMOVE_TABLE).translate(_PUNCTUATION)
     return unicodedata.normalize("NFKC", to_simplified(text))
 
 
@@ -99,7 +122,12 @@ _JAMO = ((0x1100, 0x1200), (0xA960, 0xA980), (0xD7B0, 0xD800))  # Hangul jamo: c
 
 
 def _is_combining(char: str) -> bool:
-    """A character NFKC may compose with the one before it (combining marks, Hangul jamo)."""
+    """A character NFKC may compose with the one before it (combining marks, Hangul jamo, and
+    characters whose NFKC form is one of those, such as the half-width katakana voiced mark)."""
+    return char in _tables().combining
+
+
+def _composes_with_previous(char: str) -> bool:
     cp = ord(char)
     return unicodedata.category(char)[0] == "M" or any(start <= cp < stop for start, stop in _JAMO)
 
@@ -108,38 +136,67 @@ def _is_combining(char: str) -> bool:
 #: big ideograph and Hangul-syllable blocks, which NFKC and case folding leave alone.
 _SCAN_RANGES = ((0x1, 0x3400), (0x4DC0, 0x4E00), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x20000),
                 (0x2F800, 0x2FA20))  # fmt: skip
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    table: dict[int, str]  # one character -> one character
+    unsafe_bmp: re.Pattern[str]  # runs of BMP characters that need the slow path
+    unsafe_astral: frozenset[str]  # astral characters that need it (checked only when a text has any)
+    combining: frozenset[str]
 
 
 @cache
-def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
-    """(one-to-one translation table, regex of characters that need the slow path).
+def _tables() -> _Tables:
+    """The translation table and the characters that need the slow path.
 
-    Built once per process (about 0.1 s): every code point up to U+2FFFF that may change is normalised in bulk;
-    those that map to exactly one other character go into the table, those that map to none or
-    to several (``㎏`` -> ``kg``, ``ß`` -> ``ss``, zero-width space -> nothing) and combining
-    characters go into the slow-path class.
+    Built once per process (about 0.1 s): every code point up to U+2FFFF that may change is
+    normalised in bulk; those that map to exactly one other character go into the table, those
+    that map to none or to several (``㎏`` -> ``kg``, ``ß`` -> ``ss``, zero-width space ->
+    nothing) and those that compose with their neighbour (combining marks) need the slow path.
+    The BMP ones form one regex character class (a bitmap, a few ns per character); a class with
+    astral ranges would be a linear list of ranges, 20 times slower, so those are kept apart.
     """
     t2s = _t2s_table()
     chars = [chr(cp) for start, stop in _SCAN_RANGES for cp in range(start, stop)]
     # NUL never takes part in a decomposition, composition or case mapping: a safe separator.
     nfkc = unicodedata.normalize("NFKC", "\0".join(chars)).split("\0")
     folded = unicodedata.normalize("NFKC", "\0".join(nfkc).casefold()).split("\0")
-    table: dict[int, str] = dict(t2s)
-    unsafe: list[str] = []
+    table: dict[int, str] = {**t2s, **_PUNCTUATION}
+    unsafe: set[str] = set(_REMOVE)
+    combining: set[str] = {c for c in chars if _composes_with_previous(c)}
     for char, out in [pair for pair in zip(chars, folded, strict=True) if pair[0] != pair[1]]:
-        if len(out) == 1:
-            table[ord(char)] = t2s.get(ord(out), out)
+        if len(out) == 1 and not _composes_with_previous(out):
+            table[ord(char)] = _PUNCTUATION.get(ord(out)) or t2s.get(ord(out), out)
         else:
-            unsafe.append(char)
-    category = unicodedata.category
-    unsafe.extend(c for c in _REMOVE)
-    unsafe.extend(
-        c for c in chars if category(c)[0] == "M"
+            unsafe.add(char)
+            if out and _composes_with_previous(out[0]):
+                combining.add(char)
+    unsafe |= combining
+    bmp = sorted(c for c in unsafe if c <= "\uffff")
+    return _Tables(
+        table=table,
+        unsafe_bmp=re.compile("[" + "".join(_class_ranges(bmp)) + "]+"),
+        unsafe_astral=frozenset(c for c in unsafe if c > "\uffff"),
+        combining=frozenset(combining),
     )
-    unsafe.extend(chr(cp) for start, stop in _JAMO for cp in range(start, stop))
-    unsafe = sorted(set(unsafe))
-    pattern = re.compile("[" + "".join(_class_ranges(unsafe)) + "]+")
-    return table, pattern
+
+
+def _unsafe_runs(text: str, tables: _Tables) -> list[tuple[int, int]]:
+    """``[start, end)`` runs of characters that need the slow path, in order."""
+    runs = [m.span() for m in tables.unsafe_bmp.finditer(text)]
+    if _ASTRAL.search(text) is not None:  # emoji and the like: rare, checked one by one
+        runs.extend(m.span() for m in _ASTRAL.finditer(text) if m.group() in tables.unsafe_astral)
+        runs.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in runs:
+            if merged and merged[-1][1] == a:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        runs = merged
+    return runs
 
 
 def _class_ranges(chars: list[str]) -> list[str]:
@@ -206,14 +263,6 @@ class OffsetMap:
             return self[start], self[start]
         return self._starts[start], self._ends[end - 1]
 
-    def to_normalised(self, original_index: int) -> int:
-        """First normalised position at or after an original position (for mapping spans found in
-        the original, e.g. by a plain substring search, into the normalised text)."""
-        if self._starts is None:
-            return min(max(original_index, 0), self._length)
-        i = bisect_right(self._starts, original_index - 1)
-        return min(i, self._length)
-
     def __repr__(self) -> str:
         kind = "identity" if self.is_identity else "mapped"
         return f"OffsetMap({kind}, {self._length} -> {self._original_length})"
@@ -223,20 +272,23 @@ def normalise_for_matching(text: str) -> tuple[str, OffsetMap]:
     """Normalise ``text`` for term matching and return ``(normalised, offset_map)``.
 
     NFKC (full-width -> half-width, compatibility forms), case folding, Traditional ->
-    Simplified, invisible characters removed.  Most text is handled by one ``str.translate``;
+    Simplified, typographic quotes and hyphens to ASCII, invisible characters removed.  Most text is handled by one ``str.translate``;
     only the rare characters whose normalisation changes the length (``㎏``, ``ß``, ``…``,
     zero-width space, combining marks) take a slower path, and only then does the offset map
     hold arrays.
     """
-    table, unsafe = _tables()
-    if unsafe.search(text) is None:
+    if text.isascii():  # NFKC leaves ASCII alone and case folding is lower()
+        return text.lower(), OffsetMap.identity(len(text))
+    tables = _tables()
+    table = tables.table
+    runs = _unsafe_runs(text, tables)
+    if not runs:
         return text.translate(table), OffsetMap.identity(len(text))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for match in unsafe.finditer(text):
-        a, b = match.span()
+    for a, b in runs:
         if a > pos and _is_combining(text[a]):
             a -= 1  # the base character composes with the marks after it
         if a > pos:

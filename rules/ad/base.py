@@ -1,0 +1,221 @@
+"""What the six AD rules share: the fields they screen, their options, and how a lexicon hit
+becomes a finding.  Each rule module only names its category and documents it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from checker_rules.ad.lexicon import LEXICON_DIR, LexiconError, load_lexicon
+from checker_rules.ad.matcher import Hit, Matcher, get_matcher
+from pydantic import BaseModel, ConfigDict, Field
+
+from checker.engine import Rule
+from checker.models import ErrorRecord, Finding, Product, Severity
+
+if TYPE_CHECKING:
+    from checker.engine.context import AuditContext
+
+FieldName = Literal["title", "subtitle", "description", "specs", "image_alt", "banner", "meta_description", "label"]
+
+#: The product fields screened, in report order.  ``specs`` means spec *values*; ``image_alt`` the
+#: alt and title text of every image; ``banner`` / ``label`` each promotion banner / page label.
+FIELDS: tuple[FieldName, ...] = (
+    "title", "subtitle", "description", "specs", "image_alt", "banner", "meta_description", "label",
+)  # fmt: skip
+
+#: Category -> (Chinese, English) wording for messages.
+CATEGORY_WORDS: dict[str, tuple[str, str]] = {
+    "absolute": ("使用绝对化用语", "Absolute claim"),
+    "authority": ("借用国家机关或权威名义背书", "False authority or endorsement"),
+    "medical": ("非医疗商品使用医疗、功效用语", "Medical or efficacy claim"),
+    "guarantee": ("对效果或收益作保证性承诺", "Guarantee of results or returns"),
+    "urgency": ("制造时间紧迫或虚假稀缺", "Time pressure or false scarcity"),
+    "superstition": ("使用迷信用语", "Superstition claim"),
+}
+
+
+class AdOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: list[FieldName] = Field(
+        list(FIELDS),
+        description="product fields to screen: " + ", ".join(FIELDS),
+    )
+    extra_terms_file: str | None = Field(
+        None,
+        description="another lexicon file in the format of rules/ad/lexicon/*.toml, added to the built-in one; "
+        "a relative path is resolved from the config file's folder",
+    )
+
+
+def iter_texts(product: Product, fields: list[str] | tuple[str, ...] = FIELDS) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(field, text, where)`` for every screened text of a product; ``where`` locates it within
+    the field (``{"spec": "材质"}``, ``{"image": url}``, ``{"index": 0}``)."""
+    wanted = set(fields)
+    for field in FIELDS:
+        if field not in wanted:
+            continue
+        if field == "specs":
+            for key, value in product.specs.items():
+                yield field, value, {"spec": key}
+        elif field == "image_alt":
+            for image in product.images:
+                for text in dict.fromkeys((image.alt, image.title)):
+                    yield field, text, {"image": image.url}
+        elif field == "banner":
+            for i, text in enumerate(product.banners):
+                yield field, text, {"index": i}
+        elif field == "label":
+            for i, text in enumerate(product.labels):
+                yield field, text, {"index": i}
+        else:
+            yield field, getattr(product, field), {}
+
+
+class LexiconRule(Rule):
+    """Base of the AD rules (not registered itself).  Subclasses set ``code``, ``name``,
+    ``summary``, ``category`` and a docstring; the lexicon does the rest."""
+
+    scope = "product"
+    severity = Severity.ERROR
+    category: ClassVar[str]
+    Options = AdOptions
+
+    def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
+        super().__init__(options, severity)
+        # A level configured for the code ([severity] in checker.toml) beats the lexicon's per-term one.
+        self._configured_level = severity
+        # The built-in lexicon is validated now: a broken file stops the audit before it starts
+        # (LexiconError is a ConfigError: exit code 2).  An extra terms file is read at the first
+        # product, when the config file's folder is known.
+        self._matcher: Matcher | None = None if self.options.extra_terms_file else get_matcher()
+        self._broken = False
+
+    # -- the lexicon ----------------------------------------------------------------------
+    def _resolve(self, ctx: AuditContext) -> list[Path]:
+        name = self.options.extra_terms_file
+        if not name:
+            return []
+        path = Path(name).expanduser()
+        if not path.is_absolute() and ctx.config.path is not None:
+            path = ctx.config.path.parent / path
+        return [path]
+
+    def matcher(self, ctx: AuditContext) -> Matcher | None:
+        """The shared matcher (with the extra terms file, if any).  A broken extra file is one
+        error row for the whole audit, not one per product; the rule then stays silent."""
+        if self._matcher is None and not self._broken:
+            try:
+                self._matcher = get_matcher(self._resolve(ctx))
+            except LexiconError as exc:
+                self._broken = True
+                ctx.errors.append(ErrorRecord(stage="config", source=self.options.extra_terms_file or str(LEXICON_DIR),
+                                              location=f"rules.{self.code}", reason=str(exc)))
+        return self._matcher
+
+    # -- the rule -------------------------------------------------------------------------
+    def check(self, product: Product, ctx: AuditContext) -> Iterator[Finding]:
+        matcher = self.matcher(ctx)
+        if matcher is None:
+            return
+        brands = tuple(ctx.config.brand_names)
+        zh, en = CATEGORY_WORDS[self.category]
+        seen: set[tuple[str, str, str]] = set()
+        for field, text, where in iter_texts(product, self.options.fields):
+            if not text:
+                continue
+            by_term: dict[str, list[Hit]] = {}  # one finding per term per text: the first occurrence
+            for hit in matcher.scan_by_category(text, brands).get(self.category, ()):
+                by_term.setdefault(hit.entry.spec.term, []).append(hit)
+            for term, term_hits in by_term.items():
+                hit, spec = term_hits[0], term_hits[0].entry.spec
+                evidence = hit.excerpt(text)
+                if (field, term, evidence) in seen:  # the same text twice (two banners, alt == title)
+                    continue
+                seen.add((field, term, evidence))
+                yield self.finding(
+                    f"{zh}「{hit.text}」/ {en} \"{hit.text}\"",
+                    sku=product.sku,
+                    url=product.url,
+                    field=field,
+                    evidence=evidence,
+                    suggestion=spec.suggestion,
+                    legal_basis=spec.legal_basis,
+                    severity=self._configured_level or spec.severity,
+                    term=hit.text,
+                    canonical=term,
+                    category=spec.category,
+                    reason=spec.reason,
+                    position=hit.start,
+                    occurrences=len(term_hits),
+                    lexicon=f"{hit.entry.path.name}:{hit.entry.line or '?'}",
+                    **where,
+                )
+
+    # -- docs -----------------------------------------------------------------------------
+    @classmethod
+    def docs(cls) -> str:
+        """The class docstring plus the terms and exceptions of this category, read from the lexicon."""
+        base = textwrap.dedent(inspect.cleandoc(cls.__doc__ or "")).strip()
+        return f"{base}\n\n{_lexicon_docs(cls.category)}"
+
+
+def _lexicon_docs(category: str, limit: int = 30) -> str:
+    try:
+        lexicon = load_lexicon()
+    except LexiconError as exc:
+        return f"Lexicon:\n    (cannot be loaded: {exc})"
+    entries = lexicon.for_category(category)
+    files = sorted({e.path.name for e in entries})
+    lines = [f"Lexicon ({len(entries)} terms in rules/ad/lexicon/{', '.join(files)}; severity per term):"]
+    for label, chinese in (("Chinese / 中文", True), ("English / 英文", False)):
+        terms = [e.spec.term for e in entries if e.spec.is_chinese == chinese]
+        if terms:
+            lines.extend(_fill_list(label, terms, limit))
+    exceptions = [x for e in entries for x in e.spec.exceptions]
+    if exceptions:
+        lines.extend(_fill_list("Not flagged in / 不报", exceptions, limit))
+    bases = Counter(e.spec.legal_basis for e in entries)
+    lines.append("\nLegal basis (terms may cite their own; the most used first):")
+    for basis, _ in bases.most_common(4):
+        lines.extend(_wrap(basis, "    - ", "      "))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_CLOSING = ",.;:)\u201d\u3001\u3002\u300d\u300f\uff09\uff0c\uff1a\uff1b"  # never starts a line
+_TOKEN = re.compile(rf"[{_CJK}][{_CLOSING}]*|[^\s{_CJK}]+|\s+")
+
+
+def _wrap(text: str, first: str, rest: str, width: int = 96) -> list[str]:
+    """Wrap by display width; a line may break between any two Chinese characters or at a space."""
+    lines, line = [], first
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            token = " "
+        if _width(line) + _width(token) > width and line.strip():
+            lines.append(line.rstrip())
+            line = rest
+            if token == " ":
+                continue
+        line += token
+    lines.append(line.rstrip())
+    return lines
+
+
+def _fill_list(label: str, items: list[str], limit: int) -> list[str]:
+    """``label: a, b, c ... (+n)`` wrapped by display width, indented for the docs."""
+    more = f" ... (+{len(items) - limit})" if len(items) > limit else ""
+    return _wrap(f"{label}: " + ", ".join(items[:limit]) + more, "    ", "        ")

@@ -1,0 +1,318 @@
+"""The AD lexicon: advertising-law terms as data, in TOML files under ``rules/ad/lexicon/``.
+
+Ops edit these files without touching Python.  Every file is validated on load; a mistake is a
+:class:`LexiconError` naming the file, the line, the entry and the field, e.g.::
+
+    rules/ad/lexicon/absolute.zh.toml:41: term #12 "最佳": severity: Input should be 'error', 'warning' or 'info'
+
+File layout (see any file in ``lexicon/`` for a full example)::
+
+    [defaults]                       # every [[term]] below inherits these unless it sets its own
+    category = "absolute"            # absolute | authority | medical | guarantee | urgency | superstition
+    severity = "error"               # error | warning | info
+    legal_basis = "《广告法》第九条第（三）项 / Advertising Law of the PRC art. 9(3)"
+    reason = "..."                   # plain language: why a manager should care
+    suggestion = "..."               # what to write instead
+
+    [[term]]
+    term = "最佳"                     # Simplified or Traditional, any width or case: it is normalised
+    forms = ["最佳的"]                # optional: other spellings reported as this term
+    exceptions = ["最佳赏味期"]        # optional: phrases containing the term where it is harmless
+    suggestion = "..."               # any default may be overridden per term
+
+    [[allow]]                        # a phrase in which *no* term is flagged (required disclaimers)
+    phrase = "本品不具有疾病预防、治疗功能"
+    reason = "法定提示语 / required disclaimer"
+
+Terms, forms, exceptions and allowed phrases are compared in their normalised form
+(:func:`checker.text.normalise`): ``頂級``, ``顶级`` and ``ＴＯＰ１``/``top1`` are one spelling each.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from checker.config import ConfigError
+from checker.models import Severity
+from checker.text import normalise
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+
+Category = Literal["absolute", "authority", "medical", "guarantee", "urgency", "superstition"]
+
+#: Fixed: fixture pages and reports use these codes.
+CATEGORY_CODES: dict[str, str] = {
+    "absolute": "AD001",
+    "authority": "AD002",
+    "medical": "AD003",
+    "guarantee": "AD004",
+    "urgency": "AD005",
+    "superstition": "AD006",
+}
+CODE_CATEGORIES = {code: category for category, code in CATEGORY_CODES.items()}
+
+class LexiconError(ConfigError):
+    """A lexicon file is missing, not TOML, or has an invalid entry (exit code 2, like config errors)."""
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _category(value: Any) -> Any:
+    """Accept the rule code as a category too: ``AD001`` -> ``absolute``."""
+    if isinstance(value, str):
+        value = value.strip()
+        return CODE_CATEGORIES.get(value.upper(), value.lower())
+    return value
+
+
+class TermEntry(_Strict):
+    """One lexicon entry after its file's ``[defaults]`` are applied."""
+
+    term: str = Field(min_length=1)
+    category: Category
+    severity: Severity
+    legal_basis: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    suggestion: str = Field(min_length=1)
+    forms: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    note: str = ""
+
+    @field_validator("term", "legal_basis", "reason", "suggestion", "note", mode="before")
+    @classmethod
+    def _strip_text(cls, value: Any) -> Any:
+        return _strip(value)
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category_or_code(cls, value: Any) -> Any:
+        return _category(value)
+
+    @field_validator("forms", "exceptions", mode="before")
+    @classmethod
+    def _strip_list(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(_strip(v) for v in value)
+        return value
+
+    @field_validator("forms", "exceptions")
+    @classmethod
+    def _non_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not v for v in value):
+            raise ValueError("empty string in list")
+        return value
+
+    @property
+    def code(self) -> str:
+        return CATEGORY_CODES[self.category]
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.term, *self.forms)
+
+    @property
+    def is_chinese(self) -> bool:
+        return any("\u3400" <= ch <= "\u9fff" for ch in self.term)
+
+
+class Defaults(_Strict):
+    category: Category | None = None
+    severity: Severity | None = None
+    legal_basis: str | None = None
+    reason: str | None = None
+    suggestion: str | None = None
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category_or_code(cls, value: Any) -> Any:
+        return _category(value)
+
+
+class AllowPhrase(_Strict):
+    phrase: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+    @field_validator("phrase", "reason", mode="before")
+    @classmethod
+    def _strip_text(cls, value: Any) -> Any:
+        return _strip(value)
+
+
+class _File(_Strict):
+    defaults: Defaults = Field(default_factory=Defaults)
+    term: list[dict[str, Any]] = Field(default_factory=list)
+    allow: list[AllowPhrase] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated term with where it came from (for messages and docs)."""
+
+    spec: TermEntry
+    path: Path
+    index: int  # 1-based position among the file's terms
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        return f"{_where(self.path, self.line)}: term #{self.index} {self.spec.term!r}"
+
+
+@dataclass(frozen=True)
+class Allow:
+    spec: AllowPhrase
+    path: Path
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    entries: tuple[Entry, ...]
+    allows: tuple[Allow, ...]
+    files: tuple[Path, ...]
+
+    def for_category(self, category: str) -> list[Entry]:
+        return [e for e in self.entries if e.spec.category == category]
+
+
+def _where(path: Path, line: int | None) -> str:
+    return f"{path}:{line}" if line else str(path)
+
+
+def _line_of(text: str, key: str, value: str, occurrence: int = 1) -> int | None:
+    """Line (1-based) of the n-th ``key = "value"`` in TOML text ([[term]] blocks or inline tables)."""
+    pattern = re.compile(rf"""\b{key}\s*=\s*(["']){re.escape(value)}\1""")
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            occurrence -= 1
+            if occurrence == 0:
+                return lineno
+    return None
+
+
+def _nth_term_line(text: str, n: int) -> int | None:
+    """Line of the n-th (1-based) term when its ``term`` key is missing: its [[term]] header."""
+    count = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if re.match(r"\s*\[\[\s*term\s*\]\]", line):
+            count += 1
+            if count == n:
+                return lineno
+    return None
+
+
+def _error_text(exc: ValidationError) -> tuple[str, str]:
+    """(field, message) of a pydantic error, the first one."""
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"]) or "entry"
+    more = f" (and {len(exc.errors()) - 1} more problem(s) in this entry)" if len(exc.errors()) > 1 else ""
+    return loc, f"{err['msg']}{more}"
+
+
+def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
+    """Parse and validate one lexicon file (entries on their own; cross-file checks in :func:`load_lexicon`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read lexicon file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: lexicon files must be UTF-8: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        parsed = _File.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"]]
+        if loc[:1] == ["allow"] and len(loc) > 1:
+            n = int(loc[1]) + 1
+            raise LexiconError(f"{path}: allow #{n}: {'.'.join(loc[2:]) or 'entry'}: {err['msg']}") from None
+        raise LexiconError(f"{path}: {'.'.join(loc)}: {err['msg']}") from None
+    defaults = {k: v for k, v in parsed.defaults.model_dump().items() if v is not None}
+    entries: list[Entry] = []
+    seen_names: dict[str, int] = {}
+    for n, raw in enumerate(parsed.term, start=1):
+        name = raw.get("term")
+        if isinstance(name, str):
+            seen_names[name] = seen_names.get(name, 0) + 1
+            line = _line_of(text, "term", name, seen_names[name])
+        else:
+            line = _nth_term_line(text, n)
+        label = f"term #{n}" + (f" {name.strip()!r}" if isinstance(name, str) else "")
+        try:
+            spec = TermEntry.model_validate({**defaults, **raw})
+        except ValidationError as exc:
+            field, message = _error_text(exc)
+            if message.startswith("Field required") and field in Defaults.model_fields:
+                message += " (set it on the term or in [defaults])"
+            raise LexiconError(f"{_where(path, line)}: {label}: {field}: {message}") from None
+        entries.append(Entry(spec, path, n, line))
+    allows = [Allow(a, path, _line_of(text, "phrase", a.phrase)) for a in parsed.allow]
+    return entries, allows
+
+
+def default_files() -> list[Path]:
+    return sorted(LEXICON_DIR.glob("*.toml"))
+
+
+def load_lexicon(paths: Sequence[Path] | None = None) -> Lexicon:
+    """Load and cross-check lexicon files (default: every ``*.toml`` in ``rules/ad/lexicon``).
+
+    Besides each entry's own fields this checks: no spelling (term or form) appears twice, also
+    across files and across Traditional/Simplified or full/half-width spellings; every exception
+    contains its term (or a form of it); every allowed phrase contains at least one term.
+    """
+    paths = list(default_files() if paths is None else paths)
+    if not paths:
+        raise LexiconError(f"{LEXICON_DIR}: no lexicon files (*.toml)")
+    entries: list[Entry] = []
+    allows: list[Allow] = []
+    for path in paths:
+        e, a = load_file(Path(path))
+        entries.extend(e)
+        allows.extend(a)
+
+    seen: dict[str, tuple[Entry, str]] = {}
+    for entry in entries:
+        normalised_spellings: list[str] = []
+        for field, spelling in [("term", entry.spec.term)] + [("forms", f) for f in entry.spec.forms]:
+            key = normalise(spelling)
+            if not key.strip():
+                raise LexiconError(f"{entry.where}: {field}: {spelling!r} is empty after normalisation")
+            if key in seen:
+                other, other_spelling = seen[key]
+                same = "" if other_spelling == spelling else f" (as {other_spelling!r})"
+                raise LexiconError(
+                    f"{entry.where}: {field}: duplicate term {spelling!r}: already listed at {other.where}{same}"
+                )
+            seen[key] = (entry, spelling)
+            normalised_spellings.append(key)
+        for exception in entry.spec.exceptions:
+            if not any(s in normalise(exception) for s in normalised_spellings):
+                raise LexiconError(
+                    f"{entry.where}: exceptions: {exception!r} does not contain the term or one of its forms"
+                )
+    all_spellings = list(seen)
+    for allow in allows:
+        phrase = normalise(allow.spec.phrase)
+        if not any(s in phrase for s in all_spellings):
+            raise LexiconError(
+                f"{_where(allow.path, allow.line)}: allow {allow.spec.phrase!r}: phrase: contains no lexicon term "
+                "(an allowed phrase only makes sense around a term)"
+            )
+    return Lexicon(tuple(entries), tuple(allows), tuple(Path(p) for p in paths))

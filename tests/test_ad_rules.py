@@ -1,0 +1,447 @@
+"""AD rules (advertising-law wording): bad and good cases per code in Simplified, Traditional and
+English, every lexicon exception, lexicon validation, and offsets into the original text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from checker_rules.ad.base import FIELDS, LexiconRule
+from checker_rules.ad.lexicon import CATEGORY_CODES, LexiconError, load_lexicon
+from checker_rules.ad.matcher import get_matcher
+
+from checker.config import Config, ConfigError
+from checker.engine import AuditContext, build_rules
+from checker.engine.registry import load_plugins
+from checker.models import Image, Product, Severity
+from checker.text import OffsetMap, normalise, normalise_for_matching, to_halfwidth, to_simplified
+
+LEXICON = load_lexicon()
+MATCHER = get_matcher()
+AD_CODES = ("AD001", "AD002", "AD003", "AD004", "AD005", "AD006")
+
+
+def product(field: str = "description", text: str = "", **kwargs) -> Product:
+    """A product whose ``field`` (one of the AD field names) holds ``text``."""
+    data: dict = {"url": "https://shop.example.com/p/1.html", "sku": "SKU-1", **kwargs}
+    if field == "specs":
+        data["specs"] = {"规格": text}
+    elif field == "image_alt":
+        data["images"] = [Image(url="https://shop.example.com/i/1.jpg", alt=text)]
+    elif field == "banner":
+        data["banners"] = [text]
+    elif field == "label":
+        data["labels"] = [text]
+    else:
+        data[field] = text
+    return Product(**data)
+
+
+def audit(prod: Product, config: Config | None = None, ctx: AuditContext | None = None):
+    config = config or Config(select=["AD"])
+    ctx = ctx or AuditContext(config=config)
+    return [f for rule in build_rules(config) for f in rule.check(prod, ctx)]
+
+
+def found(findings) -> set[tuple[str, str, str, str]]:
+    return {(f.code, f.field, f.extra["term"], f.extra["canonical"]) for f in findings}
+
+
+# ------------------------------------------------------------------------------------ bad cases
+# (code, field, page text, {(term as written, canonical lexicon term), ...})
+BAD = [
+    # AD001 absolute
+    ("AD001", "description", "这款保温杯品质最佳，值得拥有", {("最佳", "最佳")}),
+    ("AD001", "title", "頂級工藝保溫杯", {("頂級", "顶级")}),
+    ("AD001", "image_alt", "The world-class kettle for your kitchen", {("world-class", "world-class")}),
+    ("AD001", "specs", "全場１００％正品", {("１００％", "100%")}),
+    ("AD001", "banner", "ＮＯ．１品牌 #1 in Europe", {("ＮＯ．１", "NO.1"), ("#1", "#1")}),
+    ("AD001", "title", "全網最低價", {("全網最低", "全网最低")}),
+    # AD002 false authority
+    ("AD002", "label", "国家机关特供茶叶", {("机关特供", "机关特供")}),
+    ("AD002", "specs", "军队特供", {("军队特供", "军队特供")}),
+    ("AD002", "description", "特供茶叶", {("特供", "特供")}),
+    ("AD002", "banner", "人民大會堂專用", {("人民大會堂", "人民大会堂")}),
+    ("AD002", "description", "FDA approved whitening serum.", {("FDA approved", "FDA approved")}),
+    # AD003 medical
+    ("AD003", "specs", "根治失眠", {("根治", "根治")}),
+    ("AD003", "subtitle", "本產品可治療濕疹", {("治療", "治疗")}),
+    ("AD003", "meta_description", "This balm cures eczema.", {("cures", "cure")}),
+    ("AD003", "description", "Clinically proven: it treats acne.", {("Clinically proven", "clinically proven"),
+                                                                      ("treats", "treats")}),
+    # AD004 guarantee
+    ("AD004", "description", "坚持使用保证有效", {("保证有效", "保证有效")}),
+    ("AD004", "subtitle", "一次見效，永不反彈", {("一次見效", "一次见效"), ("永不反彈", "永不反弹")}),
+    ("AD004", "title", "Guaranteed results in 7 days", {("Guaranteed results", "guaranteed results")}),
+    # AD005 urgency
+    ("AD005", "banner", "最后一天！全场五折", {("最后一天", "最后一天")}),
+    ("AD005", "banner", "僅此一次，手慢無", {("僅此一次", "仅此一次"), ("手慢無", "手慢无")}),
+    ("AD005", "banner", "Today only: free shipping", {("Today only", "today only")}),
+    # AD006 superstition
+    ("AD006", "description", "高僧开光，招财转运", {("开光", "开光"), ("招财", "招财"), ("转运", "转运")}),
+    ("AD006", "title", "開光貔貅，辟邪鎮宅", {("開光", "开光"), ("辟邪", "辟邪"), ("鎮宅", "镇宅")}),
+    ("AD006", "image_alt", "This bracelet brings good luck", {("brings good luck", "brings good luck")}),
+]
+
+
+@pytest.mark.parametrize(("code", "field", "text", "terms"), BAD, ids=[f"{b[0]}-{b[2][:12]}" for b in BAD])
+def test_bad_wording_is_flagged_with_code_field_and_term(code, field, text, terms):
+    findings = audit(product(field, text))
+    assert found(findings) == {(code, field, term, canonical) for term, canonical in terms}
+    for f in findings:
+        start = f.extra["position"]
+        assert text[start : start + len(f.extra["term"])] == f.extra["term"]
+        assert f.evidence == text[max(0, start - 20) : start + len(f.extra["term"]) + 20].strip()
+        assert f.sku == "SKU-1" and f.url == "https://shop.example.com/p/1.html"
+        assert f.suggestion and f.legal_basis and f.extra["reason"]
+        assert f.extra["category"] == {c: k for k, c in CATEGORY_CODES.items()}[code]
+
+
+def test_ad001_message_names_the_term_in_chinese_and_english():
+    (f,) = audit(product("title", "品质最佳"))
+    assert f.message == '使用绝对化用语「最佳」/ Absolute claim "最佳"'
+    assert "第九条第（三）项" in f.legal_basis and "art. 9(3)" in f.legal_basis
+    assert f.severity is Severity.ERROR
+
+
+def test_evidence_is_twenty_characters_either_side_of_the_original_text():
+    before, after = "这是一段很长的商品描述文字用来测试证据截取是否正确的前文部分", "后文部分也需要足够长才能看出截取的边界是否正确无误"
+    text = before + "頂級" + after
+    (f,) = audit(product("description", text))
+    assert f.evidence == before[-20:] + "頂級" + after[:20]
+    assert f.extra["position"] == len(before)
+    assert text[f.extra["position"] : f.extra["position"] + 2] == "頂級"
+
+
+def test_a_term_repeated_in_one_text_is_one_finding_with_a_count():
+    (f,) = audit(product("description", "最佳选择。真的最佳。"))
+    assert f.extra["occurrences"] == 2 and f.extra["position"] == 0
+
+
+def test_every_field_is_screened_and_named():
+    for field in FIELDS:
+        (f,) = audit(product(field, "品质最佳"))
+        assert (f.code, f.field) == ("AD001", field)
+
+
+def test_spec_and_image_findings_say_which_spec_and_image():
+    prod = Product(url="u", specs={"材质": "顶级牛皮"},
+                   images=[Image(url="https://x/a.jpg", alt="", title="顶级牛皮包")])
+    by_field = {f.field: f for f in audit(prod)}
+    assert by_field["specs"].extra["spec"] == "材质"
+    assert by_field["image_alt"].extra["image"] == "https://x/a.jpg"
+
+
+# ------------------------------------------------------------------------------------ good cases
+GOOD = [
+    ("description", "最近很多顾客反馈包装升级后更加美观"),
+    ("description", "最后一步：拧紧瓶盖"),
+    ("description", "最後一步：擰緊瓶蓋"),
+    ("description", "第一步：打开包装。第一次使用前请清洗。第一层为保温层。"),
+    ("description", "活动保证金由平台托管"),
+    ("description", "最佳赏味期：开封后7天"),
+    ("description", "最好在阴凉处保存"),
+    ("description", "Best before: see bottom of the pack. best-before date printed on the lid"),
+    ("specs", "100%纯棉"),
+    ("specs", "１００％純棉"),
+    ("specs", "100% cotton"),
+    ("description", "Step 1: rinse the filter before first use. Step #1 is the same for all models."),
+    ("description", "本品不具有疾病预防、治疗功能。"),
+    ("description", "本品不具有疾病預防、治療功能。"),
+    ("description", "保健食品不是药物，不能替代药物治疗。"),
+    ("description", "This product is not intended to diagnose, treat, cure, or prevent any disease."),
+    ("description", "Secure packaging; we bestow care on every order. Curing time 24 h. Dry-cured ham."),
+    ("description", "Tasty dog treats for training."),
+    ("description", "招财猫陶瓷摆件，手工上釉。黑科技加持，续航30天。包裹已到转运中心。"),
+    ("description", "电商专供款，万能胶另购，国家级非物质文化遗产传承人手作"),
+    ("description", "Risk-free returns within 30 days"),
+    ("title", "Bestow kettle, secured lid, curated gifts"),
+    ("description", "首次使用前建议单独清洗一次。At last, a matcha that whisks smooth. Real chicken as the first ingredient."),
+    ("title", "Happy Paws Chicken Dog Training Treats, 8 oz"),
+    ("label", "Near expiry: best before 2026-12-20"),
+]
+
+
+@pytest.mark.parametrize(("field", "text"), GOOD, ids=[g[1][:16] for g in GOOD])
+def test_look_alikes_disclaimers_and_facts_are_not_flagged(field, text):
+    assert audit(product(field, text)) == []
+
+
+def test_configured_brand_names_are_never_flagged():
+    prod = product("title", "最好牌保温杯 最好牌")
+    assert found(audit(prod)) == {("AD001", "title", "最好", "最好")}
+    assert audit(prod, Config(select=["AD"], brand_names=["最好牌"])) == []
+    # Traditional and full-width spellings of the brand are the same brand.
+    assert audit(product("title", "最好牌保溫杯"), Config(select=["AD"], brand_names=["最好牌"])) == []
+    # Outside the brand name the word is still flagged.
+    config = Config(select=["AD"], brand_names=["最好牌"])
+    assert found(audit(product("title", "最好牌，品质最好"), config)) == {("AD001", "title", "最好", "最好")}
+
+
+# ------------------------------------------------------------------------------------ exceptions (data)
+EXCEPTIONS = [(e, x) for e in LEXICON.entries for x in e.spec.exceptions]
+
+
+def _wrap(phrase: str) -> str:
+    return f"说明：{phrase}。" if any("\u3400" <= c <= "\u9fff" for c in phrase) else f"Note: {phrase}."
+
+
+@pytest.mark.parametrize(("entry", "phrase"), EXCEPTIONS, ids=[f"{e.spec.code}-{x}" for e, x in EXCEPTIONS])
+def test_each_lexicon_exception_suppresses_its_term(entry, phrase):
+    text = _wrap(phrase)
+    start = text.index(phrase)
+    inside = [h for h in MATCHER.scan(text) if start <= h.start and h.end <= start + len(phrase)]
+    assert inside == [], f"{phrase!r} should not be flagged"
+    # ... and the term is flagged without its context, so the exception is what makes the difference.
+    assert any(h.entry == entry for h in MATCHER.scan(_wrap(entry.spec.term)))
+
+
+ALLOWS = list(LEXICON.allows)
+
+
+@pytest.mark.parametrize("allow", ALLOWS, ids=[a.spec.phrase for a in ALLOWS])
+def test_each_allowed_disclaimer_is_not_flagged_but_its_terms_are(allow):
+    assert MATCHER.scan(_wrap(allow.spec.phrase)) == ()
+    terms = [e.spec.term for e in LEXICON.entries if normalise(e.spec.term) in normalise(allow.spec.phrase)]
+    assert terms and all(MATCHER.scan(_wrap(t)) for t in terms)
+
+
+def test_english_terms_match_whole_words_and_listed_inflections_only():
+    def terms(text):
+        return [h.text for h in MATCHER.scan(text)]
+
+    assert terms("bestow secure curate cureless") == []
+    assert terms("It cures, it cured, it is curing.") == ["cures", "cured", "curing"]
+    assert terms("The BEST kettle") == ["BEST"]
+    assert terms("ＢＥＳＴ水壶") == ["ＢＥＳＴ"]  # full-width, next to Chinese: still a word
+    assert terms("#10 on the list") == []
+    assert terms("Don’t miss out") == ["Don’t miss out"]  # typographic apostrophe
+
+
+def test_taiwan_wording_of_a_term_and_of_an_exception_is_matched():
+    # Character conversion maps 最高級 to 最高级, but Taiwan writes 最高階 and 晶片 (芯片).
+    assert [(h.text, h.entry.spec.term) for h in MATCHER.scan("最高階品質")] == [("最高階", "最高级")]
+    assert MATCHER.scan("晶片加持，續航更久") == ()
+    assert [h.text for h in MATCHER.scan("大師加持")] == ["加持"]
+
+
+def test_the_longest_overlapping_term_wins_and_is_reported_once():
+    assert [h.entry.spec.term for h in MATCHER.scan("全国第一")] == ["全国第一"]
+    assert [h.entry.spec.term for h in MATCHER.scan("全网最低价")] == ["全网最低"]
+
+
+# ------------------------------------------------------------------------------------ severity and options
+def test_severity_comes_from_the_lexicon_entry_unless_configured():
+    (bare,) = audit(product("title", "夏天最适合"))  # bare 最: a warning in the lexicon
+    assert (bare.extra["canonical"], bare.severity) == ("最", Severity.WARNING)
+    config = Config(select=["AD"], severity={"AD001": "info"})
+    assert {f.severity for f in audit(product("title", "夏天最适合，品质最佳"), config)} == {Severity.INFO}
+
+
+def test_fields_option_limits_what_is_screened():
+    config = Config(select=["AD001"], rules={"AD001": {"fields": ["title"]}})
+    prod = Product(url="u", title="品质最佳", description="品质最佳")
+    assert [f.field for f in audit(prod, config)] == ["title"]
+    with pytest.raises(ConfigError, match="rules.AD001.fields"):
+        build_rules(Config(select=["AD001"], rules={"AD001": {"fields": ["body"]}}))
+
+
+def test_ad004_extra_terms_file_adds_terms_relative_to_the_config_file(tmp_path):
+    (tmp_path / "terms").mkdir()
+    (tmp_path / "terms" / "shop.toml").write_text(
+        '[defaults]\ncategory = "AD004"\nseverity = "error"\nlegal_basis = "广告法第二十八条"\n'
+        'reason = "保证效果"\nsuggestion = "删除"\n\n[[term]]\nterm = "包你满意到飞起"\n', encoding="utf-8")
+    config_file = tmp_path / "checker.toml"
+    config_file.write_text('select = ["AD004"]\n\n[rules.AD004]\nextra_terms_file = "terms/shop.toml"\n', encoding="utf-8")
+    from checker.config import load_config
+
+    config = load_config(config_file)
+    findings = audit(product("title", "包你滿意到飛起，保证有效"), config)
+    assert found(findings) == {("AD004", "title", "包你滿意到飛起", "包你满意到飞起"),
+                               ("AD004", "title", "保证有效", "保证有效")}
+
+
+def test_ad004_broken_extra_terms_file_is_one_error_row_not_one_per_product(tmp_path):
+    config = Config(select=["AD004"], rules={"AD004": {"extra_terms_file": str(tmp_path / "missing.toml")}})
+    ctx = AuditContext(config=config)
+    (rule,) = build_rules(config)
+    for _ in range(3):
+        assert list(rule.check(product("title", "保证有效"), ctx)) == []
+    assert len(ctx.errors) == 1
+    assert ctx.errors[0].stage == "config" and "missing.toml" in ctx.errors[0].reason
+
+
+def test_the_matcher_is_built_once_per_process():
+    assert get_matcher() is get_matcher()
+    assert MATCHER.pattern_count > 500
+
+
+# ------------------------------------------------------------------------------------ docs
+@pytest.mark.parametrize("code", AD_CODES)
+def test_docs_include_legal_basis_and_lexicon_examples(code):
+    cls = load_plugins()[code]
+    assert issubclass(cls, LexiconRule)
+    docs = cls.docs()
+    for section in ("What it checks:", "Why it matters:", "Bad:", "Good:", "Legal basis", "Lexicon ("):
+        assert section in docs
+    first_term = LEXICON.for_category(cls.category)[0].spec.term
+    assert first_term in docs
+
+
+# ------------------------------------------------------------------------------------ lexicon validation
+GOOD_DEFAULTS = """
+[defaults]
+category = "absolute"
+severity = "error"
+legal_basis = "广告法第九条"
+reason = "绝对化"
+suggestion = "删除"
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file_loads_and_category_may_be_the_code(tmp_path):
+    path = write(tmp_path, "ok.toml", GOOD_DEFAULTS.replace('"absolute"', '"AD001"') + '[[term]]\nterm = "最牛"\n')
+    (entry,) = load_lexicon([path]).entries
+    assert (entry.spec.term, entry.spec.category, entry.spec.code, entry.line) == ("最牛", "absolute", "AD001", 9)
+
+
+def test_bad_field_value_names_file_line_entry_and_field(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS + '[[term]]\nterm = "最牛"\n\n[[term]]\nterm = "最棒"\nseverity = "fatal"\n')
+    with pytest.raises(LexiconError) as exc:
+        load_lexicon([path])
+    message = str(exc.value)
+    assert message.startswith(f"{path}:12: term #2 '最棒': severity: ")
+    assert "'error', 'warning' or 'info'" in message
+
+
+def test_missing_field_says_where_it_may_be_set(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS.replace('legal_basis = "广告法第九条"\n', "") + '[[term]]\nterm = "最牛"\n')
+    with pytest.raises(LexiconError, match=r"bad\.toml:8: term #1 '最牛': legal_basis: Field required \(set it on the term or in \[defaults\]\)"):
+        load_lexicon([path])
+
+
+def test_unknown_category_is_an_error_listing_the_categories(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS + '[[term]]\nterm = "大甩卖"\ncategory = "bargain"\n')
+    with pytest.raises(LexiconError, match=r"term #1 '大甩卖': category: Input should be 'absolute', 'authority'"):
+        load_lexicon([path])
+
+
+def test_misspelt_key_is_an_error(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS + '[[term]]\nterm = "最牛"\nsugestion = "删除"\n')
+    with pytest.raises(LexiconError, match=r"term #1 '最牛': sugestion: Extra inputs are not permitted"):
+        load_lexicon([path])
+
+
+def test_missing_term_key_points_at_the_block(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS + '[[term]]\nterm = "最牛"\n\n[[term]]\nreason = "x"\n')
+    with pytest.raises(LexiconError, match=r"bad\.toml:11: term #2: term: Field required"):
+        load_lexicon([path])
+
+
+def test_duplicate_term_in_one_file(tmp_path):
+    path = write(tmp_path, "dup.toml", GOOD_DEFAULTS + '[[term]]\nterm = "最牛"\n\n[[term]]\nterm = "最牛"\n')
+    with pytest.raises(LexiconError, match=r"dup\.toml:12: term #2 '最牛': term: duplicate term '最牛': already listed at .*dup\.toml:9: term #1"):
+        load_lexicon([path])
+
+
+def test_duplicate_across_files_and_scripts(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD_DEFAULTS + '[[term]]\nterm = "顶级"\n')
+    b = write(tmp_path, "b.toml", GOOD_DEFAULTS + '[[term]]\nterm = "牛"\nforms = ["頂級"]\n')
+    with pytest.raises(LexiconError, match=r"b\.toml:9: term #1 '牛': forms: duplicate term '頂級': already listed at .*a\.toml:9: term #1 '顶级' \(as '顶级'\)"):
+        load_lexicon([a, b])
+
+
+def test_duplicate_against_the_built_in_lexicon(tmp_path):
+    extra = write(tmp_path, "extra.toml", GOOD_DEFAULTS + '[[term]]\nterm = "ＢＥＳＴ"\n')
+    with pytest.raises(LexiconError, match=r"duplicate term 'ＢＥＳＴ': already listed at .*absolute\.en\.toml"):
+        get_matcher([extra])
+
+
+def test_exception_must_contain_its_term(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS + '[[term]]\nterm = "第一"\nexceptions = ["第二步"]\n')
+    with pytest.raises(LexiconError, match=r"term #1 '第一': exceptions: '第二步' does not contain the term"):
+        load_lexicon([path])
+
+
+def test_allowed_phrase_must_contain_a_term(tmp_path):
+    path = write(tmp_path, "bad.toml", GOOD_DEFAULTS + '[[term]]\nterm = "治疗"\n\n[[allow]]\nphrase = "请遵医嘱"\nreason = "提示"\n')
+    with pytest.raises(LexiconError, match=r"bad\.toml:12: allow '请遵医嘱': phrase: contains no lexicon term"):
+        load_lexicon([path])
+
+
+def test_not_toml_and_missing_file(tmp_path):
+    with pytest.raises(LexiconError, match=r"bad\.toml: not valid TOML"):
+        load_lexicon([write(tmp_path, "bad.toml", "[[term]\nterm = 1")])
+    with pytest.raises(LexiconError, match=r"nope\.toml: cannot read lexicon file"):
+        load_lexicon([tmp_path / "nope.toml"])
+
+
+def test_lexicon_error_is_a_config_error_so_the_cli_exits_2():
+    assert issubclass(LexiconError, ConfigError)
+
+
+def test_the_built_in_lexicon_is_substantial():
+    for category, code in CATEGORY_CODES.items():
+        entries = LEXICON.for_category(category)
+        chinese = [e for e in entries if e.spec.is_chinese]
+        english = [e for e in entries if not e.spec.is_chinese]
+        assert len(chinese) >= 40 and len(english) >= 10, code
+
+
+# ------------------------------------------------------------------------------------ text normalisation
+def test_halfwidth_and_simplified_keep_length():
+    assert to_halfwidth("１００％　＃１ＡＢ") == "100% #1AB"
+    assert to_simplified("頂級最後一天裏衞") == "顶级最后一天里卫"
+    assert to_simplified("Simplified 简体 stays") == "Simplified 简体 stays"
+
+
+def test_normalise_for_matching_with_full_width_text_maps_back_to_the_original():
+    text = "全場１００％正品，ＮＯ．１品牌"
+    norm, offsets = normalise_for_matching(text)
+    assert norm == "全场100%正品,no.1品牌"
+    assert offsets.is_identity and offsets[len(norm)] == len(text)
+    i = norm.index("no.1")
+    a, b = offsets.span(i, i + 4)
+    assert text[a:b] == "ＮＯ．１"
+
+
+def test_offsets_when_normalisation_changes_the_length():
+    text = "５㎏装，最\u200b佳之选…品质ﬁne，最佳"
+    norm, offsets = normalise_for_matching(text)
+    assert norm == "5kg装,最佳之选...品质fine,最佳"
+    assert not offsets.is_identity
+    for term in ("最佳", "kg", "fine"):
+        i = norm.index(term)
+        a, b = offsets.span(i, i + len(term))
+        assert normalise(text[a:b]) == term
+    i = norm.rindex("最佳")
+    assert offsets.span(i, i + 2) == (len(text) - 2, len(text))
+    assert offsets[0] == 0 and offsets[len(norm)] == len(text)
+    assert isinstance(offsets, OffsetMap)
+
+
+def test_findings_quote_the_original_text_when_the_length_changes():
+    text = "５㎏装，最\u200b佳之选"
+    (f,) = audit(product("title", text))
+    assert f.extra["term"] == "最\u200b佳" and f.extra["canonical"] == "最佳"
+    assert f.evidence == text and f.extra["position"] == 4
+
+
+def test_combining_marks_compose_and_case_folds():
+    norm, offsets = normalise_for_matching("Cafe\u0301 STRASSE straße")
+    assert norm == "café strasse strasse"
+    a, b = offsets.span(0, 4)
+    assert (a, b) == (0, 5)
+
+
+def test_a_broken_built_in_lexicon_stops_the_audit_before_it_starts(tmp_path, monkeypatch):
+    bad = write(tmp_path, "absolute.zh.toml", GOOD_DEFAULTS + '[[term]]\nterm = "最牛"\nseverity = "fatal"\n')
+    monkeypatch.setattr("checker_rules.ad.matcher.default_files", lambda: [bad])
+    with pytest.raises(ConfigError, match=r"absolute\.zh\.toml:9: term #1 '最牛': severity"):
+        build_rules(Config(select=["AD001"]))
