@@ -22,6 +22,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -52,6 +53,7 @@ class Body:
     headers: dict[str, str]
 
 
+@lru_cache(maxsize=262_144)
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 

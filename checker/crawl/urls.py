@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: Query parameters that only track a visit; they never change the page.
@@ -14,6 +15,7 @@ TRACKING_PARAMS = re.compile(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=262_144)  # pages repeat the same nav/related links: normalising was a top cost
 def normalise_url(url: str, strip_params: re.Pattern[str] = TRACKING_PARAMS) -> str:
     """Lower-case scheme and host, drop the default port, the fragment, tracking parameters and a
     trailing slash (except the root), sort the remaining query parameters."""
