@@ -47,9 +47,10 @@ def load_sources(config: Config, ctx: AuditContext) -> None:
 
 
 def run_rules(engine: Engine, ctx: AuditContext) -> list[Finding]:
-    findings: list[Finding] = []
+    findings: list[Finding] = list(ctx.page_findings)
     for page in list(ctx.pages.values()):
-        findings.extend(engine.check_page(page, ctx))
+        if page.url not in ctx.rules_done:
+            findings.extend(engine.check_page(page, ctx))
     for product in ctx.api_products:  # store-API products whose page was not crawled
         findings.extend(engine.check_scope("product", product, ctx, product.url))
     for lot in ctx.lots:

@@ -103,7 +103,8 @@ def test_large_crawl_parses_in_a_process_pool(tmp_path):
     n = 260
     for i in range(n):
         (root / "p" / f"{i}.html").write_text(
-            PAGE.format(title=f"商品 {i}", sku=f"SKU-{i}", price=i, body=f'<a href="/p/{(i + 1) % n}.html">next</a>'),
+            PAGE.format(title=f"商品 {i}" + (" 最佳品质" if i == 7 else ""), sku=f"SKU-{i}", price=i,
+                        body=f'<a href="/p/{(i + 1) % n}.html">next</a>'),
             encoding="utf-8")
     (root / "sitemap.xml").write_text(
         "<urlset>" + "".join(f"<url><loc>http://shop.local/p/{i}.html</loc></url>" for i in range(n)) + "</urlset>",
@@ -113,4 +114,5 @@ def test_large_crawl_parses_in_a_process_pool(tmp_path):
         result = run_audit(config, [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx")
     assert result.ctx.parse_workers == 2
     assert sorted(p.sku for p in result.ctx.products) == sorted(f"SKU-{i}" for i in range(n))
-    assert result.findings == []
+    assert len(result.ctx.rules_done) == n  # page and product rules ran in the pool processes
+    assert [(f.code, f.sku, f.extra["term"]) for f in result.findings] == [("AD001", "SKU-7", "最佳")]

@@ -75,16 +75,24 @@ def build_page(result: FetchResult, body: Body | None, ctx_config, seed: bool, r
     return page
 
 
-_worker_config = None
+_worker_state: tuple | None = None  # (config, engine, today) in a pool process
 
 
-def _init_worker(config) -> None:
-    global _worker_config
-    _worker_config = config
+def _init_worker(config, today) -> None:
+    global _worker_state
+    from checker.engine import Engine
+
+    _worker_state = (config, Engine.from_config(config), today)
 
 
-def _build_page_in_worker(result: FetchResult, body: Body | None, seed: bool, referrer: str | None) -> Page:
-    return build_page(result, body, _worker_config, seed, referrer)
+def _build_and_check_in_worker(result: FetchResult, body: Body | None, seed: bool, referrer: str | None):
+    """Parse a page and run the page/product rules on it, in a pool process: both are CPU-bound,
+    and neither needs anything but the page itself (cross-page rules are ``site`` scope)."""
+    config, engine, today = _worker_state
+    page = build_page(result, body, config, seed, referrer)
+    local = AuditContext(config=config, today=today)
+    findings = engine.check_page(page, local)
+    return page, findings, local.errors
 
 
 #: Below this many queued pages a process pool costs more to start than it saves.
@@ -270,10 +278,13 @@ class Crawler:
                 result.error = "304 Not Modified without a cached copy"
             try:
                 if self.pool is not None and body is not None and result.ok:
-                    # Parsing is the CPU-bound part: hand it to the pool so every core works while
-                    # this process keeps the sockets busy.
-                    page = await asyncio.get_running_loop().run_in_executor(
-                        self.pool, _build_page_in_worker, result, body, seed, referrer)
+                    # Parsing and page rules are the CPU-bound part: hand them to the pool so every
+                    # core works while this process keeps the sockets busy.
+                    page, findings, errors = await asyncio.get_running_loop().run_in_executor(
+                        self.pool, _build_and_check_in_worker, result, body, seed, referrer)
+                    self.ctx.page_findings.extend(findings)
+                    self.ctx.errors.extend(errors)
+                    self.ctx.rules_done.add(url)
                 else:
                     page = build_page(result, body, self.ctx.config, seed, referrer)
             except Exception as exc:  # a page the parser chokes on is an error row, not a crash
@@ -367,7 +378,7 @@ class Crawler:
                 workers_wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
                 if workers_wanted > 1 and self._queue.qsize() >= POOL_THRESHOLD:
                     self.pool = ProcessPoolExecutor(workers_wanted, initializer=_init_worker,
-                                                    initargs=(self.ctx.config,))
+                                                    initargs=(self.ctx.config, self.ctx.today))
                     self.ctx.parse_workers = workers_wanted
                 workers = [asyncio.create_task(self._worker(session)) for _ in range(self.cfg.concurrency)]
                 try:

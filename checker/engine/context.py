@@ -11,6 +11,7 @@ from checker.models import (
     Complaint,
     ErrorRecord,
     FetchResult,
+    Finding,
     InventoryLot,
     Page,
     PriceRecord,
@@ -33,6 +34,8 @@ class AuditContext:
     prices: list[PriceRecord] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
+    page_findings: list[Finding] = field(default_factory=list)  # page/product rules already run while crawling
+    rules_done: set[str] = field(default_factory=set)  # URLs of the pages those findings cover
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
     cache_hits: int = 0
     parse_workers: int = 0  # processes that parsed pages (0 = parsed in the crawling process)  # pages revalidated (304) and reused from the page cache

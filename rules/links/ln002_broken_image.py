@@ -36,10 +36,14 @@ class BrokenImage(Rule):
     name = "links.broken-image"
     summary = "图片无法加载 / Broken main or detail image"
     severity = Severity.ERROR
-    scope = "page"
+    scope = "site"  # needs the image checks, which finish after the pages
     Options = Options
 
-    def check(self, page, ctx):
+    def check(self, site, ctx):
+        for page in ctx.pages.values():
+            yield from self._check_page(page, ctx)
+
+    def _check_page(self, page, ctx):
         roles = {img.url: img.role for img in (page.product.images if page.product else [])}
         seen = set()
         for res in page.resources:
