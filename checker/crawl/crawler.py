@@ -95,6 +95,8 @@ def _build_and_check_in_worker(result: FetchResult, body: Body | None, seed: boo
     return page, findings, local.errors
 
 
+MAX_REFERRERS = 5
+
 #: Below this many queued pages a process pool costs more to start than it saves.
 POOL_THRESHOLD = 200
 
@@ -165,7 +167,8 @@ class Crawler:
         url = normalise_url(url)
         if url in self._queued:
             page = self.ctx.pages.get(url)
-            if page is not None and referrer and referrer not in page.referrers:
+            # A few referrers are enough to locate a page; nav links would make it every page.
+            if page is not None and referrer and len(page.referrers) < MAX_REFERRERS and referrer not in page.referrers:
                 page.referrers.append(referrer)
             if seed and page is not None:
                 page.seed = True

@@ -57,10 +57,13 @@ class CrawlState:
             self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
 
     def page(self, page: Page, depth: int) -> None:
-        self._write({"kind": "page", "depth": depth, "page": page.model_dump(mode="json")})
+        # pydantic's own JSON encoder: json.dumps(model_dump()) cost ~1 ms per page here
+        if self._fh is not None:
+            self._fh.write(f'{{"kind": "page", "depth": {depth}, "page": {page.model_dump_json()}}}\n')
 
     def checked(self, result: FetchResult) -> None:
-        self._write({"kind": "checked", "result": result.model_dump(mode="json")})
+        if self._fh is not None:
+            self._fh.write(f'{{"kind": "checked", "result": {result.model_dump_json()}}}\n')
 
     def close(self, finished: bool) -> None:
         if self._fh is not None:

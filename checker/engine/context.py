@@ -39,18 +39,21 @@ class AuditContext:
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
     cache_hits: int = 0
     parse_workers: int = 0  # processes that parsed pages (0 = parsed in the crawling process)  # pages revalidated (304) and reused from the page cache
+    _final_index: dict[str, Page] = field(default_factory=dict, repr=False)
+    _final_index_size: int = field(default=-1, repr=False)
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 
     def page_for(self, url: str) -> Page | None:
-        """A crawled page by requested or final URL."""
+        """A crawled page by requested or final URL (the final-URL index is rebuilt only when
+        pages were added since the last call: site rules call this once per link)."""
         page = self.pages.get(url)
         if page is not None:
             return page
-        for p in self.pages.values():
-            if p.fetch.final_url == url:
-                return p
-        return None
+        if self._final_index_size != len(self.pages):
+            self._final_index = {p.fetch.final_url: p for p in self.pages.values() if p.fetch.final_url}
+            self._final_index_size = len(self.pages)
+        return self._final_index.get(url)
 
     def products_by_sku(self) -> dict[str, list[Product]]:
         index: dict[str, list[Product]] = {}
