@@ -8,7 +8,7 @@ import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -104,12 +104,14 @@ class Product(_Model):
     extracted_from: str = ""  # jsonld | microdata | selectors | api
 
 
-class Link(_Model):
+class Link(NamedTuple):
+    """A link on a page.  A tuple, not a model: a store has ~100 per page, kept for every page."""
+
     url: str
     text: str = ""
 
 
-class Resource(_Model):
+class Resource(NamedTuple):
     """A sub-resource the page loads (img/script/stylesheet/iframe/...)."""
 
     url: str

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from sys import intern
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -31,7 +32,7 @@ from checker.crawl.state import CrawlState, PageCache
 from checker.crawl.urls import normalise_url
 from checker.engine.context import AuditContext
 from checker.extract import extract_page
-from checker.models import ErrorRecord, FetchResult, Page
+from checker.models import ErrorRecord, FetchResult, Link, Page, Resource
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -295,7 +296,9 @@ class Crawler:
                 page = Page(fetch=result, seed=seed, referrers=[referrer] if referrer else [])
             if self.cache and page.fetch.ok and body is not None:
                 self.cache.store(page, body.headers)
-        page.links = [link for link in page.links if self._on_site(link.url)]
+        # Interned: the same nav and related links appear on thousands of pages.
+        page.links = [Link(intern(link.url), intern(link.text)) for link in page.links if self._on_site(link.url)]
+        page.resources = [Resource(intern(r.url), r.kind) for r in page.resources]
         self._record(page, depth)
         if page.fetch.ok and depth < self.cfg.max_depth:
             for link in page.links:
