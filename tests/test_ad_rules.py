@@ -68,7 +68,7 @@ BAD = [
     ("AD003", "subtitle", "本產品可治療濕疹", {("治療", "治疗")}),
     ("AD003", "meta_description", "This balm cures eczema.", {("cures", "cure")}),
     ("AD003", "description", "Clinically proven: it treats acne.", {("Clinically proven", "clinically proven"),
-                                                                      ("treats", "treats")}),
+                                                                      ("treats acne", "treats acne")}),
     # AD004 guarantee
     ("AD004", "description", "坚持使用保证有效", {("保证有效", "保证有效")}),
     ("AD004", "subtitle", "一次見效，永不反彈", {("一次見效", "一次见效"), ("永不反彈", "永不反弹")}),
@@ -152,6 +152,7 @@ GOOD = [
     ("description", "This product is not intended to diagnose, treat, cure, or prevent any disease."),
     ("description", "Secure packaging; we bestow care on every order. Curing time 24 h. Dry-cured ham."),
     ("description", "Tasty dog treats for training."),
+    ("title", "Freeze-dried salmon treats for cats, 100 g"),
     ("description", "招财猫陶瓷摆件，手工上釉。黑科技加持，续航30天。包裹已到转运中心。"),
     ("description", "电商专供款，万能胶另购，国家级非物质文化遗产传承人手作"),
     ("description", "Risk-free returns within 30 days"),

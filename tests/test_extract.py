@@ -101,3 +101,10 @@ def test_page_without_product_has_links_and_resources():
 ])
 def test_parse_price(text, amount, currency):
     assert parse_price(text) == (Decimal(amount), currency)
+
+
+def test_image_repeated_in_gallery_and_jsonld_is_merged_once():
+    html = """<script type="application/ld+json">{"@type": "Product", "name": "A", "sku": "A-1", "image": ["/a.png"]}
+    </script><div class="product-gallery"><img src="/a.png" alt="front"><img src="/a.png" alt="front again"></div>"""
+    p = extract_page(html, "http://h/p/a.html").product
+    assert [(i.url, i.alt) for i in p.images] == [("http://h/a.png", "front")]

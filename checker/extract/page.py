@@ -363,7 +363,9 @@ def _merge(structured: Product | None, visible: dict[str, Any], url: str) -> Pro
             images.append(img)
             by_url[img.url] = img
         elif not known.alt and (img.alt or img.title):
-            images[images.index(known)] = known.model_copy(update={"alt": img.alt, "title": img.title})
+            updated = known.model_copy(update={"alt": img.alt, "title": img.title})
+            images[images.index(known)] = updated
+            by_url[img.url] = updated  # the same image may appear again further down the page
     data["images"] = images
     return Product.model_validate(data)
 
