@@ -85,12 +85,92 @@ class ExtractConfig(_Section):
 
 
 class SourceConfig(BaseModel):
-    """One data source (inventory, catalog, price history, complaints).  Readers fill the rest."""
+    """One data source (inventory, catalog, price history, complaints): a file, a glob or an http(s) URL.
 
-    model_config = ConfigDict(extra="allow")
+    ``path`` is resolved against the config file's directory.  Everything else is optional: the reader
+    detects the format, the text encoding, the sheet and the header row, and maps columns by the alias
+    table in ``checker/sources/aliases.toml``.  Example::
+
+        [[sources]]
+        kind = "inventory"
+        path = "exports/库存*.csv"
+        encoding = "gb18030"                      # skip detection
+        columns = { sku = "自定义编码", expiry_date = "截止" }
+
+        [[sources]]
+        kind = "catalog"
+        path = "https://backend.example.com/export/items.json"
+        headers = { Authorization = "env:SHOP_TOKEN" }   # the secret stays in the environment
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     kind: Literal["inventory", "catalog", "prices", "complaints"]
     path: str
+    format: Literal["csv", "xlsx", "json", "jsonl", "html"] | None = Field(
+        None, description="default: detected from the content, then the file name"
+    )
+    encoding: str | None = Field(None, description="text encoding of a CSV/JSON source; default: detected")
+    delimiter: str | None = Field(None, description="CSV delimiter; default: detected among , tab ; |")
+    sheet: str | int | None = Field(
+        None, description='XLSX sheet name or 1-based number; "*" = every sheet with a header; default: the first one'
+    )
+    header_row: int | None = Field(None, ge=1, description="1-based row of the header; default: detected")
+    columns: dict[str, str] = Field(default_factory=dict, description="field -> column name, beats the aliases")
+    spec_columns: list[str] = Field(default_factory=list, description="catalog: extra columns folded into specs")
+    currency: str | None = Field(None, description="currency of prices that name none, and of bare $ / ¥")
+    date_format: str | None = Field(None, description="strptime format tried first, e.g. '%d/%m/%Y'")
+    price_kind: Literal["transaction", "listed", "promotion"] = Field(
+        "transaction", description="prices: kind of a row without a kind column"
+    )
+    headers: dict[str, str] = Field(
+        default_factory=dict, description='HTTP headers; a value "env:NAME" is read from the environment'
+    )
+    timeout: float = Field(30.0, gt=0, description="seconds, for an http(s) source")
+    max_download_mb: float = Field(200, gt=0, description="largest http(s) response accepted")
+    max_uncompressed_mb: float = Field(200, gt=0, description="largest XLSX accepted, unpacked (zip-bomb guard)")
+    max_cell_chars: int = Field(4000, ge=16, description="longer cells are truncated, with a warning")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, v: str | None) -> str | None:
+        if v is not None:
+            import codecs
+
+            try:
+                codecs.lookup(v)
+            except LookupError:
+                raise ValueError(f"unknown encoding {v!r} (e.g. utf-8, gb18030, big5)") from None
+        return v
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_char(cls, v: str | None) -> str | None:
+        if v is not None and len(v) != 1:
+            raise ValueError("delimiter must be one character")
+        return v
+
+    @field_validator("headers")
+    @classmethod
+    def _env_names(cls, v: dict[str, str]) -> dict[str, str]:
+        for key, value in v.items():
+            if value.startswith("env:") and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value[4:]):
+                raise ValueError(f"headers.{key}: {value[4:]!r} is not an environment variable name")
+        return v
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, v: dict[str, str], info: Any) -> dict[str, str]:
+        from checker.sources.fields import alias_table, canonical_field
+
+        kind = info.data.get("kind")
+        if kind is None:  # already reported
+            return v
+        for key in v:
+            if canonical_field(kind, key) is None:
+                known = ", ".join(alias_table().kinds[kind].fields)
+                raise ValueError(f"columns.{key}: {kind} sources have no field {key!r} (fields: {known})")
+        return v
 
 
 class Config(_Section):

@@ -1,0 +1,262 @@
+"""Header recognition: which column holds which field, using the alias table in ``aliases.toml``.
+
+The table is data (ops extend it); this module only normalises header text, finds the header row and
+maps columns to fields.  Matching is exact after normalisation, never by substring.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ALIASES_FILE = Path(__file__).with_name("aliases.toml")
+KINDS = ("inventory", "catalog", "prices", "complaints")
+HEADER_SEARCH_ROWS = 20
+
+# Accepted in `columns = {...}` as another name for a field.
+FIELD_SYNONYMS = {"shelf_life_days": "shelf_life", "expiry": "expiry_date", "received_at": "received", "date": "at"}
+
+_BRACKET_UNIT = re.compile(r"^(.*?)\s*[(\[【〔<]\s*([^()\[\]【】〔〕<>]*?)\s*[)\]】〕>]\s*$")
+_SEPARATORS = re.compile(r"[\s_\-./:·・]+")
+
+
+def normalise_header(text: Any) -> tuple[str, str]:
+    """``(key, unit)`` of a header cell: the lookup key and a bracketed unit if one was written."""
+    if text is None:
+        return "", ""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    s = s.lstrip("*#").strip()
+    unit = ""
+    m = _BRACKET_UNIT.match(s)
+    if m and m.group(1):
+        s, unit = m.group(1), m.group(2)
+    return _SEPARATORS.sub("", s), unit
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+    min_fields: int
+    lookup: dict[str, tuple[str, int]]  # normalised alias -> (field, priority; lower is better)
+    expected: dict[str, tuple[str, ...]]  # field -> the alias names as written (for error messages)
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    kinds: dict[str, KindSpec]
+    price_kinds: dict[str, str]  # normalised word -> transaction | listed | promotion
+    currencies: dict[str, str]  # lower-case symbol/word -> ISO code
+
+
+def _build(data: dict[str, Any], origin: str) -> AliasTable:
+    groups: dict[str, list[str]] = data.get("aliases", {})
+    kinds: dict[str, KindSpec] = {}
+    for kind in KINDS:
+        spec = data.get("kinds", {}).get(kind)
+        if spec is None:
+            raise ValueError(f"{origin}: [kinds.{kind}] is missing")
+        lookup: dict[str, tuple[str, int]] = {}
+        expected: dict[str, tuple[str, ...]] = {}
+        for fname, group_names in spec["fields"].items():
+            names: list[str] = []
+            for priority, group in enumerate(group_names):
+                if group not in groups:
+                    raise ValueError(f"{origin}: kinds.{kind}.fields.{fname}: no alias group {group!r}")
+                for alias in groups[group]:
+                    key, _ = normalise_header(alias)
+                    other = lookup.get(key)
+                    if other is not None and other[0] != fname:
+                        raise ValueError(
+                            f"{origin}: alias {alias!r} maps to both {other[0]!r} and {fname!r} for {kind} sources"
+                        )
+                    if other is None or priority < other[1]:
+                        lookup[key] = (fname, priority)
+                    names.append(alias)
+            expected[fname] = tuple(names)
+        required = tuple(spec.get("required", ()))
+        kinds[kind] = KindSpec(
+            name=kind,
+            fields=tuple(spec["fields"]),
+            required=required,
+            min_fields=int(spec.get("min_fields", 2)),
+            lookup=lookup,
+            expected=expected,
+        )
+    price_kinds = {
+        normalise_header(word)[0]: kind for kind, words in data.get("price_kinds", {}).items() for word in words
+    }
+    currencies = {word.lower(): code for code, words in data.get("currencies", {}).items() for word in words}
+    for code in data.get("currencies", {}):
+        currencies[code.lower()] = code
+    return AliasTable(kinds=kinds, price_kinds=price_kinds, currencies=currencies)
+
+
+@cache
+def alias_table() -> AliasTable:
+    with ALIASES_FILE.open("rb") as fh:
+        return _build(tomllib.load(fh), str(ALIASES_FILE))
+
+
+@cache
+def cjk_aliases() -> frozenset[str]:
+    """Every non-ASCII alias as written (商品编码, 貨號 ...): header words that tell GBK from Big5 text."""
+    return frozenset(
+        name for spec in alias_table().kinds.values() for names in spec.expected.values() for name in names
+        if not name.isascii() and len(name) >= 2
+    )  # fmt: skip
+
+
+def canonical_field(kind: str, name: str) -> str | None:
+    """The field a user-written key in ``columns = {...}`` means, or None if the kind has no such field."""
+    fields = alias_table().kinds[kind].fields
+    name = FIELD_SYNONYMS.get(name, name) if name not in fields else name
+    return name if name in fields else None
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class Column:
+    index: int
+    header: str  # as written
+    field: str | None = None
+    unit: str = ""  # bracketed unit from the header, e.g. "月" in "保质期(月)"
+    note: str = ""  # why it is unmapped when it could have been mapped (duplicate, lower priority)
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    def label(self) -> str:
+        return f"{self.header} ({self.letter})" if self.header else self.letter
+
+
+@dataclass
+class HeaderMatch:
+    kind: str
+    columns: list[Column]
+    mapping: dict[str, Column] = field(default_factory=dict)  # field -> column
+    duplicates: list[str] = field(default_factory=list)  # warnings about duplicate columns
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in alias_table().kinds[self.kind].required if f not in self.mapping]
+
+    @property
+    def ok(self) -> bool:
+        spec = alias_table().kinds[self.kind]
+        return not self.missing and len(self.mapping) >= min(spec.min_fields, len(spec.fields))
+
+
+def match_header(cells: list[Any], kind: str, explicit: dict[str, str] | None = None) -> HeaderMatch:
+    """Map one candidate header row for ``kind``.  ``explicit`` is ``columns = {field: header}`` from config."""
+    spec = alias_table().kinds[kind]
+    columns = [Column(i, cell_text(c)) for i, c in enumerate(cells)]
+    result = HeaderMatch(kind, columns)
+    taken: dict[str, tuple[int, Column]] = {}  # field -> (priority, column)
+    explicit_by_key: dict[str, str] = {}
+    for fname, header in (explicit or {}).items():
+        target = canonical_field(kind, fname) or fname
+        explicit_by_key[normalise_header(header)[0]] = target
+    for col in columns:
+        if not col.header:
+            continue
+        key, col.unit = normalise_header(col.header)
+        if key in explicit_by_key:
+            fname, priority = explicit_by_key[key], -1
+        elif key in spec.lookup:
+            fname, priority = spec.lookup[key]
+        else:
+            continue
+        current = taken.get(fname)
+        if current is None or priority < current[0]:
+            if current is not None:
+                current[1].field = None
+                current[1].note = f"also matches {fname!r}, but {col.label()} is preferred"
+            col.field = fname
+            taken[fname] = (priority, col)
+        elif priority == current[0]:
+            col.note = f"duplicate of {current[1].label()} for {fname!r}; ignored"
+            result.duplicates.append(
+                f"duplicate column: {col.label()} also maps to field {fname!r}; using the first one, "
+                f"{current[1].label()}, and ignoring this one"
+            )
+        else:
+            col.note = f"also matches {fname!r}, but {current[1].label()} is preferred"
+    result.mapping = {f: c for f, (_, c) in taken.items()}
+    return result
+
+
+def find_header(
+    rows: list[tuple[int, list[Any]]], kind: str, explicit: dict[str, str] | None = None
+) -> tuple[int, HeaderMatch] | None:
+    """``(index into rows, match)`` of the first row (within the first rows given) that maps enough fields,
+    including the required ones."""
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if not any(cell_text(c) for c in cells):
+            continue
+        match = match_header(cells, kind, explicit)
+        if match.ok:
+            return i, match
+    return None
+
+
+def best_candidate(rows: list[tuple[int, list[Any]]], kind: str, explicit: dict[str, str] | None = None) -> int:
+    """Index into ``rows`` of the row that looks most like a header (for error messages), -1 if all blank."""
+    best, best_score = -1, -1
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [cell_text(c) for c in cells]
+        filled = sum(1 for t in texts if t)
+        if not filled:
+            continue
+        score = len(match_header(cells, kind, explicit).mapping) * 100 + filled
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def guess_kind(rows: list[tuple[int, list[Any]]], explicit: dict[str, str] | None = None) -> str | None:
+    """The kind whose header row maps the most fields (ties: inventory, catalog, prices, complaints)."""
+    best: tuple[int, str] | None = None
+    for kind in KINDS:
+        found = find_header(rows, kind, explicit)
+        if found is None:
+            continue
+        score = len(found[1].mapping)
+        if best is None or score > best[0]:
+            best = (score, kind)
+    return best[1] if best else None
+
+
+def expected_names(kind: str, fields: list[str] | None = None, limit: int = 6) -> str:
+    """``sku (SKU / 商品编码 / 货号 ...)`` for error messages."""
+    spec = alias_table().kinds[kind]
+    parts = []
+    for fname in fields or list(spec.required):
+        names = spec.expected.get(fname, ())
+        shown = " / ".join(names[:limit]) + (" ..." if len(names) > limit else "")
+        parts.append(f"{fname} ({shown})")
+    return "; ".join(parts)

@@ -1,0 +1,501 @@
+"""One source -> records, errors and an account of how each file was understood."""
+
+from __future__ import annotations
+
+import gc
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from checker.config import SourceConfig
+from checker.models import ErrorRecord
+from checker.sources import excel, jsonio, textio
+from checker.sources.build import Record, RowBuilder, location
+from checker.sources.errors import SourceError
+from checker.sources.fields import (
+    HEADER_SEARCH_ROWS,
+    Column,
+    HeaderMatch,
+    best_candidate,
+    cell_text,
+    expected_names,
+    find_header,
+    guess_kind,
+    match_header,
+)
+from checker.sources.location import (
+    Secrets,
+    display_path,
+    download,
+    expand,
+    is_url,
+    redact_url,
+    resolve_headers,
+)
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+SAMPLE_RECORDS = 20
+
+
+@dataclass
+class FileUnderstanding:
+    """How one file (or one sheet of a workbook) was read: what ``checker inspect`` prints."""
+
+    source: str
+    format: str = ""
+    encoding: str | None = None
+    encoding_how: str = ""  # bom | declared | detected | charset-normalizer
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    date_system: str | None = None  # "1900" | "1904" for workbooks
+    records_at: str | None = None  # JSON: where the records array is
+    kind: str | None = None
+    header_row: int | None = None
+    columns: list[Column] = field(default_factory=list)
+    rows_read: int = 0  # data rows below the header, blank rows not counted
+    rows_ok: int = 0
+    rows_error: int = 0
+    rows_skipped: int = 0  # totals rows, repeated header rows
+    notes: list[str] = field(default_factory=list)
+    failed: str | None = None  # the file-level error, if the file could not be read
+    first_records: list[Record] = field(default_factory=list)
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """column header -> field."""
+        return {c.header: c.field for c in self.columns if c.field}
+
+
+@dataclass
+class SourceResult:
+    source: str  # the configured path, or the URL with secrets masked
+    kind: str | None
+    records: list[Record] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    warnings: list[ErrorRecord] = field(default_factory=list)  # reason starts with "warning: "
+    understanding: list[FileUnderstanding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when some file (or the source itself) could not be read at all."""
+        return not self.understanding or any(u.failed for u in self.understanding)
+
+
+@dataclass
+class _Table:
+    """Rows of one CSV file, sheet or JSON array, before the header is known."""
+
+    rows: Iterator[tuple[int, list[Any]]]
+    sheet: str | None = None
+    date1904: bool = False
+    keys: list[str] | None = None  # JSON: the header is the keys
+    row_label: str = "row"  # JSON: "line" (JSON Lines, multi-line arrays) or "record" (one-line arrays)
+
+
+class _Reader:
+    def __init__(self, cfg: SourceConfig, kind: str | None, result: SourceResult, sample: int) -> None:
+        self.cfg = cfg
+        self.kind = kind
+        self.result = result
+        self.sample = sample
+
+    # ---------------------------------------------------------------- entry points
+
+    def read_path(self, path: Path, shown: str) -> None:
+        fu = FileUnderstanding(source=shown)
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(8)
+            if self.cfg.format == "xlsx" or (self.cfg.format is None and _is_workbook(head)):
+                self._read_workbook(path, fu)
+            else:
+                self._read_any(path.read_bytes(), path.name, "", fu)
+        except SourceError as exc:
+            self._fail(fu, str(exc))
+        except OSError as exc:
+            self._fail(fu, f"cannot read file: {exc.strerror or exc}")
+        except Exception as exc:  # a reader bug must not end the audit: report it against the file
+            self._fail(fu, f"internal error while reading: {type(exc).__name__}: {exc}")
+
+    def read_bytes(self, data: bytes, name: str, content_type: str, shown: str) -> None:
+        fu = FileUnderstanding(source=shown)
+        try:
+            self._read_any(data, name, content_type, fu)
+        except SourceError as exc:
+            self._fail(fu, str(exc))
+        except Exception as exc:
+            self._fail(fu, f"internal error while reading: {type(exc).__name__}: {exc}")
+
+    def _read_any(self, data: bytes, name: str, content_type: str, fu: FileUnderstanding) -> None:
+        fmt, note = self._format(data, name, content_type)
+        if note:
+            fu.notes.append(note)
+            self._warn(fu, note)
+        if fmt == "excel":
+            self._read_workbook(data, fu)
+        else:
+            self._read_text(data, fmt, fu)
+
+    # ---------------------------------------------------------------- format
+
+    def _format(self, data: bytes, name: str, content_type: str) -> tuple[str, str | None]:
+        """(format, a note when the name misleads), from config, then content, then name."""
+        declared = self.cfg.format
+        if declared:
+            return ("excel" if declared == "xlsx" else declared), None
+        if _is_workbook(data[:8]):
+            return "excel", None
+        if not data.strip():
+            raise SourceError("file is empty (0 bytes)" if not data else "file is empty (only whitespace)")
+        lower, ctype = name.lower(), content_type.lower()
+        sniff = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if sniff.startswith(b"<") and (b"<table" in data[:65536].lower() or sniff.startswith((b"<html", b"<!doctype"))):
+            note = f"named {name!r} but holds an HTML table: read as HTML" if lower.endswith(EXCEL_SUFFIXES) else None
+            return "html", note
+        if lower.endswith((".jsonl", ".ndjson")) or "ndjson" in ctype or "jsonl" in ctype:
+            return "jsonl", None
+        if sniff[:1] in (b"{", b"["):
+            if sniff[:1] == b"{":
+                try:
+                    if jsonio.looks_like_jsonl(textio.decode(data[:65536], self.cfg.encoding).text):
+                        return "jsonl", None
+                except SourceError:
+                    pass
+            return "json", None
+        if lower.endswith(".json") or "json" in ctype:
+            return "json", None
+        if lower.endswith(EXCEL_SUFFIXES):
+            try:
+                textio.decode(data[:65536], self.cfg.encoding)
+            except SourceError:
+                raise SourceError(
+                    "not a real Excel file: named like a workbook, but neither an XLSX (zip) nor an XLS (OLE2) "
+                    "file, nor text"
+                ) from None
+            return "csv", f"named {name!r} but holds text, not a workbook: read as CSV"
+        return "csv", None
+
+    # ---------------------------------------------------------------- text formats
+
+    def _read_text(self, data: bytes, fmt: str, fu: FileUnderstanding) -> None:
+        fu.format = fmt
+        decoded = textio.decode(data, self.cfg.encoding)
+        fu.encoding, fu.encoding_how = decoded.label, decoded.how
+        fu.notes.extend(decoded.notes)
+        text = decoded.text
+        pre_errors: list[ErrorRecord] = []
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+            self._warn(fu, "NUL characters removed from the text")
+        if fmt in ("json", "jsonl"):
+            recs = jsonio.read_json(text) if fmt == "json" else jsonio.read_jsonl(text)
+            fu.records_at = recs.where
+            label = "line"
+            if len({line for line, _ in recs.rows}) < len(recs.rows):  # compact JSON: number the records
+                recs.rows = [(i, rec) for i, (_, rec) in enumerate(recs.rows, start=1)]
+                label = "record"
+            for line, reason in recs.bad_lines:
+                pre_errors.append(self._error(fu, location(None, line, label=label), reason))
+            table = _Table(rows=self._json_rows(recs, fu, pre_errors, label), keys=recs.keys, row_label=label)
+        elif fmt == "html":
+            table = _Table(rows=textio.html_rows(text))
+        else:
+            fu.delimiter = self.cfg.delimiter or textio.sniff_delimiter(text)
+            table = _Table(rows=textio.csv_rows(text, fu.delimiter))
+        if decoded.damaged:
+            table.rows = self._drop_damaged(table.rows, fu, decoded.label, pre_errors)
+        self._process(table, fu, pre_errors)
+        self._finish(fu)
+
+    def _json_rows(
+        self, recs: jsonio.JsonRecords, fu: FileUnderstanding, pre_errors: list[ErrorRecord], label: str
+    ) -> Iterator[tuple[int, list[Any]]]:
+        keys = recs.keys
+        for number, rec in recs.rows:
+            if isinstance(rec, dict):
+                yield number, [rec.get(k) for k in keys]
+            else:
+                where = location(None, number, label=label)
+                pre_errors.append(self._error(fu, where, f"record is a JSON {type(rec).__name__}, not an object"))
+
+    def _drop_damaged(
+        self, rows: Iterable[tuple[int, list[Any]]], fu: FileUnderstanding, enc: str, pre_errors: list[ErrorRecord]
+    ) -> Iterator[tuple[int, list[Any]]]:
+        for rowno, cells in rows:
+            if any(isinstance(c, str) and "\ufffd" in c for c in cells):
+                pre_errors.append(self._error(fu, location(None, rowno), f"line holds bytes that are not valid {enc}"))
+                continue
+            yield rowno, cells
+
+    # ---------------------------------------------------------------- workbooks
+
+    def _read_workbook(self, source: Path | bytes, fu: FileUnderstanding) -> None:
+        limit = int(self.cfg.max_uncompressed_mb * 1_000_000)
+        book = excel.open_workbook(source, limit)
+        try:
+            fu.format = book.kind
+            fu.sheets = [s.name for s in book.sheets]
+            fu.date_system = "1904" if book.date1904 else "1900"
+            fu.notes.extend(book.notes)
+            if not book.sheets:
+                raise SourceError("workbook has no worksheets")
+            chosen = self._choose_sheets(book)
+            explicit = self.cfg.sheet is not None and self.cfg.sheet != "*"
+            first_failure: tuple[FileUnderstanding, str] | None = None
+            done = 0
+            for sheet in chosen:
+                sfu = FileUnderstanding(
+                    source=fu.source, format=fu.format, sheet=sheet.name, sheets=fu.sheets,
+                    date_system=fu.date_system, notes=list(fu.notes),
+                )  # fmt: skip
+                table = _Table(rows=book.rows(sheet), sheet=sheet.name, date1904=book.date1904)
+                try:
+                    prepared = self._header(table, sfu)
+                except SourceError as exc:
+                    if explicit or len(chosen) == 1:
+                        fu.sheet = sheet.name
+                        raise
+                    first_failure = first_failure or (sfu, f"sheet {sheet.name!r}: {exc}")
+                    fu.notes.append(f"sheet {sheet.name!r} skipped: {exc}")
+                    continue
+                self._rows(prepared, sfu, [], hidden=book.hidden_cells(sheet))
+                self._finish(sfu)
+                sfu.notes = fu.notes + [n for n in sfu.notes if n not in fu.notes]
+                done += 1
+                if self.cfg.sheet != "*":
+                    break
+            if not done:
+                assert first_failure is not None
+                raise SourceError(first_failure[1])
+        finally:
+            book.close()
+
+    def _choose_sheets(self, book: excel.Workbook) -> list[excel.SheetInfo]:
+        want = self.cfg.sheet
+        if want is None or want == "*":
+            visible = [s for s in book.sheets if s.visible]
+            return visible or book.sheets
+        if isinstance(want, int) or (isinstance(want, str) and want.isdigit()):
+            index = int(want)
+            if 1 <= index <= len(book.sheets):
+                return [book.sheets[index - 1]]
+            raise SourceError(f"no sheet number {index}: the workbook has {len(book.sheets)} sheet(s)")
+        key = unicodedata.normalize("NFKC", want).strip().casefold()
+        for s in book.sheets:
+            if unicodedata.normalize("NFKC", s.name).strip().casefold() == key:
+                return [s]
+        raise SourceError(f"no sheet named {want!r}; sheets: {', '.join(s.name for s in book.sheets)}")
+
+    # ---------------------------------------------------------------- header + rows
+
+    def _header(self, table: _Table, fu: FileUnderstanding) -> tuple[_Table, HeaderMatch, Iterator]:
+        """Find the header; returns the table, the match and the data-row iterator."""
+        explicit = self.cfg.columns
+        if table.keys is not None:  # JSON
+            if not table.keys:
+                raise SourceError("no records: the JSON array is empty")
+            kind = self.kind or guess_kind([(0, table.keys)], explicit)
+            if kind is None:
+                raise SourceError(self._unknown_kind(table.keys))
+            match = match_header(table.keys, kind, explicit)
+            if not match.ok:
+                raise SourceError(self._missing(kind, match, table.keys, None))
+            fu.kind = kind
+            fu.columns = match.columns
+            return table, match, table.rows
+        rows = table.rows
+        wanted = max(HEADER_SEARCH_ROWS, self.cfg.header_row or 0)
+        head: list[tuple[int, list[Any]]] = []
+        try:
+            head.extend(islice(rows, wanted))
+        except SourceError as exc:  # damage near the top: read what came before it, report it after the rows
+            rows = _raise(exc)
+        if not any(cell_text(c) for _, cells in head for c in cells):
+            where = f"sheet {table.sheet!r} is empty" if table.sheet else "file has no rows (empty)"
+            raise SourceError(where)
+        kind = self.kind
+        if kind is None:
+            kind = guess_kind(head, explicit)
+            if kind is None:
+                i = best_candidate(head, "inventory", explicit)
+                raise SourceError(self._unknown_kind([cell_text(c) for c in head[i][1]] if i >= 0 else []))
+        if self.cfg.header_row is not None:
+            pos = next((i for i, (n, _) in enumerate(head) if n == self.cfg.header_row), None)
+            if pos is None:
+                raise SourceError(f"header_row = {self.cfg.header_row}, but the file has only {len(head)} rows")
+            match = match_header(head[pos][1], kind, explicit)
+            if not match.ok:
+                raise SourceError(self._missing(kind, match, head[pos][1], head[pos][0]))
+        else:
+            found = find_header(head, kind, explicit)
+            if found is None:
+                i = best_candidate(head, kind, explicit)
+                cand = head[i][1] if i >= 0 else []
+                raise SourceError(
+                    self._missing(kind, match_header(cand, kind, explicit), cand, head[i][0] if i >= 0 else None)
+                )
+            pos, match = found
+        fu.kind = kind
+        fu.header_row = head[pos][0]
+        fu.columns = match.columns
+        return table, match, chain(head[pos + 1 :], rows)
+
+    def _missing(self, kind: str, match: HeaderMatch, cells: list[Any], rowno: int | None) -> str:
+        found = [cell_text(c) for c in cells if cell_text(c)]
+        shown = ", ".join(found[:30]) + (" ..." if len(found) > 30 else "") if found else "(none)"
+        where = f" (best candidate: row {rowno})" if rowno else ""
+        missing = match.missing
+        if missing:
+            return (
+                f"missing required column(s) for this {kind} source: {expected_names(kind, missing)}. "
+                f'Columns found{where}: {shown}. Name them with columns = {{ {missing[0]} = "..." }} in the source config'
+            )
+        return (
+            f"header row not recognised for this {kind} source: only {', '.join(match.mapping) or 'nothing'} matched. "
+            f"Columns found{where}: {shown}"
+        )
+
+    def _unknown_kind(self, cells: list[Any]) -> str:
+        found = ", ".join(cell_text(c) for c in cells if cell_text(c)) or "(none)"
+        return f"cannot tell what this file is (inventory, catalog, prices or complaints); columns found: {found}"
+
+    def _process(self, table: _Table, fu: FileUnderstanding, pre_errors: list[ErrorRecord]) -> None:
+        prepared = self._header(table, fu)
+        self._rows(prepared, fu, pre_errors)
+
+    def _rows(
+        self,
+        prepared: tuple[_Table, HeaderMatch, Iterator],
+        fu: FileUnderstanding,
+        pre_errors: list[ErrorRecord],
+        hidden: dict[tuple[int, int], str] | None = None,
+    ) -> None:
+        table, match, data_rows = prepared
+        assert fu.kind is not None
+        builder = RowBuilder(
+            fu.kind,
+            match,
+            self.cfg,
+            file=fu.source,
+            sheet=table.sheet,
+            date1904=table.date1904,
+            hidden_cells=hidden,
+            row_label=table.row_label,
+        )
+        for dup in match.duplicates:
+            self._warn(fu, dup)
+        records = self.result.records
+        start = len(records)
+        build = builder.build
+        append = records.append
+        stopped: str | None = None
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # bulk allocation of acyclic models: the cyclic collector would only rescan them (~20% time)
+        try:
+            for rowno, cells in data_rows:
+                record = build(rowno, cells)
+                if record is not None:
+                    append(record)
+        except SourceError as exc:  # damage found part-way: keep the rows read so far
+            stopped = str(exc)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        fu.rows_ok = len(records) - start
+        fu.first_records = records[start : start + self.sample]
+        errors = pre_errors + builder.errors
+        errors.sort(key=lambda e: _row_of(e.location))
+        fu.rows_error = len(errors)
+        fu.rows_skipped = builder.skipped
+        fu.rows_read = fu.rows_ok + fu.rows_error + fu.rows_skipped
+        self.result.errors.extend(errors)
+        self.result.warnings.extend(builder.warnings)
+        if builder.skipped:
+            fu.notes.append(f"{builder.skipped} totals/repeated-header row(s) skipped")
+        if stopped:
+            self.result.errors.append(self._error(fu, f"sheet {table.sheet}" if table.sheet else "", stopped))
+        elif fu.rows_read == 0:
+            self.result.errors.append(
+                self._error(
+                    fu, location(table.sheet, fu.header_row) if fu.header_row else "", "header only: no data rows"
+                )
+            )
+
+    # ---------------------------------------------------------------- bookkeeping
+
+    def _finish(self, fu: FileUnderstanding) -> None:
+        self.result.understanding.append(fu)
+
+    def _fail(self, fu: FileUnderstanding, reason: str) -> None:
+        fu.failed = reason
+        if fu not in self.result.understanding:
+            self.result.understanding.append(fu)
+        where = f"sheet {fu.sheet}" if fu.sheet else ""
+        self.result.errors.append(ErrorRecord(stage="read", source=fu.source, location=where, reason=reason))
+
+    def _error(self, fu: FileUnderstanding, where: str, reason: str) -> ErrorRecord:
+        return ErrorRecord(stage="read", source=fu.source, location=where, reason=reason)
+
+    def _warn(self, fu: FileUnderstanding, reason: str) -> None:
+        where = f"sheet {fu.sheet}" if fu.sheet else ""
+        self.result.warnings.append(
+            ErrorRecord(stage="read", source=fu.source, location=where, reason=f"warning: {reason}")
+        )
+
+
+def _raise(exc: Exception) -> Iterator[tuple[int, list[Any]]]:
+    raise exc
+    yield  # pragma: no cover - makes this a generator
+
+
+def _is_workbook(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04") or head.startswith(excel.OLE2_MAGIC)
+
+
+def _row_of(where: str) -> int:
+    for part in where.split(", "):
+        label, _, number = part.partition(" ")
+        if label in ("row", "line", "record") and number.isdigit():
+            return int(number)
+    return 0
+
+
+def read(cfg: SourceConfig, base_dir: Path, kind: str | None, sample: int = SAMPLE_RECORDS) -> SourceResult:
+    """Read one configured source.  ``kind=None`` guesses the kind from the columns (``checker inspect``)."""
+    secrets = Secrets()
+    shown = redact_url(cfg.path) if is_url(cfg.path) else cfg.path
+    result = SourceResult(source=shown, kind=kind)
+    reader = _Reader(cfg, kind, result, sample)
+    try:
+        if is_url(cfg.path):
+            headers, secrets = resolve_headers(cfg.headers)
+            got = download(cfg.path, headers, cfg.timeout, int(cfg.max_download_mb * 1_000_000))
+            reader.read_bytes(got.data, got.filename, got.content_type, shown)
+        else:
+            for path in expand(cfg.path, base_dir):
+                reader.read_path(path, display_path(path, base_dir))
+    except SourceError as exc:
+        reader._fail(FileUnderstanding(source=shown), str(exc))
+    except Exception as exc:  # e.g. a URL httpx refuses: still one error for the source, never an exception
+        reader._fail(FileUnderstanding(source=shown), f"cannot read source: {type(exc).__name__}: {exc}")
+    if result.kind is None:
+        kinds = {u.kind for u in result.understanding if u.kind}
+        result.kind = kinds.pop() if len(kinds) == 1 else None
+    if secrets.values:
+        _scrub(result, secrets)
+    return result
+
+
+def _scrub(result: SourceResult, secrets: Secrets) -> None:
+    for rec in (*result.errors, *result.warnings):
+        rec.reason = secrets.scrub(rec.reason)
+        rec.location = secrets.scrub(rec.location)
+        rec.source = secrets.scrub(rec.source)
+    for u in result.understanding:
+        u.notes = [secrets.scrub(n) for n in u.notes]
+        if u.failed:
+            u.failed = secrets.scrub(u.failed)
