@@ -29,7 +29,7 @@ from checker.crawl import storeapi
 from checker.crawl.fetch import Body, FetchPolicy, decode_html, fetch, host_of
 from checker.crawl.politeness import HostGate, Robots
 from checker.crawl.state import CrawlState, PageCache
-from checker.crawl.urls import normalise_url
+from checker.crawl.urls import normalise_url, origin_of
 from checker.engine.context import AuditContext
 from checker.extract import extract_page
 from checker.models import ErrorRecord, FetchResult, Link, Page, Resource
@@ -38,11 +38,6 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 _NS = re.compile(r"\{[^}]*\}")
 MAX_SITEMAP_BYTES = 50_000_000  # the sitemap protocol's own limit, uncompressed
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:

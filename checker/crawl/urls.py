@@ -15,6 +15,12 @@ TRACKING_PARAMS = re.compile(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def origin_of(url: str) -> str:
+    """``https://shop.example.com:8443`` of any URL on that site."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 @lru_cache(maxsize=262_144)  # pages repeat the same nav/related links: normalising was a top cost
 def normalise_url(url: str, strip_params: re.Pattern[str] = TRACKING_PARAMS) -> str:
     """Lower-case scheme and host, drop the default port, the fragment, tracking parameters and a

@@ -1,14 +1,9 @@
-from urllib.parse import urlsplit
-
+from checker.crawl.urls import origin_of
 from checker.engine import Rule, register
 from checker.models import Severity
 
 ACTIVE = {"script", "stylesheet", "iframe"}
 
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @register
