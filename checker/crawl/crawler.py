@@ -177,15 +177,25 @@ class Crawler:
         self._queued.add(url)
         self._queue.put_nowait((url, depth, seed, referrer))
 
-    def _record(self, page: Page, depth: int) -> None:
+    def _take(self, page: Page) -> None:
+        """Add a finished page to the audit: the page, its product, its error row if it failed."""
         self.ctx.pages[page.url] = page
         if page.product is not None:
             self.ctx.products.append(page.product)
         if not page.fetch.ok:
             stage = "skip" if page.fetch.skipped else "fetch"
             self.ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=fetch_reason(page.fetch)))
+
+    def _record(self, page: Page, depth: int) -> None:
+        self._take(page)
         if self.state:
             self.state.page(page, depth)
+
+    def _robots_refusal(self, url: str) -> FetchResult | None:
+        """The outcome of a URL robots.txt forbids: skipped on purpose, not broken."""
+        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
+            return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
+        return None
 
     # ------------------------------------------------------------------ discovery
     async def _load_robots(self, session, origin: str) -> None:
@@ -262,9 +272,9 @@ class Crawler:
 
     # ------------------------------------------------------------------ pages
     async def _crawl_one(self, session, url: str, depth: int, seed: bool, referrer: str | None) -> None:
-        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
-            result = FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
-            self._record(Page(fetch=result, seed=seed, referrers=[referrer] if referrer else []), depth)
+        refused = self._robots_refusal(url)
+        if refused is not None:
+            self._record(Page(fetch=refused, seed=seed, referrers=[referrer] if referrer else []), depth)
             return
         validators = self.cache.validators(url) if self.cache else {}
         result, body = await self._fetch(session, url, headers=validators or None)
@@ -327,9 +337,8 @@ class Crawler:
 
         async def check(url: str) -> None:
             nonlocal done
-            if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
-                result = FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
-            else:
+            result = self._robots_refusal(url)
+            if result is None:
                 result, _ = await self._fetch(session, url, method="HEAD")
                 if result.status in (405, 501):  # servers that do not do HEAD
                     result, _ = await self._fetch(session, url)
@@ -347,11 +356,7 @@ class Crawler:
         for url, (page, depth) in pages.items():
             self._queued.add(url)
             self._depth[url] = depth
-            self.ctx.pages[url] = page
-            if page.product is not None:
-                self.ctx.products.append(page.product)
-            if not page.fetch.ok:
-                self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, reason=fetch_reason(page.fetch)))
+            self._take(page)
         self.ctx.checked.update(checked)
         self.ctx.resumed_pages = len(pages)
 

@@ -31,8 +31,11 @@ CURRENCY_SYMBOLS = {
     "US$": "USD", "$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP",
 }  # fmt: skip
 
+#: Wording that takes a product off the shelf (下架), in stock labels and in page notices alike.
+DISCONTINUED_WORDS = ("discontinued", "已下架", "下架", "停售", "off shelf", "off-shelf", "no longer available")
+
 AVAILABILITY_WORDS: list[tuple[Availability, tuple[str, ...]]] = [
-    (Availability.DISCONTINUED, ("discontinued", "已下架", "下架", "停售", "off shelf", "off-shelf", "no longer available")),
+    (Availability.DISCONTINUED, DISCONTINUED_WORDS),
     (Availability.OUT_OF_STOCK, ("outofstock", "out of stock", "sold out", "soldout", "缺货", "缺貨", "售罄", "无货",
                                  "無貨", "無庫存", "无库存", "暂时缺货")),
     (Availability.PRE_ORDER, ("preorder", "pre-order", "预售", "預售", "预购", "預購")),

@@ -1,7 +1,6 @@
 from checker.engine import Rule, register
+from checker.extract.page import DISCONTINUED_WORDS
 from checker.models import Availability, Severity
-
-OFF_SHELF_WORDS = ("已下架", "下架", "已下架商品", "off shelf", "off-shelf", "no longer available", "discontinued")
 
 
 def is_off_shelf(product) -> bool:
@@ -10,7 +9,7 @@ def is_off_shelf(product) -> bool:
     if product.availability == Availability.DISCONTINUED:
         return True
     labels = " ".join(product.labels).lower()
-    return any(word in labels for word in OFF_SHELF_WORDS)
+    return any(word in labels for word in DISCONTINUED_WORDS)
 
 
 @register
