@@ -136,6 +136,13 @@ class FetchResult(_Model):
     def ok(self) -> bool:
         return self.error is None and self.status is not None and self.status < 400
 
+    @property
+    def failure(self) -> str:
+        """Why it failed, in one phrase: the error if there is one, else the HTTP status."""
+        if self.error:
+            return self.error
+        return f"HTTP {self.status}" if self.status is not None else "no response"
+
 
 class Page(_Model):
     """One crawled HTML page: its fetch outcome, what was extracted, and what it points to."""

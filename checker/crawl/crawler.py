@@ -97,12 +97,6 @@ MAX_REFERRERS = 5
 POOL_THRESHOLD = 200
 
 
-def fetch_reason(result: FetchResult) -> str:
-    if result.status is not None and result.status >= 400 and not result.error:
-        return f"HTTP {result.status}"
-    return result.error or "no response"
-
-
 class Crawler:
     def __init__(self, ctx: AuditContext, progress: Progress | None = None, *, work_dir: Path | None = None,
                  resume: bool = False) -> None:
@@ -184,7 +178,7 @@ class Crawler:
             self.ctx.products.append(page.product)
         if not page.fetch.ok:
             stage = "skip" if page.fetch.skipped else "fetch"
-            self.ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=fetch_reason(page.fetch)))
+            self.ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=page.fetch.failure))
 
     def _record(self, page: Page, depth: int) -> None:
         self._take(page)
@@ -226,7 +220,7 @@ class Crawler:
                 continue
             result, body = await self._fetch(session, url)
             if not result.ok or body is None:
-                self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location="sitemap", reason=fetch_reason(result)))
+                self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location="sitemap", reason=result.failure))
                 continue
             try:
                 pages, children = parse_sitemap(body.data)
@@ -249,7 +243,7 @@ class Crawler:
                     if not result.ok or body is None:
                         if self.cfg.store_api != "auto" or number > 1:
                             self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location=f"{kind} API",
-                                                               reason=fetch_reason(result)))
+                                                               reason=result.failure))
                         break
                     try:
                         items = storeapi.products_in(kind, json.loads(body.data))

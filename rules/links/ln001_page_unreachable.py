@@ -33,7 +33,7 @@ class PageUnreachable(Rule):
         fetch = page.fetch
         if not page.seed or fetch.ok or fetch.redirect_loop or fetch.skipped:
             return
-        reason = f"HTTP {fetch.status}" if fetch.status else (fetch.error or "no response")
+        reason = fetch.failure
         sku = page.product.sku if page.product else None
         yield self.finding(
             f"页面无法访问（{reason}）/ Page unreachable ({reason})",

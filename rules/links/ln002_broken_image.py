@@ -55,10 +55,7 @@ class BrokenImage(Rule):
                 continue
             if result.ok and (not self.options.require_image_type or result.content_type.startswith("image/")):
                 continue
-            if result.ok:
-                reason = f"not an image ({result.content_type or 'no Content-Type'})"
-            else:
-                reason = f"HTTP {result.status}" if result.status else (result.error or "no response")
+            reason = f"not an image ({result.content_type or 'no Content-Type'})" if result.ok else result.failure
             role = roles.get(res.url, "detail")
             role_zh = {"main": "主图", "detail": "详情图", "banner": "横幅图"}.get(role, "图片")
             yield self.finding(

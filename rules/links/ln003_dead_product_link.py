@@ -52,7 +52,7 @@ class DeadProductLink(Rule):
                 if fetch is None or fetch.redirect_loop or fetch.skipped:
                     continue
                 if not fetch.ok:
-                    reason = f"HTTP {fetch.status}" if fetch.status else (fetch.error or "no response")
+                    reason = fetch.failure
                     message = f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})"
                 elif target is not None and is_off_shelf(target.product):
                     reason = "off-shelf"
