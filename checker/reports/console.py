@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from checker.models import Finding, Severity
-from checker.reports.xlsx import area_name
+from checker.reports.summary import area_name, counts_by_area
 
 PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links"}
 
@@ -64,8 +64,6 @@ class ProgressPrinter:
 
 
 def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> None:
-    counts = Counter((f.area, f.severity) for f in findings)
-    areas = sorted({f.area for f in findings})
     pages_ok = sum(1 for p in ctx.pages.values() if p.fetch.ok)
     status = click.style("PARTIAL 未完成", fg="yellow", bold=True) if ctx.partial else "complete 完成"
     click.echo(f"store-checker audit: {status}")
@@ -76,10 +74,9 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> 
                    f"complaints {len(ctx.complaints)}")
     click.echo("")
     click.echo(f"  {pad('area 领域', 26)}{'error':>7}{'warning':>9}{'info':>6}")
-    for area in areas:
-        e, w, i = (counts.get((area, s), 0) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    rows, total = counts_by_area(findings)
+    for area, (e, w, i) in rows:
         click.echo(f"  {pad(area_name(area), 26)}{e:>7}{w:>9}{i:>6}")
-    total = [sum(counts.get((a, s), 0) for a in areas) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
     click.echo(f"  {pad('total 合计', 26)}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
     top = [f for f in findings if f.severity.rank >= fail_on.rank][:10]
     if top:

@@ -24,6 +24,7 @@ from checker import __version__
 from checker.engine.context import AuditContext
 from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding, Severity
+from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 from checker.reports.sheetwriter import (
     BOLD,
     HEADER,
@@ -37,14 +38,6 @@ from checker.reports.sheetwriter import (
 
 STATUSES = ("Open", "Fixed", "Accepted")
 
-AREAS = {
-    "LN": "链接配置 Links",
-    "AD": "广告用语 Ad wording",
-    "PR": "价格规格 Price & spec",
-    "ST": "库存 Stock",
-    "DT": "日期 Dates",
-    "CP": "投诉 Complaints",
-}
 
 FINDING_COLUMNS: list[tuple[str, int]] = [
     ("序号 No.", 7),
@@ -72,11 +65,6 @@ ERROR_COLUMNS: list[tuple[str, int]] = [
     ("位置 Location", 24),
     ("原因 Reason", 80),
 ]
-
-def area_name(code: str) -> str:
-    prefix = code.rstrip("0123456789")
-    return AREAS.get(prefix, prefix)
-
 
 def _header(columns: list[tuple[str, int]]) -> list[Cell]:
     return [Cell(name, HEADER) for name, _ in columns]
@@ -114,16 +102,12 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
     for label, value in rows:
         yield [Cell(label, BOLD), Cell(value, WRAP if isinstance(value, str) and "\n" in value else 0)]
     yield []
-    severities = [Severity.ERROR, Severity.WARNING, Severity.INFO]
-    yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in severities]
+    yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in SEVERITIES]
            + [Cell("合计 Total", HEADER)])
-    counts = Counter((f.area, f.severity) for f in findings)
-    areas = sorted({r.area() for r in rules} | {f.area for f in findings})
-    for area in areas:
-        per = [counts.get((area, s), 0) for s in severities]
+    rows, totals = counts_by_area(findings, (r.area() for r in rules))
+    for area, per in rows:
         yield ([area_name(area)] + [Cell(n, SEVERITY_STYLE[s.value] if n else 0)
-                                    for n, s in zip(per, severities, strict=True)] + [sum(per)])
-    totals = [sum(counts.get((a, s), 0) for a in areas) for s in severities]
+                                    for n, s in zip(per, SEVERITIES, strict=True)] + [sum(per)])
     yield [Cell("合计 Total", BOLD)] + [Cell(n, BOLD) for n in totals] + [Cell(sum(totals), BOLD)]
 
 
