@@ -54,10 +54,3 @@ class AuditContext:
             self._final_index = {p.fetch.final_url: p for p in self.pages.values() if p.fetch.final_url}
             self._final_index_size = len(self.pages)
         return self._final_index.get(url)
-
-    def products_by_sku(self) -> dict[str, list[Product]]:
-        index: dict[str, list[Product]] = {}
-        for p in self.products:
-            if p.sku:
-                index.setdefault(p.sku, []).append(p)
-        return index
