@@ -25,12 +25,6 @@ from checker.models import Availability, Image, Link, Product, Resource, Variant
 
 _WS = re.compile(r"\s+")
 
-CURRENCY_SYMBOLS = {
-    "¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY",
-    "NT$": "TWD", "NT": "TWD", "TWD": "TWD", "HK$": "HKD", "HKD": "HKD",
-    "US$": "USD", "$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP",
-}  # fmt: skip
-
 #: Wording that takes a product off the shelf (下架), in stock labels and in page notices alike.
 DISCONTINUED_WORDS = ("discontinued", "已下架", "下架", "停售", "off shelf", "off-shelf", "no longer available")
 
@@ -99,7 +93,13 @@ def parse_price(value: Any) -> tuple[Decimal | None, str | None]:
     price = Price.fromstring(text)
     currency = None
     if price.currency:
-        currency = CURRENCY_SYMBOLS.get(price.currency.strip().upper(), CURRENCY_SYMBOLS.get(price.currency.strip()))
+        # The currency names ops keep in checker/sources/aliases.toml serve pages and exports alike.
+        from checker.sources.values import currency_code
+
+        try:
+            currency = currency_code(price.currency)
+        except ValueError:
+            currency = None
     if currency is None and "元" in text:
         currency = "CNY"
     return price.amount, currency
