@@ -78,7 +78,7 @@ def run_audit(
         load_sources(config, ctx)
         stage = "crawl"
         if start_urls:
-            crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume)
+            crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume, engine=engine)
             crawled = {p.fetch.final_url or p.url for p in ctx.pages.values()} | set(ctx.pages)
             ctx.api_products = [p for p in ctx.api_products if p.url not in crawled]
             ctx.products.extend(ctx.api_products)

@@ -35,7 +35,8 @@ class CrawlConfig(_Section):
     backoff_base: float = Field(0.5, ge=0, description="seconds; doubled per attempt, with jitter")
     max_retry_after: float = Field(30.0, ge=0, description="longest Retry-After honoured, seconds")
     max_pages: int = Field(100_000, ge=1)
-    workers: int = Field(-1, ge=-1, description="processes parsing pages; -1 = one per core, 0/1 = in-process")
+    workers: int = Field(-1, ge=-1, description="crawl processes on large crawls, each fetching, parsing and checking "
+                         "its share of pages; -1 = one per core, 0/1 = the main process only")
     max_depth: int = Field(1, ge=0, description="how many link hops to follow from the start pages")
     max_redirects: int = Field(10, ge=0)
     max_body_bytes: int = Field(10_000_000, ge=1024, description="after decompression")

@@ -97,7 +97,7 @@ def test_unreachable_server_is_an_error_not_a_crash(tmp_path):
     assert "connection failed" in result.ctx.errors[0].reason
 
 
-def test_large_crawl_parses_in_a_process_pool(tmp_path):
+def test_large_crawl_runs_in_crawl_shards(tmp_path):
     root = tmp_path / "big"
     (root / "p").mkdir(parents=True)
     n = 260
@@ -112,7 +112,7 @@ def test_large_crawl_parses_in_a_process_pool(tmp_path):
     with serve_directory(root) as origin:
         config = Config(crawl={"workers": 2})
         result = run_audit(config, [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx")
-    assert result.ctx.parse_workers == 2
+    assert result.ctx.shards == 2
     assert sorted(p.sku for p in result.ctx.products) == sorted(f"SKU-{i}" for i in range(n))
-    assert len(result.ctx.rules_done) == n  # page and product rules ran in the pool processes
+    assert len(result.ctx.rules_done) == n  # page and product rules ran in the shard processes
     assert [(f.code, f.sku, f.extra["term"]) for f in result.findings] == [("AD001", "SKU-7", "最佳")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from checker.config import Config
+from checker.crawl.pages import page_targets
 from checker.engine import AuditContext, build_rules
 from checker.models import Availability, FetchResult, Link, Page, Product, Resource, Severity
 
@@ -21,7 +22,8 @@ def page(path="/p/a.html", status=200, **kw) -> Page:
 def run(code: str, pages: list[Page], checked: dict | None = None, **options):
     config = Config(select=[code], rules={code: options} if options else {})
     ctx = AuditContext(config=config)
-    ctx.pages = {p.url: p for p in pages}
+    for p in pages:  # filed as the crawler files them: links and images indexed
+        ctx.add_page(p, *(page_targets(p) if p.fetch.ok else ((), ())))
     ctx.checked = checked or {}
     (rule,) = build_rules(config)
     if rule.scope == "site":

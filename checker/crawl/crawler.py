@@ -4,9 +4,12 @@ link target they point to.
 Discovery: start URLs (pages, sitemaps, sitemap indexes, ``.xml.gz``), the ``Sitemap:`` lines
 of robots.txt, store APIs (Shopify / WooCommerce), and same-host links up to ``max_depth``.
 
-Output goes into the :class:`AuditContext`: ``ctx.pages`` (every page, fetched or failed),
-``ctx.checked`` (images and link targets), ``ctx.products`` and ``ctx.errors``.  Every URL taken
-in ends as a parsed page or an error row; none vanish.
+Stages, as in Scrapy: the crawler discovers and schedules URLs; a :class:`~checker.crawl.shard.Shard`
+fetches each page and :mod:`checker.crawl.pages` extracts it and runs its page/product rules; the
+crawler files the resulting :class:`~checker.crawl.pages.PageOutcome` in the :class:`AuditContext`
+(``ctx.pages``, ``ctx.links``/``ctx.images``, ``ctx.page_findings``, ``ctx.errors``) and finally
+checks every image and link target (``ctx.checked``).  Every URL taken in ends as a parsed page or
+an error row; none vanish.
 """
 
 from __future__ import annotations
@@ -14,25 +17,24 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from sys import intern
 from urllib.parse import urlsplit
 
-import aiohttp
-
 from checker.crawl import storeapi
-from checker.crawl.fetch import Body, FetchPolicy, decode_html, fetch, host_of
-from checker.crawl.politeness import HostGate, Robots
+from checker.crawl.fetch import FetchPolicy, host_of
+from checker.crawl.pages import PageOutcome, PageProcessor, PageTask
+from checker.crawl.politeness import Robots
+from checker.crawl.shard import Shard, ShardProcess
 from checker.crawl.state import CrawlState, PageCache
 from checker.crawl.urls import normalise_url, origin_of
 from checker.engine.context import AuditContext
-from checker.extract import extract_page
-from checker.models import ErrorRecord, FetchResult, Link, Page, Resource
+from checker.models import ErrorRecord, FetchResult, Page
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -52,58 +54,22 @@ def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
     return ([], locs) if _NS.sub("", root.tag) == "sitemapindex" else (locs, [])
 
 
-def build_page(result: FetchResult, body: Body | None, ctx_config, seed: bool, referrer: str | None) -> Page:
-    """Fetch outcome + body -> Page (pure: no I/O, safe to run in another process)."""
-    page = Page(fetch=result, seed=seed, referrers=[referrer] if referrer else [])
-    if not result.ok or body is None:
-        return page
-    if result.content_type and "html" not in result.content_type:
-        page.fetch.error = f"not an HTML page ({result.content_type})"
-        return page
-    html, page.charset = decode_html(body.data, body.headers.get("content-type"))
-    extracted = extract_page(html, result.final_url or result.url, ctx_config)
-    page.canonical = extracted.canonical
-    page.title = extracted.title
-    page.product = extracted.product
-    page.links = extracted.links
-    page.resources = extracted.resources
-    page.structured_data_errors = extracted.structured_data_errors
-    return page
+#: Below this many queued pages forking crawl shards costs more than it saves.
+SHARD_THRESHOLD = 200
 
-
-_worker_state: tuple | None = None  # (config, engine, today) in a pool process
-
-
-def _init_worker(config, today) -> None:
-    global _worker_state
-    from checker.engine import Engine
-
-    _worker_state = (config, Engine.from_config(config), today)
-
-
-def _build_and_check_in_worker(result: FetchResult, body: Body | None, seed: bool, referrer: str | None):
-    """Parse a page and run the page/product rules on it, in a pool process: both are CPU-bound,
-    and neither needs anything but the page itself (cross-page rules are ``site`` scope)."""
-    config, engine, today = _worker_state
-    page = build_page(result, body, config, seed, referrer)
-    local = AuditContext(config=config, today=today)
-    findings = engine.check_page(page, local)
-    return page, findings, local.errors
-
+#: Pages dealt to a shard ahead of its answers, per request it may have in flight.
+SHARD_WINDOW = 2
 
 MAX_REFERRERS = 5
-
-#: Below this many queued pages a process pool costs more to start than it saves.
-POOL_THRESHOLD = 200
 
 
 class Crawler:
     def __init__(self, ctx: AuditContext, progress: Progress | None = None, *, work_dir: Path | None = None,
-                 resume: bool = False) -> None:
+                 resume: bool = False, engine=None) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.crawl
         self.progress = progress or (lambda phase, done, total: None)
-        self.policy = FetchPolicy(
+        policy = FetchPolicy(
             max_redirects=self.cfg.max_redirects, max_body_bytes=self.cfg.max_body_bytes, retries=self.cfg.retries,
             backoff_base=self.cfg.backoff_base, max_retry_after=self.cfg.max_retry_after,
             allow_other_hosts=self.cfg.allow_offhost_redirects,
@@ -112,20 +78,23 @@ class Crawler:
         self._exclude = [re.compile(p) for p in self.cfg.exclude]
         self._queued: set[str] = set()
         self._depth: dict[str, int] = {}
-        self._queue: asyncio.Queue[tuple[str, int, bool, str | None]] = asyncio.Queue()
+        self._pending: deque[PageTask] = deque()
         self._hosts: set[str] = set()
-        self._gates: dict[str, HostGate] = {}
         self._over_limit: list[str] = []
         self._done = 0
         self.robots = Robots(self.cfg.user_agent)
-        self.work_dir = work_dir
         self.resume = resume
         self.state = CrawlState(work_dir / ".crawl-state.jsonl") if work_dir else None
         self.cache: PageCache | None = None
-        self.pool: ProcessPoolExecutor | None = None
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
+        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.state is not None,
+                                  cache=self.cache is not None)
+        #: The main process's own shard: discovery, robots-refused pages, small crawls, link checks.
+        self.shard = Shard(self.cfg, policy, self.robots, processor, self.cache)
+        self._shards: list[ShardProcess] = []
+        self._restored: list[PageOutcome] = []  # --resume: pages whose links are followed again
 
     # ------------------------------------------------------------------ helpers
     def _wanted(self, url: str) -> bool:
@@ -135,23 +104,6 @@ class Crawler:
 
     def _on_site(self, url: str) -> bool:
         return host_of(url) in self._hosts
-
-    def _gate(self, url: str) -> HostGate:
-        host = host_of(url)
-        gate = self._gates.get(host)
-        if gate is None:
-            rps = self.cfg.requests_per_second
-            delay = self.robots.crawl_delay(origin_of(url)) if self.cfg.respect_robots else None
-            if delay:
-                rps = min(rps, 1.0 / delay) if rps else 1.0 / delay
-            gate = self._gates[host] = HostGate(self.cfg.per_host_concurrency, rps)
-        return gate
-
-    async def _fetch(self, session, url: str, method: str = "GET", headers: dict | None = None):
-        gate = self._gate(url)
-        async with gate.semaphore:
-            return await fetch(session, url, self.policy, method=method, headers=headers,
-                               before_request=lambda u: self._gate(u).pace())
 
     def _enqueue(self, url: str, depth: int, seed: bool, referrer: str | None) -> None:
         url = normalise_url(url)
@@ -169,21 +121,34 @@ class Crawler:
             self._over_limit.append(url)
             return
         self._queued.add(url)
-        self._queue.put_nowait((url, depth, seed, referrer))
+        self._depth[url] = depth
+        self._pending.append(PageTask(url, depth, seed, referrer))
 
-    def _take(self, page: Page) -> None:
-        """Add a finished page to the audit: the page, its product, its error row if it failed."""
-        self.ctx.pages[page.url] = page
-        if page.product is not None:
-            self.ctx.products.append(page.product)
+    def _accept(self, outcome: PageOutcome, *, restored: bool = False) -> None:
+        """Add a finished page to the audit: the page and what it points at, its findings, its error
+        row if it failed; then queue its links."""
+        page = outcome.page
+        ctx = self.ctx
+        ctx.add_page(page, outcome.links, outcome.images)
+        ctx.page_findings.extend(outcome.findings)
+        ctx.errors.extend(outcome.errors)
+        ctx.rules_done.add(page.url)
         if not page.fetch.ok:
             stage = "skip" if page.fetch.skipped else "fetch"
-            self.ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=page.fetch.failure))
-
-    def _record(self, page: Page, depth: int) -> None:
-        self._take(page)
-        if self.state:
-            self.state.page(page, depth)
+            ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=page.fetch.failure))
+        if restored:
+            return
+        if self.state and outcome.journal:
+            self.state.write(outcome.journal)
+        if self.cache and outcome.cache_entry:
+            self.cache.store(*outcome.cache_entry)
+        if outcome.from_cache:
+            ctx.cache_hits += 1
+        if page.fetch.ok and outcome.depth < self.cfg.max_depth:
+            for url, _ in outcome.links:
+                self._enqueue(url, outcome.depth + 1, False, page.url)
+        self._done += 1
+        self.progress("pages", self._done, len(self._queued))
 
     def _robots_refusal(self, url: str) -> FetchResult | None:
         """The outcome of a URL robots.txt forbids: skipped on purpose, not broken."""
@@ -191,11 +156,22 @@ class Crawler:
             return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
         return None
 
+    def _next_task(self) -> PageTask | None:
+        """The next page to fetch; pages robots.txt forbids are filed on the way, never fetched."""
+        while self._pending:
+            task = self._pending.popleft()
+            refused = self._robots_refusal(task.url)
+            if refused is None:
+                return task
+            page = Page(fetch=refused, seed=task.seed, referrers=[task.referrer] if task.referrer else [])
+            self._accept(self.shard.processor.outcome(page, task.depth))
+        return None
+
     # ------------------------------------------------------------------ discovery
     async def _load_robots(self, session, origin: str) -> None:
         if self.robots.known(origin) or not (self.cfg.respect_robots or self.cfg.robots_sitemaps):
             return
-        result, body = await self._fetch(session, f"{origin}/robots.txt")
+        result, body = await self.shard.fetch(session, f"{origin}/robots.txt")
         text = body.data.decode("utf-8", "replace") if result.ok and body is not None else None
         self.robots.add(origin, text)
 
@@ -218,7 +194,7 @@ class Crawler:
             if not urlsplit(url).path.endswith((".xml", ".xml.gz")):
                 self._enqueue(url, 0, True, None)
                 continue
-            result, body = await self._fetch(session, url)
+            result, body = await self.shard.fetch(session, url)
             if not result.ok or body is None:
                 self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location="sitemap", reason=result.failure))
                 continue
@@ -239,7 +215,7 @@ class Crawler:
                 seen_ids: set = set()
                 for number in range(1, 10_000):
                     url = storeapi.page_url(kind, origin, number)
-                    result, body = await self._fetch(session, url)
+                    result, body = await self.shard.fetch(session, url)
                     if not result.ok or body is None:
                         if self.cfg.store_api != "auto" or number > 1:
                             self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location=f"{kind} API",
@@ -264,65 +240,114 @@ class Crawler:
                 if seen_ids and self.cfg.store_api == "auto":
                     break
 
+    async def _discover(self, start: list[str]) -> None:
+        async with self.shard.session() as session:
+            await self._expand_start(session, start)
+            if self.cfg.store_api != "none":
+                await self._read_store_api(session, start)
+        for outcome in self._restored:  # resumed pages: follow their links again
+            if outcome.page.fetch.ok and outcome.depth < self.cfg.max_depth:
+                for url, _ in outcome.links:
+                    self._enqueue(url, outcome.depth + 1, False, outcome.page.url)
+        self._restored = []
+
     # ------------------------------------------------------------------ pages
-    async def _crawl_one(self, session, url: str, depth: int, seed: bool, referrer: str | None) -> None:
-        refused = self._robots_refusal(url)
-        if refused is not None:
-            self._record(Page(fetch=refused, seed=seed, referrers=[referrer] if referrer else []), depth)
+    async def _crawl_here(self) -> None:
+        """Crawl the queue in this process (small crawls, or when no shard process is left)."""
+        async def one(task: PageTask) -> None:
+            try:
+                outcome = await self.shard.crawl(session, task)
+            except Exception as exc:
+                outcome = self.shard.failed(task, exc)
+            self._accept(outcome)
+
+        async with self.shard.session() as session:
+            running: set[asyncio.Task] = set()
+            while True:
+                while len(running) < self.shard.concurrency:
+                    task = self._next_task()
+                    if task is None:
+                        break
+                    running.add(asyncio.create_task(one(task)))
+                if not running:
+                    return
+                _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+
+    def _start_shards(self) -> None:
+        wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
+        if wanted <= 1 or len(self._pending) < SHARD_THRESHOLD:
             return
-        validators = self.cache.validators(url) if self.cache else {}
-        result, body = await self._fetch(session, url, headers=validators or None)
-        cached = self.cache.cached_page(url) if self.cache and result.status == 304 else None
-        if cached is not None:
-            self.cache.hits += 1
-            page = cached.model_copy(update={"seed": seed, "referrers": [referrer] if referrer else []})
-        else:
-            if result.status == 304:  # we sent no validators we still hold: treat as an error
-                result.error = "304 Not Modified without a cached copy"
-            try:
-                if self.pool is not None and body is not None and result.ok:
-                    # Parsing and page rules are the CPU-bound part: hand them to the pool so every
-                    # core works while this process keeps the sockets busy.
-                    page, findings, errors = await asyncio.get_running_loop().run_in_executor(
-                        self.pool, _build_and_check_in_worker, result, body, seed, referrer)
-                    self.ctx.page_findings.extend(findings)
-                    self.ctx.errors.extend(errors)
-                    self.ctx.rules_done.add(url)
-                else:
-                    page = build_page(result, body, self.ctx.config, seed, referrer)
-            except Exception as exc:  # a page the parser chokes on is an error row, not a crash
-                result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
-                page = Page(fetch=result, seed=seed, referrers=[referrer] if referrer else [])
-            if self.cache and page.fetch.ok and body is not None:
-                self.cache.store(page, body.headers)
-        # Interned: the same nav and related links appear on thousands of pages.
-        page.links = [Link(intern(link.url), intern(link.text)) for link in page.links if self._on_site(link.url)]
-        page.resources = [Resource(intern(r.url), r.kind) for r in page.resources]
-        self._record(page, depth)
-        if page.fetch.ok and depth < self.cfg.max_depth:
-            for link in page.links:
-                self._enqueue(link.url, depth + 1, False, url)
+        if self.state:
+            self.state.flush()  # a forked child must not inherit unwritten lines
+        shard = self.shard.split(wanted)
+        self._shards = [ShardProcess(shard, n) for n in range(wanted)]
+        self.ctx.shards = wanted
 
-    async def _worker(self, session) -> None:
-        while True:
-            url, depth, seed, referrer = await self._queue.get()
-            try:
-                await self._crawl_one(session, url, depth, seed, referrer)
-            except Exception as exc:  # a bug on one URL must not stall the queue: record it, go on
-                self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, reason=f"{type(exc).__name__}: {exc}"))
-            finally:
-                self._done += 1
-                self.progress("pages", self._done, len(self._queued))
-                self._queue.task_done()
+    async def _crawl_in_shards(self) -> None:
+        """Deal pages out to the shard processes and take their outcomes in, until none is left
+        pending or in flight.  A shard that dies has its pages filed as errors; the rest go on."""
+        loop = asyncio.get_running_loop()
+        finished = loop.create_future()
+        window = SHARD_WINDOW * math.ceil(self.cfg.concurrency / len(self._shards))
 
-    async def _check_targets(self, session) -> None:
+        def deal() -> None:
+            for shard in self._shards:
+                if not shard.alive:
+                    continue
+                batch: list[PageTask] = []
+                while len(shard.inflight) + len(batch) < window:
+                    task = self._next_task()
+                    if task is None:
+                        break
+                    batch.append(task)
+                if batch:
+                    shard.send(batch)
+            live = [s for s in self._shards if s.alive]
+            all_done = not self._pending and not any(s.inflight for s in live)
+            if (all_done or not live) and not finished.done():
+                finished.set_result(None)
+
+        def on_message(shard: ShardProcess) -> None:
+            try:
+                try:
+                    batch = shard.receive()
+                except (EOFError, OSError):
+                    loop.remove_reader(shard.conn.fileno())
+                    shard.alive = False
+                    code = shard.process.exitcode
+                    for task in list(shard.inflight.values()):
+                        self._accept(self.shard.failed(task, RuntimeError(f"crawl process ended (exit code {code})")))
+                    shard.inflight.clear()
+                    batch = []
+                for outcome in batch:
+                    self._accept(outcome)
+                deal()
+            except BaseException as exc:  # surface it in run(), never leave the crawl waiting
+                if not finished.done():
+                    finished.set_exception(exc)
+
+        for shard in self._shards:
+            loop.add_reader(shard.conn.fileno(), on_message, shard)
+        try:
+            deal()
+            await finished
+        finally:
+            for shard in self._shards:
+                if shard.alive:
+                    loop.remove_reader(shard.conn.fileno())
+
+    def _stop_shards(self) -> None:
+        for shard in self._shards:
+            shard.stop()
+        self._shards = []
+
+    async def _check_targets(self) -> None:
         """Images and link targets that were not crawled as pages: status only (HEAD, then GET)."""
         targets: set[str] = set()
-        for page in self.ctx.pages.values():
-            if self.cfg.check_images:
-                targets.update(r.url for r in page.resources if r.kind == "img")
-            if self.cfg.check_links:
-                targets.update(normalise_url(link.url) for link in page.links)
+        if self.cfg.check_images:
+            targets.update(self.ctx.images)
+        if self.cfg.check_links:
+            targets.update(self.ctx.links)
         if not self.cfg.check_external:
             targets = {t for t in targets if self._on_site(t)}
         todo = sorted(t for t in targets if t.startswith(("http://", "https://"))
@@ -333,77 +358,61 @@ class Crawler:
             nonlocal done
             result = self._robots_refusal(url)
             if result is None:
-                result, _ = await self._fetch(session, url, method="HEAD")
+                result, _ = await self.shard.fetch(session, url, method="HEAD")
                 if result.status in (405, 501):  # servers that do not do HEAD
-                    result, _ = await self._fetch(session, url)
+                    result, _ = await self.shard.fetch(session, url)
             self.ctx.checked[url] = result
             if self.state:
                 self.state.checked(result)
             done += 1
             self.progress("links", done, len(todo))
 
-        await asyncio.gather(*(check(u) for u in todo))
+        async with self.shard.session() as session:
+            await asyncio.gather(*(check(u) for u in todo))
 
     def _restore(self, start: list[str]) -> None:
         """``--resume``: take back what a previous, interrupted crawl finished."""
-        pages, checked = self.state.load(start)
-        for url, (page, depth) in pages.items():
-            self._queued.add(url)
-            self._depth[url] = depth
-            self._take(page)
+        outcomes, checked = self.state.load(start)
+        for outcome in outcomes:
+            self._queued.add(outcome.page.url)
+            self._depth[outcome.page.url] = outcome.depth
+            self._accept(outcome, restored=True)
+        self._restored = outcomes
         self.ctx.checked.update(checked)
-        self.ctx.resumed_pages = len(pages)
+        self.ctx.resumed_pages = len(outcomes)
 
-    async def run(self, start: list[str]) -> None:
+    def run(self, start: list[str]) -> None:
+        """Discover, crawl the pages (forking shards for a large crawl), check the targets.
+        Each phase has its own event loop: shards are forked between them, never from inside one."""
         start = [normalise_url(u) if not u.endswith((".xml", ".xml.gz")) else u for u in start]
         if self.state:
             if self.resume:
                 self._restore(start)
             self.state.open(start, self.resume)
         finished = False
-        timeout = aiohttp.ClientTimeout(total=self.cfg.timeout, connect=self.cfg.connect_timeout,
-                                        sock_read=self.cfg.read_timeout)
-        connector = aiohttp.TCPConnector(limit=self.cfg.concurrency, limit_per_host=self.cfg.per_host_concurrency,
-                                         ttl_dns_cache=300)
         try:
-            async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=True,
-                                             headers={"User-Agent": self.cfg.user_agent}) as session:
-                await self._expand_start(session, start)
-                if self.cfg.store_api != "none":
-                    await self._read_store_api(session, start)
-                for url, page in list(self.ctx.pages.items()):  # resumed pages: follow their links again
-                    if page.fetch.ok and self._depth.get(url, 0) < self.cfg.max_depth:
-                        for link in page.links:
-                            self._enqueue(link.url, self._depth.get(url, 0) + 1, False, url)
-                workers_wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
-                if workers_wanted > 1 and self._queue.qsize() >= POOL_THRESHOLD:
-                    self.pool = ProcessPoolExecutor(workers_wanted, initializer=_init_worker,
-                                                    initargs=(self.ctx.config, self.ctx.today))
-                    self.ctx.parse_workers = workers_wanted
-                workers = [asyncio.create_task(self._worker(session)) for _ in range(self.cfg.concurrency)]
-                try:
-                    await self._queue.join()
-                finally:
-                    for w in workers:
-                        w.cancel()
-                    await asyncio.gather(*workers, return_exceptions=True)
-                await self._check_targets(session)
+            asyncio.run(self._discover(start))
+            self._start_shards()
+            if self._shards:
+                asyncio.run(self._crawl_in_shards())
+                self._stop_shards()
+            if self._pending:  # a small crawl, or shards that died
+                asyncio.run(self._crawl_here())
+            asyncio.run(self._check_targets())
             finished = True
         finally:
+            self._stop_shards()
             if self._over_limit:
                 shown = ", ".join(self._over_limit[:5])
                 self.ctx.errors.append(ErrorRecord(
                     stage="skip", source=f"{len(self._over_limit)} URLs", location="crawl.max_pages",
                     reason=f"not crawled: max_pages={self.cfg.max_pages} reached (first: {shown})"))
-            if self.pool is not None:
-                self.pool.shutdown(wait=finished, cancel_futures=not finished)
             if self.state:
                 self.state.close(finished)
             if self.cache:
-                self.ctx.cache_hits = self.cache.hits
                 self.cache.close()
 
 
 def crawl(ctx: AuditContext, start: list[str], progress: Progress | None = None, *,
-          work_dir: Path | None = None, resume: bool = False) -> None:
-    asyncio.run(Crawler(ctx, progress, work_dir=work_dir, resume=resume).run(start))
+          work_dir: Path | None = None, resume: bool = False, engine=None) -> None:
+    Crawler(ctx, progress, work_dir=work_dir, resume=resume, engine=engine).run(start)

@@ -1,7 +1,8 @@
 """What survives an interrupted or repeated crawl.
 
-* :class:`CrawlState` -- an append-only JSON Lines journal of every finished page and check, so
-  ``--resume`` continues where Ctrl-C or a crash stopped (a torn last line is ignored).
+* :class:`CrawlState` -- an append-only JSON Lines journal of every finished page (as its
+  :class:`~checker.crawl.pages.PageOutcome`: slim page, links, images, findings) and every
+  check, so ``--resume`` continues where Ctrl-C or a crash stopped (a torn last line is ignored).
 * :class:`PageCache` -- an SQLite table of ETag / Last-Modified validators and the *extracted*
   page, so a re-audit of an unchanged store revalidates (304) instead of downloading and
   parsing again.  Keyed by a hash of the extraction config, so new selectors mean fresh pages.
@@ -13,8 +14,12 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.models import FetchResult, Page
+
+if TYPE_CHECKING:
+    from checker.crawl.pages import PageOutcome
 
 
 class CrawlState:
@@ -22,12 +27,14 @@ class CrawlState:
         self.path = path
         self._fh = None
 
-    def load(self, start: list[str]) -> tuple[dict[str, tuple[Page, int]], dict[str, FetchResult]]:
-        """Pages (with their depth) and checks recorded for the same start URLs."""
-        pages: dict[str, tuple[Page, int]] = {}
+    def load(self, start: list[str]) -> tuple[list[PageOutcome], dict[str, FetchResult]]:
+        """Pages (as their outcomes) and checks recorded for the same start URLs."""
+        from checker.crawl.pages import PageOutcome
+
+        pages: dict[str, PageOutcome] = {}
         checked: dict[str, FetchResult] = {}
         if not self.path.is_file():
-            return pages, checked
+            return [], checked
         with self.path.open(encoding="utf-8") as fh:
             for line in fh:
                 try:
@@ -36,34 +43,33 @@ class CrawlState:
                     continue  # the line being written when the process died
                 kind = record.get("kind")
                 if kind == "start" and record.get("start") != start:
-                    return {}, {}
+                    return [], {}
                 if kind == "page":
-                    page = Page.model_validate(record["page"])
-                    pages[page.url] = (page, record.get("depth", 0))
+                    outcome = PageOutcome.from_record(record)
+                    pages[outcome.page.url] = outcome
                 elif kind == "checked":
                     result = FetchResult.model_validate(record["result"])
                     checked[result.url] = result
-        return pages, checked
+        return list(pages.values()), checked
 
     def open(self, start: list[str], resume: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not (resume and self.path.is_file())
         self._fh = self.path.open("w" if fresh else "a", encoding="utf-8")
         if fresh:
-            self._write({"kind": "start", "start": start})
+            self.write(json.dumps({"kind": "start", "start": start}, ensure_ascii=False))
 
-    def _write(self, record: dict) -> None:
+    def write(self, line: str) -> None:
+        """One record, already serialised (page outcomes are, by the process that crawled them)."""
         if self._fh is not None:
-            self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-
-    def page(self, page: Page, depth: int) -> None:
-        # pydantic's own JSON encoder: json.dumps(model_dump()) cost ~1 ms per page here
-        if self._fh is not None:
-            self._fh.write(f'{{"kind": "page", "depth": {depth}, "page": {page.model_dump_json()}}}\n')
+            self._fh.write(line + "\n")
 
     def checked(self, result: FetchResult) -> None:
+        self.write(f'{{"kind": "checked", "result": {result.model_dump_json()}}}')
+
+    def flush(self) -> None:
         if self._fh is not None:
-            self._fh.write(f'{{"kind": "checked", "result": {result.model_dump_json()}}}\n')
+            self._fh.flush()
 
     def close(self, finished: bool) -> None:
         if self._fh is not None:
@@ -74,19 +80,30 @@ class CrawlState:
 
 
 class PageCache:
-    def __init__(self, path: Path, config_key: str) -> None:
+    """One writer (the main process) and any number of readers (:meth:`reader`, one per crawl
+    shard: sqlite connections do not survive a fork)."""
+
+    def __init__(self, path: Path, config_key: str, *, read_only: bool = False) -> None:
+        self.path = path
+        self.config_key = config_key
+        self.hits = 0
+        if read_only:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, config TEXT, etag TEXT, "
             "last_modified TEXT, page TEXT)"
         )
-        self.config_key = config_key
-        self.hits = 0
+        self.db.commit()  # readers in other processes need the table to exist
 
     @staticmethod
     def key_for(extract_config: dict) -> str:
         return hashlib.sha1(json.dumps(extract_config, sort_keys=True).encode()).hexdigest()[:12]
+
+    def reader(self) -> PageCache:
+        return PageCache(self.path, self.config_key, read_only=True)
 
     def validators(self, url: str) -> dict[str, str]:
         row = self.db.execute(
@@ -105,14 +122,10 @@ class PageCache:
         row = self.db.execute("SELECT page FROM pages WHERE url = ? AND config = ?", (url, self.config_key)).fetchone()
         return Page.model_validate_json(row[0]) if row else None
 
-    def store(self, page: Page, headers: dict[str, str]) -> None:
-        etag, modified = headers.get("etag"), headers.get("last-modified")
-        if not (etag or modified):
-            return
-        self.db.execute(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-            (page.url, self.config_key, etag, modified, page.model_dump_json()),
-        )
+    def store(self, url: str, etag: str | None, last_modified: str | None, page_json: str) -> None:
+        if etag or last_modified:
+            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                            (url, self.config_key, etag, last_modified, page_json))
 
     def close(self) -> None:
         self.db.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,13 +21,57 @@ from checker.models import (
 )
 
 
+class TargetIndex:
+    """Target URL -> the crawled pages that point at it, plus one label per target (a link's
+    text, an image's role) as first seen.
+
+    Kept instead of a link list on every page: a shop repeats ~100 nav links on each of its
+    pages, so per-page lists grew with pages x links (1.4 GB at 10,000 pages); here each
+    (page, target) pair costs 4 bytes."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, array] = {}
+        self._labels: dict[str, str] = {}
+
+    def add(self, target: str, page_number: int, label: str | None = None) -> None:
+        numbers = self._pages.get(target)
+        if numbers is None:
+            numbers = self._pages[target] = array("I")
+        numbers.append(page_number)
+        if label and target not in self._labels:
+            self._labels[target] = label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pages)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __contains__(self, target: object) -> bool:
+        return target in self._pages
+
+    def page_numbers(self, target: str) -> array:
+        return self._pages.get(target, array("I"))
+
+    def label(self, target: str) -> str:
+        return self._labels.get(target, "")
+
+
 @dataclass
 class AuditContext:
+    """Everything one audit gathered.  Pages are kept *slim* once their own page/product rules
+    have run (see :func:`checker.crawl.pages.slim_page`): their links and images live in
+    :attr:`links` and :attr:`images`, and long product copy is dropped, so memory stays flat
+    on 100,000-page stores."""
+
     config: Config = field(default_factory=Config)
     today: date = field(default_factory=date.today)
     started: datetime = field(default_factory=datetime.now)
     start_urls: list[str] = field(default_factory=list)
     pages: dict[str, Page] = field(default_factory=dict)  # by requested URL
+    page_list: list[Page] = field(default_factory=list)  # by page number (the numbers in links/images)
+    links: TargetIndex = field(default_factory=TargetIndex)  # same-site link target -> pages; label: link text
+    images: TargetIndex = field(default_factory=TargetIndex)  # <img> URL -> pages; label: main/detail/banner
     checked: dict[str, FetchResult] = field(default_factory=dict)  # images and link targets
     products: list[Product] = field(default_factory=list)  # every product seen: pages and store APIs
     api_products: list[Product] = field(default_factory=list)  # from store APIs, not (yet) seen as pages
@@ -37,12 +83,30 @@ class AuditContext:
     page_findings: list[Finding] = field(default_factory=list)  # page/product rules already run while crawling
     rules_done: set[str] = field(default_factory=set)  # URLs of the pages those findings cover
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
-    cache_hits: int = 0
-    parse_workers: int = 0  # processes that parsed pages (0 = parsed in the crawling process)  # pages revalidated (304) and reused from the page cache
+    cache_hits: int = 0  # pages revalidated (304) and reused from the page cache
+    shards: int = 0  # crawl processes that fetched and parsed pages (0 = the main process did)
     _final_index: dict[str, Page] = field(default_factory=dict, repr=False)
     _final_index_size: int = field(default=-1, repr=False)
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
+
+    def add_page(self, page: Page, links: Iterable[tuple[str, str | None]] = (),
+                 images: Iterable[tuple[str, str | None]] = ()) -> None:
+        """File a page with its outgoing links ``(url, text)`` and images ``(url, role)``."""
+        number = len(self.page_list)
+        self.page_list.append(page)
+        self.pages[page.url] = page
+        for url, text in links:
+            self.links.add(url, number, text)
+        for url, role in images:
+            self.images.add(url, number, role)
+        if page.product is not None:
+            self.products.append(page.product)
+
+    def pages_pointing_at(self, index: TargetIndex, target: str) -> Iterator[Page]:
+        page_list = self.page_list
+        for number in index.page_numbers(target):
+            yield page_list[number]
 
     def page_for(self, url: str) -> Page | None:
         """A crawled page by requested or final URL (the final-URL index is rebuilt only when

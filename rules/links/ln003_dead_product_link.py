@@ -40,33 +40,28 @@ class DeadProductLink(Rule):
     scope = "site"
 
     def check(self, site, ctx):
-        for page in ctx.pages.values():
-            if not page.fetch.ok:
+        for url in ctx.links:
+            target = ctx.page_for(url)
+            fetch = target.fetch if target else ctx.checked.get(url)
+            if fetch is None or fetch.redirect_loop or fetch.skipped:
                 continue
-            reported = set()
-            for link in page.links:
-                if link.url in reported:
-                    continue
-                target = ctx.page_for(link.url)
-                fetch = target.fetch if target else ctx.checked.get(link.url)
-                if fetch is None or fetch.redirect_loop or fetch.skipped:
-                    continue
-                if not fetch.ok:
-                    reason = fetch.failure
-                    message = f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})"
-                elif target is not None and is_off_shelf(target.product):
-                    reason = "off-shelf"
-                    message = "链接指向已下架商品 / Link to an off-shelf product"
-                else:
-                    continue
-                reported.add(link.url)
+            if not fetch.ok:
+                reason = fetch.failure
+                message = f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})"
+            elif target is not None and is_off_shelf(target.product):
+                reason = "off-shelf"
+                message = "链接指向已下架商品 / Link to an off-shelf product"
+            else:
+                continue
+            evidence = f"{ctx.links.label(url)} -> {url}".strip()
+            for page in ctx.pages_pointing_at(ctx.links, url):
                 yield self.finding(
                     message,
                     url=page.url,
                     sku=target.product.sku if target and target.product else None,
                     field="link",
-                    evidence=f"{link.text} -> {link.url}".strip(),
+                    evidence=evidence,
                     suggestion="从页面移除该链接或换成在售商品 / Remove the link or point it to a live product",
-                    target=link.url,
+                    target=url,
                     reason=reason,
                 )
