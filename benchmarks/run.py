@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -177,17 +178,32 @@ def ensure_pyinstrument() -> None:
 
 def profile_checker(server: Nginx, config: Path) -> list[Path]:
     """One more audit (not timed) under pyinstrument: benchmarks/out/profile.txt (call tree of the
-    main process) and profile-flat.txt (functions by own time).  Parsing-pool workers are not
-    sampled: their share shows as time waiting on the pool."""
+    main process) and profile-flat.txt (functions by own time); each crawl shard runs under
+    cProfile (CHECKER_PROFILE_SHARDS) and profile-shards.txt sums them by own time."""
+    import pstats
+
     ensure_pyinstrument()
     session = OUT / "profile.pyisession"
+    shard_dir = OUT / "shard-profiles"
+    shutil.rmtree(shard_dir, ignore_errors=True)
+    shard_dir.mkdir(parents=True)
     audit = ["-m", "checker", "audit", f"{server.origin}/sitemap.xml", "-o", str(OUT / "profile.xlsx"), "-q",
              "--config", str(config), "--today", "2026-11-23"]  # fmt: skip
     tool = str(VENV_BIN / "pyinstrument")
-    subprocess.run([tool, "-r", "pyisession", "-o", str(session), *audit], cwd=REPO, capture_output=True)
-    outputs = [OUT / "profile.txt", OUT / "profile-flat.txt"]
+    env = {**os.environ, "CHECKER_PROFILE_SHARDS": str(shard_dir)}
+    subprocess.run([tool, "-r", "pyisession", "-o", str(session), *audit], cwd=REPO, capture_output=True, env=env)
+    outputs = [OUT / "profile.txt", OUT / "profile-flat.txt", OUT / "profile-shards.txt"]
     subprocess.run([tool, "--load", str(session), "-r", "text", "-o", str(outputs[0])], check=True)
     subprocess.run([tool, "--load", str(session), "-r", "text", "-p", "flat=true", "-o", str(outputs[1])], check=True)
+    shard_files = sorted(str(f) for f in shard_dir.glob("shard-*.prof"))
+    with outputs[2].open("w", encoding="utf-8") as out:
+        if shard_files:
+            out.write(f"{len(shard_files)} crawl shards, cProfile summed\n")
+            stats = pstats.Stats(*shard_files, stream=out)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats(40)
+        else:
+            out.write("no shard profiles (a crawl below the shard threshold runs in the main process)\n")
     return outputs
 
 

@@ -129,7 +129,7 @@ class Crawler:
         row if it failed; then queue its links."""
         page = outcome.page
         ctx = self.ctx
-        ctx.add_page(page, outcome.links, outcome.images)
+        ctx.add_page(page, outcome.links, outcome.images, outcome.texts, outcome.roles)
         ctx.page_findings.extend(outcome.findings)
         ctx.errors.extend(outcome.errors)
         ctx.rules_done.add(page.url)
@@ -144,9 +144,8 @@ class Crawler:
             self.cache.store(*outcome.cache_entry)
         if outcome.from_cache:
             ctx.cache_hits += 1
-        if page.fetch.ok and outcome.depth < self.cfg.max_depth:
-            for url, _ in outcome.links:
-                self._enqueue(url, outcome.depth + 1, False, page.url)
+        for url in outcome.follow:
+            self._enqueue(url, outcome.depth + 1, False, page.url)
         self._done += 1
         self.progress("pages", self._done, len(self._queued))
 
@@ -247,7 +246,7 @@ class Crawler:
                 await self._read_store_api(session, start)
         for outcome in self._restored:  # resumed pages: follow their links again
             if outcome.page.fetch.ok and outcome.depth < self.cfg.max_depth:
-                for url, _ in outcome.links:
+                for url in outcome.links:
                     self._enqueue(url, outcome.depth + 1, False, outcome.page.url)
         self._restored = []
 

@@ -39,8 +39,11 @@ class PageOutcome:
 
     page: Page  # slim: no links, resources or long product copy
     depth: int
-    links: list[tuple[str, str | None]] = field(default_factory=list)  # same-site targets (normalised), text
-    images: list[tuple[str, str | None]] = field(default_factory=list)  # <img> URL, role
+    links: list[str] = field(default_factory=list)  # same-site link targets (normalised), each once
+    images: list[str] = field(default_factory=list)  # <img> URLs, each once
+    texts: dict[str, str] = field(default_factory=dict)  # link text of targets new to this process
+    roles: dict[str, str] = field(default_factory=dict)  # main/detail role of images new to this process
+    follow: list[str] = field(default_factory=list)  # links to queue (not yet asked for by this process)
     findings: list[Finding] = field(default_factory=list)  # of the page and product rules
     errors: list[ErrorRecord] = field(default_factory=list)  # rule crashes on this page
     cache_entry: tuple[str, str | None, str | None, str] | None = None  # url, etag, last-modified, page JSON
@@ -50,7 +53,8 @@ class PageOutcome:
     def record(self) -> str:
         """The crawl-state (journal) line for this outcome (pydantic writes the models' JSON)."""
         return (f'{{"kind": "page", "depth": {self.depth}, "page": {self.page.model_dump_json()}, '
-                f'"links": {json.dumps(self.links, ensure_ascii=False)}, "images": {json.dumps(self.images)}, '
+                f'"links": {json.dumps(self.links)}, "images": {json.dumps(self.images)}, '
+                f'"texts": {json.dumps(self.texts, ensure_ascii=False)}, "roles": {json.dumps(self.roles)}, '
                 f'"findings": [{",".join(f.model_dump_json() for f in self.findings)}], '
                 f'"errors": [{",".join(e.model_dump_json() for e in self.errors)}]}}')
 
@@ -58,7 +62,8 @@ class PageOutcome:
     def from_record(cls, record: dict) -> PageOutcome:
         return cls(
             page=Page.model_validate(record["page"]), depth=record.get("depth", 0),
-            links=[(u, t) for u, t in record.get("links", [])], images=[(u, r) for u, r in record.get("images", [])],
+            links=record.get("links", []), images=record.get("images", []), texts=record.get("texts", {}),
+            roles=record.get("roles", {}),
             findings=[Finding.model_validate(f) for f in record.get("findings", [])],
             errors=[ErrorRecord.model_validate(e) for e in record.get("errors", [])],
         )
@@ -83,18 +88,17 @@ def build_page(result: FetchResult, body: Body | None, config: Config, seed: boo
     return page
 
 
-def page_targets(page: Page, hosts: set[str] | None = None) -> tuple[list[tuple[str, str | None]],
-                                                                     list[tuple[str, str | None]]]:
-    """A full page's same-site links ``(normalised url, text)`` and images ``(url, role)``, each once.
-    ``hosts``: the site's hosts (None: the page's own host)."""
+def page_targets(page: Page, hosts: set[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """A full page's same-site links ``{normalised url: text}`` and images ``{url: role}``, each
+    once, in page order.  ``hosts``: the site's hosts (None: the page's own host)."""
     hosts = hosts if hosts is not None else {host_of(page.url)}
-    links: dict[str, str | None] = {}
-    for link in page.links:
-        if host_of(link.url) in hosts:
-            links.setdefault(normalise_url(link.url), link.text)
+    links: dict[str, str] = {}
+    for url, text in page.links:
+        if host_of(url) in hosts:
+            links.setdefault(normalise_url(url), text)
     roles = {img.url: img.role for img in page.product.images} if page.product is not None else {}
-    images = {res.url: roles.get(res.url, "detail") for res in page.resources if res.kind == "img"}
-    return list(links.items()), list(images.items())
+    images = {url: roles.get(url, "detail") for url, kind in page.resources if kind == "img"}
+    return links, images
 
 
 def slim_page(page: Page) -> Page:
@@ -108,8 +112,9 @@ def slim_page(page: Page) -> Page:
 class PageProcessor:
     """Build a page, run its page and product rules, and cut it down to a :class:`PageOutcome`.
 
-    ``hosts`` are the site's hosts (links elsewhere are not followed or indexed).  Link texts are
-    sent once per target per processor: the same nav link on every page carries the same text."""
+    ``hosts`` are the site's hosts (links elsewhere are not followed or indexed).  A target's label
+    (link text, image role) is sent once per process, and a link is asked to be followed once per
+    process: the ~100 nav links on every page would otherwise cost the crawler ~1 us each."""
 
     def __init__(self, config: Config, today: date, hosts: set[str], engine=None, *, journal: bool = False,
                  cache: bool = False) -> None:
@@ -121,23 +126,31 @@ class PageProcessor:
         self.engine = engine or Engine.from_config(config)
         self.journal = journal
         self.cache = cache
-        self._texts_sent: set[str] = set()
+        self.max_depth = config.crawl.max_depth
+        self._seen_links: set[str] = set()  # targets whose text this process has sent
+        self._seen_images: set[str] = set()  # images whose role this process has sent
+        self._followed: set[str] = set()  # links this process has asked the crawler to queue
 
     def outcome(self, page: Page, depth: int, headers: dict[str, str] | None = None) -> PageOutcome:
         local = AuditContext(config=self.config, today=self.today)
         findings = self.engine.check_page(page, local)
-        links, images = page_targets(page, self.hosts) if page.fetch.ok else ([], [])
-        sent = self._texts_sent
-        for i, (url, _text) in enumerate(links):
-            if url in sent:
-                links[i] = (url, None)
-            else:
-                sent.add(url)
-        cache_entry = None
-        if self.cache and headers and page.fetch.ok and (headers.get("etag") or headers.get("last-modified")):
-            cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"), page.model_dump_json())
-        result = PageOutcome(page=slim_page(page), depth=depth, links=links, images=images, findings=findings,
-                             errors=local.errors, cache_entry=cache_entry)
+        result = PageOutcome(page=slim_page(page), depth=depth, findings=findings, errors=local.errors)
+        if page.fetch.ok:
+            links, images = page_targets(page, self.hosts)
+            result.links, result.images = list(links), list(images)
+            for found, labels, seen in ((links, result.texts, self._seen_links), (images, result.roles, self._seen_images)):
+                for url, label in found.items():
+                    if url not in seen:
+                        seen.add(url)
+                        if label:
+                            labels[url] = label
+            if depth < self.max_depth:
+                followed = self._followed
+                result.follow = [url for url in links if url not in followed]
+                followed.update(result.follow)
+            if self.cache and headers and (headers.get("etag") or headers.get("last-modified")):
+                result.cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"),
+                                      page.model_dump_json())
         if self.journal:
             result.journal = result.record()
         return result

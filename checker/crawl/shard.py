@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import math
 import multiprocessing
+import os
 import signal
 import sys
 from contextlib import asynccontextmanager
@@ -110,7 +111,15 @@ def _serve(shard: Shard, conn) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if shard.cache is not None:
         shard.cache = shard.cache.reader()  # the inherited connection belongs to the parent
-    asyncio.run(_serve_loop(shard, conn))
+    profile_dir = os.environ.get("CHECKER_PROFILE_SHARDS")  # benchmarks: where each shard's cProfile goes
+    if not profile_dir:
+        asyncio.run(_serve_loop(shard, conn))
+        return
+    import cProfile
+
+    with cProfile.Profile() as profile:
+        asyncio.run(_serve_loop(shard, conn))
+    profile.dump_stats(os.path.join(profile_dir, f"shard-{os.getpid()}.prof"))
 
 
 async def _serve_loop(shard: Shard, conn) -> None:

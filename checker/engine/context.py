@@ -33,13 +33,17 @@ class TargetIndex:
         self._pages: dict[str, array] = {}
         self._labels: dict[str, str] = {}
 
-    def add(self, target: str, page_number: int, label: str | None = None) -> None:
-        numbers = self._pages.get(target)
-        if numbers is None:
-            numbers = self._pages[target] = array("I")
-        numbers.append(page_number)
-        if label and target not in self._labels:
-            self._labels[target] = label
+    def add(self, page_number: int, targets: Iterable[str], labels: dict[str, str] | None = None) -> None:
+        """One page's targets (each once), with labels for targets not seen before."""
+        index = self._pages
+        for target in targets:
+            numbers = index.get(target)
+            if numbers is None:
+                numbers = index[target] = array("I")
+            numbers.append(page_number)
+        if labels:
+            for target, label in labels.items():
+                self._labels.setdefault(target, label)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._pages)
@@ -90,16 +94,15 @@ class AuditContext:
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 
-    def add_page(self, page: Page, links: Iterable[tuple[str, str | None]] = (),
-                 images: Iterable[tuple[str, str | None]] = ()) -> None:
-        """File a page with its outgoing links ``(url, text)`` and images ``(url, role)``."""
+    def add_page(self, page: Page, links: Iterable[str] = (), images: Iterable[str] = (),
+                 texts: dict[str, str] | None = None, roles: dict[str, str] | None = None) -> None:
+        """File a page with its outgoing links and images (``texts``: link texts, ``roles``:
+        main/detail, for targets not seen before)."""
         number = len(self.page_list)
         self.page_list.append(page)
         self.pages[page.url] = page
-        for url, text in links:
-            self.links.add(url, number, text)
-        for url, role in images:
-            self.images.add(url, number, role)
+        self.links.add(number, links, texts)
+        self.images.add(number, images, roles)
         if page.product is not None:
             self.products.append(page.product)
 
