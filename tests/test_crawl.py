@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from datetime import date
 
 import openpyxl
@@ -97,22 +100,76 @@ def test_unreachable_server_is_an_error_not_a_crash(tmp_path):
     assert "connection failed" in result.ctx.errors[0].reason
 
 
-def test_large_crawl_runs_in_crawl_shards(tmp_path):
+def big_store(tmp_path, n=260):
+    """n product pages in a sitemap, each linking to the next, one to a missing page, one with
+    an ad-law word: enough pages for the crawler to fork its shards."""
     root = tmp_path / "big"
     (root / "p").mkdir(parents=True)
-    n = 260
     for i in range(n):
+        links = f'<a href="/p/{(i + 1) % n}.html">next</a>' + ('<a href="/p/gone.html">旧款</a>' if i == 3 else "")
         (root / "p" / f"{i}.html").write_text(
-            PAGE.format(title=f"商品 {i}" + (" 最佳品质" if i == 7 else ""), sku=f"SKU-{i}", price=i,
-                        body=f'<a href="/p/{(i + 1) % n}.html">next</a>'),
+            PAGE.format(title=f"商品 {i}" + (" 最佳品质" if i == 7 else ""), sku=f"SKU-{i}", price=i, body=links),
             encoding="utf-8")
     (root / "sitemap.xml").write_text(
         "<urlset>" + "".join(f"<url><loc>http://shop.local/p/{i}.html</loc></url>" for i in range(n)) + "</urlset>",
         encoding="utf-8")
-    with serve_directory(root) as origin:
-        config = Config(crawl={"workers": 2})
-        result = run_audit(config, [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx")
-    assert result.ctx.shards == 2
+    return root
+
+
+def _shape(result):
+    return sorted((f.code, f.url.rsplit("/", 1)[-1], f.evidence) for f in result.findings)
+
+
+def test_large_crawl_runs_in_crawl_shards(tmp_path):
+    n = 260
+    with serve_directory(big_store(tmp_path, n)) as origin:
+        result = run_audit(Config(crawl={"workers": 2}), [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx")
+        alone = run_audit(Config(crawl={"workers": 0}), [f"{origin}/sitemap.xml"], output=tmp_path / "b.xlsx")
+    assert result.ctx.shards == 2 and alone.ctx.shards == 0
     assert sorted(p.sku for p in result.ctx.products) == sorted(f"SKU-{i}" for i in range(n))
-    assert len(result.ctx.rules_done) == n  # page and product rules ran in the shard processes
-    assert [(f.code, f.sku, f.extra["term"]) for f in result.findings] == [("AD001", "SKU-7", "最佳")]
+    assert len(result.ctx.rules_done) == n + 1  # every page's own rules ran in a shard (+ the 404 page)
+    assert [(f.code, f.sku, f.extra["term"]) for f in result.findings if f.code == "AD001"] == [("AD001", "SKU-7", "最佳")]
+    assert ("LN003", "3.html", "旧款 -> " + origin + "/p/gone.html") in _shape(result)
+    assert _shape(result) == _shape(alone)  # the same audit, whichever process crawled the page
+
+
+def test_sharded_crawl_interrupted_then_resumed(tmp_path):
+    """Ctrl-C while shards crawl: each shard's journal keeps its pages; --resume takes them all back."""
+    with serve_directory(big_store(tmp_path)) as origin:
+        start = [f"{origin}/sitemap.xml"]
+        config = Config(crawl={"workers": 2, "concurrency": 4})
+        calls = []
+
+        def interrupt(phase, done, total):
+            calls.append(done)
+            if len(calls) == 100:
+                raise KeyboardInterrupt
+
+        first = run_audit(config, start, output=tmp_path / "out" / "a.xlsx", progress=interrupt)
+        assert first.ctx.partial and isinstance(first.exception, KeyboardInterrupt)
+        assert list((tmp_path / "out").glob(".crawl-state.shard-*.jsonl")), "each shard keeps its own journal"
+        second = run_audit(config, start, output=tmp_path / "out" / "a.xlsx", resume=True)
+        full = run_audit(config, start, output=tmp_path / "full.xlsx")
+    assert second.ctx.resumed_pages >= 100
+    assert not second.ctx.partial and len(second.ctx.pages) == len(full.ctx.pages) == 261
+    assert _shape(second) == _shape(full)
+    assert not list((tmp_path / "out").glob(".crawl-state*")), "a finished crawl removes its journals"
+
+
+def test_a_shard_that_dies_does_not_lose_pages(tmp_path):
+    """A shard killed mid-crawl (out of memory, say): its pages in flight are crawled by the
+    other shard, the audit completes, and the error sheet says what happened."""
+    with serve_directory(big_store(tmp_path)) as origin:
+        killed = []
+
+        def kill_one_shard(phase, done, total):
+            if done == 60 and not killed:
+                victim = multiprocessing.active_children()[0]
+                os.kill(victim.pid, signal.SIGKILL)
+                killed.append(victim.name)
+
+        result = run_audit(Config(crawl={"workers": 2, "concurrency": 8}), [f"{origin}/sitemap.xml"],
+                           output=tmp_path / "a.xlsx", progress=kill_one_shard)
+    assert killed and not result.ctx.partial and result.exception is None
+    assert len(result.ctx.pages) == 261 and sum(p.fetch.ok for p in result.ctx.pages.values()) == 260
+    assert [(e.stage, e.source) for e in result.ctx.errors if e.stage == "crawl"] == [("crawl", killed[0])]

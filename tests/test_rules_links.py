@@ -23,8 +23,7 @@ def run(code: str, pages: list[Page], checked: dict | None = None, **options):
     config = Config(select=[code], rules={code: options} if options else {})
     ctx = AuditContext(config=config)
     for p in pages:  # filed as the crawler files them: links and images indexed
-        links, images = page_targets(p) if p.fetch.ok else ({}, {})
-        ctx.add_page(p, links, images, links, images)
+        ctx.add_page_targets(p, *(page_targets(p) if p.fetch.ok else ({}, {})))
     ctx.checked = checked or {}
     (rule,) = build_rules(config)
     if rule.scope == "site":

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from checker.crawl import storeapi
 from checker.crawl.fetch import FetchPolicy, host_of
-from checker.crawl.pages import PageOutcome, PageProcessor, PageTask
+from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDecoder
 from checker.crawl.politeness import Robots
 from checker.crawl.shard import Shard, ShardProcess
 from checker.crawl.state import CrawlState, PageCache
@@ -89,12 +89,14 @@ class Crawler:
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
-        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.state is not None,
+        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.state,
                                   cache=self.cache is not None)
         #: The main process's own shard: discovery, robots-refused pages, small crawls, link checks.
         self.shard = Shard(self.cfg, policy, self.robots, processor, self.cache)
         self._shards: list[ShardProcess] = []
         self._restored: list[PageOutcome] = []  # --resume: pages whose links are followed again
+        self._here = self._decoders()  # for the outcomes of this process's own shard
+        self._retried: set[str] = set()  # pages in flight on a shard that died
 
     # ------------------------------------------------------------------ helpers
     def _wanted(self, url: str) -> bool:
@@ -124,12 +126,21 @@ class Crawler:
         self._depth[url] = depth
         self._pending.append(PageTask(url, depth, seed, referrer))
 
-    def _accept(self, outcome: PageOutcome, *, restored: bool = False) -> None:
+    def _decoders(self) -> tuple[TargetDecoder, TargetDecoder]:
+        """Decoders for one more process's link and image numbers."""
+        return TargetDecoder(self.ctx.links), TargetDecoder(self.ctx.images)
+
+    def _accept(self, outcome: PageOutcome, decoders: tuple[TargetDecoder, TargetDecoder], *,
+                restored: bool = False) -> None:
         """Add a finished page to the audit: the page and what it points at, its findings, its error
-        row if it failed; then queue its links."""
+        row if it failed; then queue its links.  ``decoders``: those of the process that sent it."""
         page = outcome.page
         ctx = self.ctx
-        ctx.add_page(page, outcome.links, outcome.images, outcome.texts, outcome.roles)
+        links = decoders[0].decode(outcome.links, outcome.new_links)
+        images = decoders[1].decode(outcome.images, outcome.new_images)
+        if restored and page.url in ctx.pages:
+            return  # journalled twice: its numbers are decoded (the numbering runs on), the page is not filed twice
+        ctx.add_page(page, links, images)
         ctx.page_findings.extend(outcome.findings)
         ctx.errors.extend(outcome.errors)
         ctx.rules_done.add(page.url)
@@ -138,8 +149,6 @@ class Crawler:
             ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=page.fetch.failure))
         if restored:
             return
-        if self.state and outcome.journal:
-            self.state.write(outcome.journal)
         if self.cache and outcome.cache_entry:
             self.cache.store(*outcome.cache_entry)
         if outcome.from_cache:
@@ -163,7 +172,7 @@ class Crawler:
             if refused is None:
                 return task
             page = Page(fetch=refused, seed=task.seed, referrers=[task.referrer] if task.referrer else [])
-            self._accept(self.shard.processor.outcome(page, task.depth))
+            self._accept(self.shard.processor.outcome(page, task.depth), self._here)
         return None
 
     # ------------------------------------------------------------------ discovery
@@ -246,7 +255,7 @@ class Crawler:
                 await self._read_store_api(session, start)
         for outcome in self._restored:  # resumed pages: follow their links again
             if outcome.page.fetch.ok and outcome.depth < self.cfg.max_depth:
-                for url in outcome.links:
+                for url in outcome.follow:
                     self._enqueue(url, outcome.depth + 1, False, outcome.page.url)
         self._restored = []
 
@@ -258,7 +267,7 @@ class Crawler:
                 outcome = await self.shard.crawl(session, task)
             except Exception as exc:
                 outcome = self.shard.failed(task, exc)
-            self._accept(outcome)
+            self._accept(outcome, self._here)
 
         async with self.shard.session() as session:
             running: set[asyncio.Task] = set()
@@ -279,7 +288,7 @@ class Crawler:
         if self.state:
             self.state.flush()  # a forked child must not inherit unwritten lines
         shard = self.shard.split(wanted)
-        self._shards = [ShardProcess(shard, n) for n in range(wanted)]
+        self._shards = [ShardProcess(shard, n + 1, self._decoders()) for n in range(wanted)]
         self.ctx.shards = wanted
 
     async def _crawl_in_shards(self) -> None:
@@ -311,15 +320,11 @@ class Crawler:
                 try:
                     batch = shard.receive()
                 except (EOFError, OSError):
+                    self._shard_died(shard)
                     loop.remove_reader(shard.conn.fileno())
-                    shard.alive = False
-                    code = shard.process.exitcode
-                    for task in list(shard.inflight.values()):
-                        self._accept(self.shard.failed(task, RuntimeError(f"crawl process ended (exit code {code})")))
-                    shard.inflight.clear()
                     batch = []
                 for outcome in batch:
-                    self._accept(outcome)
+                    self._accept(outcome, shard.decoders)
                 deal()
             except BaseException as exc:  # surface it in run(), never leave the crawl waiting
                 if not finished.done():
@@ -334,6 +339,24 @@ class Crawler:
             for shard in self._shards:
                 if shard.alive:
                     loop.remove_reader(shard.conn.fileno())
+
+    def _shard_died(self, shard: ShardProcess) -> None:
+        """A shard process ended mid-crawl (killed, out of memory): its pages in flight go to the
+        other shards once; a page in flight on a second dead shard may be what kills them, and
+        becomes an error row."""
+        shard.alive = False
+        shard.process.join(1)
+        code = shard.process.exitcode
+        for task in shard.inflight.values():
+            if task.url in self._retried:
+                failure = RuntimeError(f"crawl process ended twice with this page in flight (exit code {code})")
+                self._accept(self.shard.failed(task, failure), self._here)
+            else:
+                self._retried.add(task.url)
+                self._pending.appendleft(task)
+        shard.inflight.clear()
+        self.ctx.errors.append(ErrorRecord(stage="crawl", source=shard.process.name, location=f"exit code {code}",
+                                           reason="a crawl process ended unexpectedly; its pages were crawled again"))
 
     def _stop_shards(self) -> None:
         for shard in self._shards:
@@ -372,10 +395,11 @@ class Crawler:
     def _restore(self, start: list[str]) -> None:
         """``--resume``: take back what a previous, interrupted crawl finished."""
         outcomes, checked = self.state.load(start)
+        journal = self._decoders()
         for outcome in outcomes:
             self._queued.add(outcome.page.url)
             self._depth[outcome.page.url] = outcome.depth
-            self._accept(outcome, restored=True)
+            self._accept(outcome, journal, restored=True)
         self._restored = outcomes
         self.ctx.checked.update(checked)
         self.ctx.resumed_pages = len(outcomes)

@@ -9,14 +9,16 @@ leaves is a :class:`PageOutcome`, small and cheap to pickle.
 from __future__ import annotations
 
 import json
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from checker.config import Config
 from checker.crawl.fetch import Body, decode_html, host_of
+from checker.crawl.state import CrawlState
 from checker.crawl.urls import normalise_url
-from checker.engine.context import AuditContext
+from checker.engine.context import NO_TARGETS, AuditContext, TargetIndex
 from checker.extract import extract_page
 from checker.models import ErrorRecord, FetchResult, Finding, Page
 
@@ -33,40 +35,77 @@ class PageTask(NamedTuple):
     referrer: str | None
 
 
+class TargetNumbers:
+    """Numbers for the targets (links or images) one process has seen, in order of first sight.
+    A page's targets then travel as an array of numbers, and each URL with its label only once;
+    the crawler maps them to the audit's own numbers (:class:`TargetDecoder`)."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def encode(self, found: dict[str, str]) -> tuple[array, list[tuple[str, str]]]:
+        """``{url: label}`` -> (numbers, the ``(url, label)`` pairs numbered just now, in order)."""
+        numbers = self._numbers
+        out = array("I")
+        new: list[tuple[str, str]] = []
+        for url, label in found.items():
+            number = numbers.get(url)
+            if number is None:
+                number = numbers[url] = len(numbers)
+                new.append((url, label))
+            out.append(number)
+        return out, new
+
+
+class TargetDecoder:
+    """The crawler's side of one process's :class:`TargetNumbers`: its numbers -> the audit's."""
+
+    def __init__(self, index: TargetIndex) -> None:
+        self.index = index
+        self._table: list[int] = []
+
+    def decode(self, numbers: array, new: list[tuple[str, str]]) -> array:
+        number = self.index.number
+        self._table.extend(number(url, label) for url, label in new)
+        return array("I", map(self._table.__getitem__, numbers)) if numbers else NO_TARGETS
+
+
 @dataclass(slots=True)
 class PageOutcome:
     """One crawled page as the rest of the audit needs it."""
 
     page: Page  # slim: no links, resources or long product copy
     depth: int
-    links: list[str] = field(default_factory=list)  # same-site link targets (normalised), each once
-    images: list[str] = field(default_factory=list)  # <img> URLs, each once
-    texts: dict[str, str] = field(default_factory=dict)  # link text of targets new to this process
-    roles: dict[str, str] = field(default_factory=dict)  # main/detail role of images new to this process
+    links: array = field(default_factory=lambda: NO_TARGETS)  # same-site link targets, as the sending process's numbers
+    new_links: list[tuple[str, str]] = field(default_factory=list)  # (normalised URL, link text) numbered now
+    images: array = field(default_factory=lambda: NO_TARGETS)  # <img> URLs, as numbers
+    new_images: list[tuple[str, str]] = field(default_factory=list)  # (URL, main/detail role) numbered now
     follow: list[str] = field(default_factory=list)  # links to queue (not yet asked for by this process)
     findings: list[Finding] = field(default_factory=list)  # of the page and product rules
     errors: list[ErrorRecord] = field(default_factory=list)  # rule crashes on this page
     cache_entry: tuple[str, str | None, str | None, str] | None = None  # url, etag, last-modified, page JSON
-    journal: str | None = None  # the crawl-state line that lets --resume take this page back
     from_cache: bool = False  # revalidated (304) and rebuilt from the page cache
 
-    def record(self) -> str:
-        """The crawl-state (journal) line for this outcome (pydantic writes the models' JSON)."""
-        return (f'{{"kind": "page", "depth": {self.depth}, "page": {self.page.model_dump_json()}, '
-                f'"links": {json.dumps(self.links)}, "images": {json.dumps(self.images)}, '
-                f'"texts": {json.dumps(self.texts, ensure_ascii=False)}, "roles": {json.dumps(self.roles)}, '
-                f'"findings": [{",".join(f.model_dump_json() for f in self.findings)}], '
-                f'"errors": [{",".join(e.model_dump_json() for e in self.errors)}]}}')
 
-    @classmethod
-    def from_record(cls, record: dict) -> PageOutcome:
-        return cls(
-            page=Page.model_validate(record["page"]), depth=record.get("depth", 0),
-            links=record.get("links", []), images=record.get("images", []), texts=record.get("texts", {}),
-            roles=record.get("roles", {}),
-            findings=[Finding.model_validate(f) for f in record.get("findings", [])],
-            errors=[ErrorRecord.model_validate(e) for e in record.get("errors", [])],
-        )
+def journal_record(outcome: PageOutcome, links: dict[str, str], images: dict[str, str]) -> str:
+    """The crawl-state (journal) line of a page: self-contained (URLs, not numbers)."""
+    return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {outcome.page.model_dump_json()}, '
+            f'"links": {json.dumps(links, ensure_ascii=False)}, "images": {json.dumps(images)}, '
+            f'"findings": [{",".join(f.model_dump_json() for f in outcome.findings)}], '
+            f'"errors": [{",".join(e.model_dump_json() for e in outcome.errors)}]}}')
+
+
+def outcome_from_record(record: dict, link_numbers: TargetNumbers, image_numbers: TargetNumbers) -> PageOutcome:
+    """A journal line back to an outcome, numbered by the journal's own :class:`TargetNumbers`."""
+    links, new_links = link_numbers.encode(record.get("links") or {})
+    images, new_images = image_numbers.encode(record.get("images") or {})
+    return PageOutcome(
+        page=Page.model_validate(record["page"]), depth=record.get("depth", 0),
+        links=links, new_links=new_links, images=images, new_images=new_images,
+        follow=list(record.get("links") or {}),
+        findings=[Finding.model_validate(f) for f in record.get("findings", [])],
+        errors=[ErrorRecord.model_validate(e) for e in record.get("errors", [])],
+    )
 
 
 def build_page(result: FetchResult, body: Body | None, config: Config, seed: bool, referrer: str | None) -> Page:
@@ -112,11 +151,11 @@ def slim_page(page: Page) -> Page:
 class PageProcessor:
     """Build a page, run its page and product rules, and cut it down to a :class:`PageOutcome`.
 
-    ``hosts`` are the site's hosts (links elsewhere are not followed or indexed).  A target's label
-    (link text, image role) is sent once per process, and a link is asked to be followed once per
-    process: the ~100 nav links on every page would otherwise cost the crawler ~1 us each."""
+    ``hosts`` are the site's hosts (links elsewhere are not followed or indexed).  Targets travel
+    as numbers (:class:`TargetNumbers`), and a link is asked to be followed once per process: the
+    ~100 nav links on every page would otherwise cost the crawler ~1 us each."""
 
-    def __init__(self, config: Config, today: date, hosts: set[str], engine=None, *, journal: bool = False,
+    def __init__(self, config: Config, today: date, hosts: set[str], engine=None, *, journal: CrawlState | None = None,
                  cache: bool = False) -> None:
         from checker.engine import Engine
 
@@ -127,23 +166,24 @@ class PageProcessor:
         self.journal = journal
         self.cache = cache
         self.max_depth = config.crawl.max_depth
-        self._seen_links: set[str] = set()  # targets whose text this process has sent
-        self._seen_images: set[str] = set()  # images whose role this process has sent
+        self.reset_numbers()
         self._followed: set[str] = set()  # links this process has asked the crawler to queue
+
+    def reset_numbers(self) -> None:
+        """Start numbering targets afresh (a forked shard: the crawler decodes each shard apart)."""
+        self.link_numbers = TargetNumbers()
+        self.image_numbers = TargetNumbers()
 
     def outcome(self, page: Page, depth: int, headers: dict[str, str] | None = None) -> PageOutcome:
         local = AuditContext(config=self.config, today=self.today)
         findings = self.engine.check_page(page, local)
         result = PageOutcome(page=slim_page(page), depth=depth, findings=findings, errors=local.errors)
+        links: dict[str, str] = {}
+        images: dict[str, str] = {}
         if page.fetch.ok:
             links, images = page_targets(page, self.hosts)
-            result.links, result.images = list(links), list(images)
-            for found, labels, seen in ((links, result.texts, self._seen_links), (images, result.roles, self._seen_images)):
-                for url, label in found.items():
-                    if url not in seen:
-                        seen.add(url)
-                        if label:
-                            labels[url] = label
+            result.links, result.new_links = self.link_numbers.encode(links)
+            result.images, result.new_images = self.image_numbers.encode(images)
             if depth < self.max_depth:
                 followed = self._followed
                 result.follow = [url for url in links if url not in followed]
@@ -151,8 +191,8 @@ class PageProcessor:
             if self.cache and headers and (headers.get("etag") or headers.get("last-modified")):
                 result.cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"),
                                       page.model_dump_json())
-        if self.journal:
-            result.journal = result.record()
+        if self.journal is not None:  # written here, by whichever process crawled the page
+            self.journal.write(journal_record(result, links, images))
         return result
 
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:

@@ -24,7 +24,7 @@ import aiohttp
 
 from checker.config import CrawlConfig
 from checker.crawl.fetch import FetchPolicy, fetch, host_of
-from checker.crawl.pages import PageOutcome, PageProcessor, PageTask
+from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDecoder
 from checker.crawl.politeness import HostGate, Robots
 from checker.crawl.state import PageCache
 from checker.crawl.urls import origin_of
@@ -106,11 +106,24 @@ class Shard:
 
 
 # ---------------------------------------------------------------------- a shard in its own process
-def _serve(shard: Shard, conn) -> None:
+def _serve(shard: Shard, conn, number: int) -> None:
     """Entry point of a forked shard: crawl what the main process sends until it sends None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    # What the parent opened stays the parent's: the cache connection, the journal file.
     if shard.cache is not None:
-        shard.cache = shard.cache.reader()  # the inherited connection belongs to the parent
+        shard.cache = shard.cache.reader()
+    processor = shard.processor
+    if processor.journal is not None:
+        processor.journal = processor.journal.for_shard(number)
+    processor.reset_numbers()  # the crawler decodes this shard's numbers apart from its own
+    try:
+        _run_loop(shard, conn)
+    finally:
+        if processor.journal is not None:
+            processor.journal.close(finished=False)
+
+
+def _run_loop(shard: Shard, conn) -> None:
     profile_dir = os.environ.get("CHECKER_PROFILE_SHARDS")  # benchmarks: where each shard's cProfile goes
     if not profile_dir:
         asyncio.run(_serve_loop(shard, conn))
@@ -175,16 +188,17 @@ async def _serve_loop(shard: Shard, conn) -> None:
 class ShardProcess:
     """The main process's end of a forked shard: what it was sent and has not answered yet."""
 
-    def __init__(self, shard: Shard, number: int) -> None:
+    def __init__(self, shard: Shard, number: int, decoders: tuple[TargetDecoder, TargetDecoder]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         context = multiprocessing.get_context("fork")  # inherits the built rules: no start-up cost
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_serve, args=(shard, child), daemon=True,
+        self.process = context.Process(target=_serve, args=(shard, child, number), daemon=True,
                                        name=f"store-checker-shard-{number}")
         self.process.start()
         child.close()
         self.inflight: dict[str, PageTask] = {}
+        self.decoders = decoders  # this shard's link and image numbers -> the audit's
         self.alive = True
 
     def send(self, tasks: list[PageTask]) -> None:

@@ -23,40 +23,55 @@ if TYPE_CHECKING:
 
 
 class CrawlState:
+    """The journal of the main process (``.crawl-state.jsonl``) and, beside it, one per crawl
+    shard (``.crawl-state.shard-N.jsonl``): each process writes the pages it crawled."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fh = None
 
+    def _shard_files(self) -> list[Path]:
+        return sorted(self.path.parent.glob(self.path.stem + ".shard-*" + self.path.suffix))
+
+    def for_shard(self, number: int) -> CrawlState:
+        """The journal of shard ``number``, opened for appending (in the shard's process)."""
+        state = CrawlState(self.path.with_name(f"{self.path.stem}.shard-{number}{self.path.suffix}"))
+        state._fh = state.path.open("a", encoding="utf-8")
+        return state
+
     def load(self, start: list[str]) -> tuple[list[PageOutcome], dict[str, FetchResult]]:
         """Pages (as their outcomes) and checks recorded for the same start URLs."""
-        from checker.crawl.pages import PageOutcome
+        from checker.crawl.pages import TargetNumbers, outcome_from_record
 
-        pages: dict[str, PageOutcome] = {}
+        pages: list[PageOutcome] = []  # in order, repeats included: the numbering runs through all
+        numbers = (TargetNumbers(), TargetNumbers())  # the journal's own numbering of links, images
         checked: dict[str, FetchResult] = {}
         if not self.path.is_file():
             return [], checked
-        with self.path.open(encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue  # the line being written when the process died
-                kind = record.get("kind")
-                if kind == "start" and record.get("start") != start:
-                    return [], {}
-                if kind == "page":
-                    outcome = PageOutcome.from_record(record)
-                    pages[outcome.page.url] = outcome
-                elif kind == "checked":
-                    result = FetchResult.model_validate(record["result"])
-                    checked[result.url] = result
-        return list(pages.values()), checked
+        for path in (self.path, *self._shard_files()):
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue  # the line being written when the process died
+                    kind = record.get("kind")
+                    if kind == "start" and record.get("start") != start:
+                        return [], {}
+                    if kind == "page":
+                        pages.append(outcome_from_record(record, *numbers))
+                    elif kind == "checked":
+                        result = FetchResult.model_validate(record["result"])
+                        checked[result.url] = result
+        return pages, checked
 
     def open(self, start: list[str], resume: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not (resume and self.path.is_file())
         self._fh = self.path.open("w" if fresh else "a", encoding="utf-8")
         if fresh:
+            for old in self._shard_files():
+                old.unlink()
             self.write(json.dumps({"kind": "start", "start": start}, ensure_ascii=False))
 
     def write(self, line: str) -> None:
@@ -75,8 +90,9 @@ class CrawlState:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
-        if finished and self.path.exists():
-            self.path.unlink()
+        if finished:
+            for path in (self.path, *self._shard_files()):
+                path.unlink(missing_ok=True)
 
 
 class PageCache:

@@ -15,6 +15,7 @@ TRACKING_PARAMS = re.compile(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=65_536)  # asked for every URL the crawl takes in (robots.txt rules are per origin)
 def origin_of(url: str) -> str:
     """``https://shop.example.com:8443`` of any URL on that site."""
     parts = urlsplit(url)

@@ -20,45 +20,68 @@ from checker.models import (
     Product,
 )
 
+#: The targets of a page without any (shared: never append to it).
+NO_TARGETS = array("I")
+
 
 class TargetIndex:
-    """Target URL -> the crawled pages that point at it, plus one label per target (a link's
-    text, an image's role) as first seen.
+    """Which crawled pages point at which targets (link URLs, image URLs).
 
-    Kept instead of a link list on every page: a shop repeats ~100 nav links on each of its
-    pages, so per-page lists grew with pages x links (1.4 GB at 10,000 pages); here each
-    (page, target) pair costs 4 bytes."""
+    Each distinct target gets a number; each page keeps the numbers of its targets in one
+    compact array (4 bytes a link).  A shop repeats ~100 nav links on each of its pages: kept as
+    lists of strings per page they took 1.4 GB at 10,000 pages, and filing them one by one was
+    the main process's top cost.  Labels (a link's text, an image's role) are kept as first seen."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, array] = {}
-        self._labels: dict[str, str] = {}
+        self._numbers: dict[str, int] = {}
+        self._urls: list[str] = []
+        self._labels: list[str] = []
+        self._per_page: list[array] = []  # page number -> target numbers
 
-    def add(self, page_number: int, targets: Iterable[str], labels: dict[str, str] | None = None) -> None:
-        """One page's targets (each once), with labels for targets not seen before."""
-        index = self._pages
-        for target in targets:
-            numbers = index.get(target)
-            if numbers is None:
-                numbers = index[target] = array("I")
-            numbers.append(page_number)
-        if labels:
-            for target, label in labels.items():
-                self._labels.setdefault(target, label)
+    def number(self, target: str, label: str = "") -> int:
+        """The target's number (a new one for a target not seen before)."""
+        number = self._numbers.get(target)
+        if number is None:
+            number = self._numbers[target] = len(self._urls)
+            self._urls.append(target)
+            self._labels.append(label or "")
+        elif label and not self._labels[number]:
+            self._labels[number] = label
+        return number
+
+    def add(self, page_number: int, numbers: array) -> None:
+        """A page's targets, as numbers; pages are filed in page-number order."""
+        if page_number != len(self._per_page):
+            raise ValueError(f"page {page_number} filed out of order (expected {len(self._per_page)})")
+        self._per_page.append(numbers)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._pages)
+        return iter(self._urls)
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return len(self._urls)
 
     def __contains__(self, target: object) -> bool:
-        return target in self._pages
-
-    def page_numbers(self, target: str) -> array:
-        return self._pages.get(target, array("I"))
+        return target in self._numbers
 
     def label(self, target: str) -> str:
-        return self._labels.get(target, "")
+        number = self._numbers.get(target)
+        return self._labels[number] if number is not None else ""
+
+    def pointing_at(self, targets: Iterable[str]) -> dict[str, list[int]]:
+        """Target -> numbers of the pages that point at it, for the given targets (site rules ask
+        for the few broken ones, so one pass over the pages serves them all)."""
+        wanted = {self._numbers[t]: t for t in targets if t in self._numbers}
+        found: dict[str, list[int]] = {}
+        if not wanted:
+            return found
+        keys = wanted.keys()
+        for page_number, numbers in enumerate(self._per_page):
+            if not keys.isdisjoint(numbers):
+                for number in numbers:
+                    if number in keys:
+                        found.setdefault(wanted[number], []).append(page_number)
+        return found
 
 
 @dataclass
@@ -94,22 +117,26 @@ class AuditContext:
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 
-    def add_page(self, page: Page, links: Iterable[str] = (), images: Iterable[str] = (),
-                 texts: dict[str, str] | None = None, roles: dict[str, str] | None = None) -> None:
-        """File a page with its outgoing links and images (``texts``: link texts, ``roles``:
-        main/detail, for targets not seen before)."""
+    def add_page(self, page: Page, links: array = NO_TARGETS, images: array = NO_TARGETS) -> None:
+        """File a page with the numbers (in :attr:`links` / :attr:`images`) of what it points at."""
         number = len(self.page_list)
         self.page_list.append(page)
         self.pages[page.url] = page
-        self.links.add(number, links, texts)
-        self.images.add(number, images, roles)
+        self.links.add(number, links)
+        self.images.add(number, images)
         if page.product is not None:
             self.products.append(page.product)
 
-    def pages_pointing_at(self, index: TargetIndex, target: str) -> Iterator[Page]:
-        page_list = self.page_list
-        for number in index.page_numbers(target):
-            yield page_list[number]
+    def add_page_targets(self, page: Page, links: dict[str, str], images: dict[str, str]) -> None:
+        """File a page with its links ``{url: text}`` and images ``{url: role}``."""
+        self.add_page(page, array("I", [self.links.number(u, t) for u, t in links.items()]),
+                      array("I", [self.images.number(u, r) for u, r in images.items()]))
+
+    def pages_pointing_at(self, index: TargetIndex, targets: Iterable[str]) -> Iterator[tuple[str, Page]]:
+        """``(target, page)`` for every page that points at one of ``targets``."""
+        for target, numbers in index.pointing_at(targets).items():
+            for number in numbers:
+                yield target, self.page_list[number]
 
     def page_for(self, url: str) -> Page | None:
         """A crawled page by requested or final URL (the final-URL index is rebuilt only when

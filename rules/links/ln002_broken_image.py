@@ -40,21 +40,23 @@ class BrokenImage(Rule):
     Options = Options
 
     def check(self, site, ctx):
+        broken: dict[str, str] = {}  # image URL -> why
         for url in ctx.images:
             result = ctx.checked.get(url)
             if result is None or result.skipped:
                 continue
             if result.ok and (not self.options.require_image_type or result.content_type.startswith("image/")):
                 continue
-            reason = f"not an image ({result.content_type or 'no Content-Type'})" if result.ok else result.failure
+            broken[url] = f"not an image ({result.content_type or 'no Content-Type'})" if result.ok else result.failure
+        for url, page in ctx.pages_pointing_at(ctx.images, broken):
+            reason = broken[url]
             role = ctx.images.label(url) or "detail"  # as on the first page that showed it
             role_zh = {"main": "主图", "detail": "详情图", "banner": "横幅图"}.get(role, "图片")
-            for page in ctx.pages_pointing_at(ctx.images, url):
-                yield self.finding(
-                    f"{role_zh}无法加载（{reason}）/ Broken {role} image ({reason})",
-                    url=page.url,
-                    sku=page.product.sku if page.product else None,
-                    field=f"image:{role}",
-                    evidence=url,
-                    suggestion="重新上传图片并检查图片地址 / Re-upload the image and fix its URL",
-                )
+            yield self.finding(
+                f"{role_zh}无法加载（{reason}）/ Broken {role} image ({reason})",
+                url=page.url,
+                sku=page.product.sku if page.product else None,
+                field=f"image:{role}",
+                evidence=url,
+                suggestion="重新上传图片并检查图片地址 / Re-upload the image and fix its URL",
+            )

@@ -40,6 +40,7 @@ class DeadProductLink(Rule):
     scope = "site"
 
     def check(self, site, ctx):
+        dead: dict[str, tuple[str, str, object]] = {}  # target -> (reason, message, its page if crawled)
         for url in ctx.links:
             target = ctx.page_for(url)
             fetch = target.fetch if target else ctx.checked.get(url)
@@ -47,21 +48,18 @@ class DeadProductLink(Rule):
                 continue
             if not fetch.ok:
                 reason = fetch.failure
-                message = f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})"
+                dead[url] = (reason, f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})", target)
             elif target is not None and is_off_shelf(target.product):
-                reason = "off-shelf"
-                message = "链接指向已下架商品 / Link to an off-shelf product"
-            else:
-                continue
-            evidence = f"{ctx.links.label(url)} -> {url}".strip()
-            for page in ctx.pages_pointing_at(ctx.links, url):
-                yield self.finding(
-                    message,
-                    url=page.url,
-                    sku=target.product.sku if target and target.product else None,
-                    field="link",
-                    evidence=evidence,
-                    suggestion="从页面移除该链接或换成在售商品 / Remove the link or point it to a live product",
-                    target=url,
-                    reason=reason,
-                )
+                dead[url] = ("off-shelf", "链接指向已下架商品 / Link to an off-shelf product", target)
+        for url, page in ctx.pages_pointing_at(ctx.links, dead):
+            reason, message, target = dead[url]
+            yield self.finding(
+                message,
+                url=page.url,
+                sku=target.product.sku if target and target.product else None,
+                field="link",
+                evidence=f"{ctx.links.label(url)} -> {url}".strip(),
+                suggestion="从页面移除该链接或换成在售商品 / Remove the link or point it to a live product",
+                target=url,
+                reason=reason,
+            )
