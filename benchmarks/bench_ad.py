@@ -3,20 +3,39 @@
     .venv/bin/python benchmarks/bench_ad.py               # 10,000 products
     .venv/bin/python benchmarks/bench_ad.py -n 2000       # fewer
     .venv/bin/python benchmarks/bench_ad.py --compare     # also the library comparison behind the choices
+    .venv/bin/python benchmarks/bench_ad.py --store-pages 500   # fewer pages of the bench store (0: none)
 
 Descriptions are 500-2,000 characters of Simplified, Traditional and English shop copy with
 full-width digits, specs, disclaimers, look-alikes (最近, 第一步, best before, 100%纯棉) and a
 claim in about one sentence in eight.  Prints texts/s and total time for: building the matcher,
-normalisation alone, the matcher alone and all six AD rules (every product field).  Timings only:
-nothing here is asserted, and the tests never assert on time.
+normalisation alone, the matcher alone and all six AD rules (every product field).
+
+Then the two figures the crawl cares about:
+
+* the matcher build, cold, in fresh processes (every crawl process builds its own): first with an
+  empty cache folder (everything derived from OpenCC and the Unicode database), then with the
+  cache file the first process left (see ``checker.text._Derived``);
+* the six AD rules per product over real product pages of the bench store
+  (``benchmarks/out/store-10000``, made by ``make bench``; skipped if absent), extracted once
+  beforehand and run through ``Engine.check_scope`` as the crawl runs them.
+
+Timings only: nothing here is asserted, and the tests never assert on time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STORE_PAGES = HERE / "out" / "store-10000" / "site" / "p"
 
 SIMPLIFIED = [
     "这款保温杯采用双层真空结构，保温效果好，适合办公室和户外使用。",
@@ -90,11 +109,11 @@ def products(texts: list[str]):
     ]
 
 
-def timed(label: str, count: int, fn: Callable[[], object]) -> float:
+def timed(label: str, count: int, fn: Callable[[], object], unit: str = "texts") -> float:
     start = time.perf_counter()
     fn()
     elapsed = time.perf_counter() - start
-    rate = f"{count / elapsed:>10,.0f} texts/s" if count else ""
+    rate = f"{count / elapsed:>10,.0f} {unit}/s" if count else ""
     print(f"{label:<52} {elapsed:8.3f} s {rate}")
     return elapsed
 
@@ -111,7 +130,7 @@ def run(n: int) -> None:
     chars = sum(map(len, texts))
     print(f"{n:,} descriptions, {chars / 1e6:.1f} M characters (mean {chars // n} per text)\n")
 
-    timed("normalisation tables (once per process)", 0, lambda: normalise_for_matching("頂級"))
+    timed("normalisation tables (once per process; cache file)", 0, lambda: normalise_for_matching("頂級"))
     lexicon = load_lexicon()
     matcher_box: list[Matcher] = []
     timed(f"load + validate lexicon, build automaton ({len(lexicon.entries)} terms)", 0,
@@ -141,12 +160,11 @@ def compare(n: int) -> None:
 
     texts = descriptions(n)
     print(f"\n--- Traditional -> Simplified over {n:,} texts ---")
-    from checker.text import _t2s_table, to_simplified
+    from checker.text import _derive_t2s_table, to_simplified
 
     timed("checker.text.to_simplified (str.translate, table from OpenCC)", n, lambda: [to_simplified(t) for t in texts])
     table_start = time.perf_counter()
-    _t2s_table.cache_clear()
-    _t2s_table()
+    _derive_t2s_table()
     print(f"{'    building that table from OpenCC':<52} {time.perf_counter() - table_start:8.3f} s")
     if importlib.util.find_spec("opencc") is not None:
         import opencc
@@ -185,12 +203,74 @@ def compare(n: int) -> None:
         timed("pyahocorasick (iter)", n, lambda: [list(automaton.iter(t)) for t in normalised])
 
 
+_COLD_BUILD = """
+import time
+start = time.perf_counter()
+from checker_rules.ad.matcher import get_matcher
+imported = time.perf_counter()
+get_matcher()
+print(imported - start, time.perf_counter() - imported)
+"""
+
+
+def matcher_build_cold() -> None:
+    """``get_matcher()`` in fresh processes, with a cache folder of their own (not the user's)."""
+    print("\n--- matcher build, cold, each in a fresh process ---")
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "XDG_CACHE_HOME": folder}
+        for label in ("no cache file (derives everything)", "with the cache file of the first", "again"):
+            out = subprocess.run([sys.executable, "-c", _COLD_BUILD], env=env, capture_output=True, text=True,
+                                 check=True, cwd=HERE.parent)
+            imported, built = map(float, out.stdout.split())
+            print(f"{'get_matcher(), ' + label:<52} {built:8.3f} s   (imports before it: {imported:.3f} s)")
+
+
+def store_products(folder: Path, limit: int) -> list:
+    """Products of the first ``limit`` pages of a generated store, extracted as the crawl does."""
+    from checker.config import load_config
+    from checker.extract.page import extract_page
+
+    config = load_config(HERE / "bench_checker.toml")
+    products = []
+    for page in sorted(folder.glob("*.html"))[:limit]:
+        product = extract_page(page.read_text(encoding="utf-8"), f"http://shop.local/p/{page.name}", config).product
+        if product is not None:
+            products.append(product)
+    return products
+
+
+def run_store(folder: Path, limit: int) -> None:
+    """The six AD rules per product over real pages, through the engine as the crawl calls them."""
+    from checker.config import load_config
+    from checker.engine import AuditContext, Engine, build_rules
+
+    print(f"\n--- all 6 AD rules over the products of {folder} ---")
+    start = time.perf_counter()
+    products = store_products(folder, limit)
+    print(f"{f'extract {len(products):,} products (not part of the cost)':<52} {time.perf_counter() - start:8.3f} s")
+    config = load_config(HERE / "bench_checker.toml")
+    engine = Engine([rule for rule in build_rules(config) if rule.code.startswith("AD")])
+    ctx = AuditContext(config=config)
+    findings: list[int] = []
+    total = timed(f"all 6 AD rules, {len(products):,} products (Engine.check_scope)", len(products),
+                  lambda: findings.append(sum(len(engine.check_scope("product", p, ctx, p.url)) for p in products)),
+                  unit="products")
+    print(f"    {findings[0]:,} findings; {total / len(products) * 1e3:.3f} ms per product")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=10_000, help="number of descriptions (default 10,000)")
     parser.add_argument("--compare", action="store_true", help="also time the candidate libraries")
+    parser.add_argument("--store", type=Path, default=STORE_PAGES, help=f"product pages (default {STORE_PAGES})")
+    parser.add_argument("--store-pages", type=int, default=2000, help="how many of them (default 2,000; 0: none)")
     args = parser.parse_args()
     run(args.n)
+    matcher_build_cold()
+    if args.store_pages and args.store.is_dir():
+        run_store(args.store, args.store_pages)
+    elif args.store_pages:
+        print(f"\n(no store pages in {args.store}: generate them with benchmarks/make_store.py --pages 10000)")
     if args.compare:
         compare(args.n)
 

@@ -15,17 +15,29 @@ Why character-level Chinese conversion: the conversion must give the same result
 term on its own and for the same characters inside a sentence, and it must keep positions.
 Phrase-level converters (OpenCC's full ``t2s`` pipeline) look at the neighbours, so a term and
 its occurrence in a sentence can convert differently, and a phrase may change length.  The
-character table is derived once per process from OpenCC's own dictionaries (``t2s``, then
-``hk2s`` and ``tw2s`` for regional variants); after that every conversion is one
-``str.translate``.
+character table is derived from OpenCC's own dictionaries (``t2s``, then ``hk2s`` and ``tw2s``
+for regional variants); after that every conversion is one ``str.translate``.
+
+Deriving the tables takes about 0.3 s (mostly loading OpenCC's phrase dictionaries), and every
+crawl process needs them, so the derived data is kept in the user's cache folder between
+processes (:class:`_Derived`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
 import unicodedata
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
 
 __all__ = [
     "OffsetMap",
@@ -35,6 +47,118 @@ __all__ = [
     "to_halfwidth",
     "to_simplified",
 ]
+
+_T = TypeVar("_T")
+
+
+# -------------------------------------------------------------------- derived data, kept between processes
+@cache
+def _opencc_module() -> Any:
+    try:
+        import opencc
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ImportError(
+            "store-checker needs the 'opencc' package for Traditional/Simplified Chinese: pip install 'opencc>=1.1.9'"
+        ) from exc
+    return opencc
+
+
+@cache
+def _opencc(config: str) -> Any:
+    return _opencc_module().OpenCC(config)
+
+
+def _cache_stem() -> Path | None:
+    """Where :class:`_Derived` keeps its files: the user's cache folder, under a name made of a
+    hash of everything the data is derived from (this module's source, the Python version and its
+    Unicode database, OpenCC's version and dictionary files).  A file found there is therefore
+    never stale; a change to any of these simply means other file names.  ``None`` when there is
+    no home folder or the inputs cannot be read."""
+    try:
+        opencc = _opencc_module()
+        root = Path(opencc.__file__).parent
+        dictionaries = sorted(
+            (path.relative_to(root).as_posix(), path.stat().st_size, path.stat().st_mtime_ns)
+            for path in root.rglob("*")
+            if path.suffix in (".ocd2", ".ocd", ".json", ".txt")
+        )
+        inputs = (Path(__file__).read_bytes(), sys.version, unicodedata.unidata_version,
+                  getattr(opencc, "__version__", ""), dictionaries)  # fmt: skip
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "store-checker"
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return None
+    return folder / f"text-{hashlib.sha256(repr(inputs).encode()).hexdigest()[:24]}"
+
+
+class _Derived:
+    """Data derived once and kept on disk between processes: one JSON file per entry (nothing in
+    it is run), named ``<stem>-<entry>.json``.
+
+    Anything wrong with a file -- no cache folder, a read-only disk, a truncated or foreign file
+    -- only means deriving the data again, silently: the results never depend on the cache.
+    Writes go to a temporary file renamed over the old one, so a reader never sees half a file.
+    """
+
+    def __init__(self, stem: Path | None) -> None:
+        self.stem = stem
+
+    def _path(self, name: str) -> Path | None:
+        return None if self.stem is None else self.stem.with_name(f"{self.stem.name}-{name}.json")
+
+    def get(self, name: str, decode: Callable[[Any], _T]) -> _T | None:
+        """The entry ``name`` from its file, or ``None``; ``decode`` raises on anything malformed."""
+        path = self._path(name)
+        try:
+            return None if path is None else decode(json.loads(path.read_text(encoding="utf-8")))
+        except Exception:  # missing, or a damaged file: derive again
+            return None
+
+    def load(self, name: str, derive: Callable[[], _T], encode: Callable[[_T], Any], decode: Callable[[Any], _T]) -> _T:
+        """The entry ``name`` from its file, else ``derive()`` (then stored)."""
+        value = self.get(name, decode)
+        if value is None:
+            value = derive()
+            self.store(name, encode(value))
+        return value
+
+    def store(self, name: str, value: Any) -> None:
+        path = self._path(name)
+        if path is None:
+            return
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(value, fh)
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            if tmp is not None:
+                with suppress(OSError):
+                    os.unlink(tmp)
+
+
+@cache
+def _derived() -> _Derived:
+    return _Derived(_cache_stem())
+
+
+def _encode_table(table: dict[int, str]) -> list[tuple[int, str]]:
+    return list(table.items())
+
+
+def _decode_table(data: Any) -> dict[int, str]:
+    table = {cp: char for cp, char in data}
+    if not all(type(cp) is int and type(char) is str and len(char) == 1 for cp, char in table.items()):
+        raise ValueError("not a character table")
+    return table
+
+
+def _decode_chars(data: Any) -> frozenset[str]:
+    if type(data) is not str:
+        raise ValueError("not a string")
+    return frozenset(data)
+
 
 # -------------------------------------------------------------------- full-width -> half-width
 _HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -55,6 +179,10 @@ _OPENCC_CONFIGS = ("t2s", "hk2s", "tw2s")  # first one that changes a character 
 @cache
 def _t2s_table() -> dict[int, str]:
     """Character -> Simplified character, derived from OpenCC's dictionaries (about 4,500 entries)."""
+    return _derived().load("t2s", _derive_t2s_table, _encode_table, _decode_table)
+
+
+def _derive_t2s_table() -> dict[int, str]:
     chars = [chr(cp) for start, stop in _CJK_RANGES for cp in range(start, stop)]
     joined = "\n".join(chars)  # one character per line: no phrase can span two of them
     table: dict[int, str] = {}
@@ -68,26 +196,32 @@ def _t2s_table() -> dict[int, str]:
     return table
 
 
-@cache
-def _opencc(config: str):
-    try:
-        import opencc
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise ImportError(
-            "store-checker needs the 'opencc' package for Traditional/Simplified Chinese: pip install 'opencc>=1.1.9'"
-        ) from exc
-    return opencc.OpenCC(config)
-
-
-def regional_variants(text: str) -> set[str]:
-    """Matching forms of how Taiwan and Hong Kong would write a Simplified phrase, where that is
-    more than a change of characters: ``最高级`` -> ``最高階`` (-> ``最高阶``), ``芯片`` -> ``晶片``.
+def regional_variants(phrases: Iterable[str]) -> dict[str, set[str]]:
+    """Phrase -> matching forms of how Taiwan and Hong Kong would write it, where that is more than
+    a change of characters: ``最高级`` -> ``最高階`` (-> ``最高阶``), ``芯片`` -> ``晶片``.
 
     For lexicon terms only (OpenCC's phrase-level ``s2twp`` and ``s2hk``): character-level
     :func:`to_simplified` maps ``最高級`` back to ``最高级`` but cannot know that Taiwan says 最高階.
+    Many phrases at once, because loading those two dictionaries takes 0.15 s: phrases seen
+    before are answered from the cache file and the rest are converted, then stored in one write.
     """
-    base = normalise(text)
-    return {v for v in (normalise(_opencc(c).convert(text)) for c in ("s2twp", "s2hk")) if v != base}
+    store = _derived()
+    known = store.get("variants", _decode_variants) or {}
+    phrases = list(dict.fromkeys(phrases))
+    missing = [phrase for phrase in phrases if phrase not in known]
+    for phrase in missing:
+        base = normalise(phrase)
+        converted = (normalise(_opencc(config).convert(phrase)) for config in ("s2twp", "s2hk"))
+        known[phrase] = sorted({v for v in converted if v != base})
+    if missing:
+        store.store("variants", known)
+    return {phrase: set(known[phrase]) for phrase in phrases}
+
+
+def _decode_variants(data: Any) -> dict[str, list[str]]:
+    if not all(type(k) is str and type(v) is list and all(type(x) is str for x in v) for k, v in data.items()):
+        raise ValueError("not a variants table")
+    return data
 
 
 def to_simplified(text: str) -> str:
@@ -118,7 +252,8 @@ def _pipeline(text: str) -> str:
     return unicodedata.normalize("NFKC", to_simplified(text))
 
 
-_JAMO = ((0x1100, 0x1200), (0xA960, 0xA980), (0xD7B0, 0xD800))  # Hangul jamo: compose into syllables
+#: Hangul jamo: they compose into syllables.
+_JAMO = frozenset(chr(cp) for a, b in ((0x1100, 0x1200), (0xA960, 0xA980), (0xD7B0, 0xD800)) for cp in range(a, b))
 
 
 def _is_combining(char: str) -> bool:
@@ -128,8 +263,7 @@ def _is_combining(char: str) -> bool:
 
 
 def _composes_with_previous(char: str) -> bool:
-    cp = ord(char)
-    return unicodedata.category(char)[0] == "M" or any(start <= cp < stop for start, stop in _JAMO)
+    return char in _JAMO or unicodedata.category(char)[0] == "M"
 
 
 #: Code points whose normalisation is looked at: everything below U+30000 except surrogates, NUL and the
@@ -142,6 +276,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 @dataclass(frozen=True)
 class _Tables:
     table: dict[int, str]  # one character -> one character
+    bmp: list[int | str]  # the same for the BMP as a list indexed by code point (no hashing): twice as fast
+    special: re.Pattern[str]  # any character the fast path cannot take: one that needs the slow path, or astral
     unsafe_bmp: re.Pattern[str]  # runs of BMP characters that need the slow path
     unsafe_astral: frozenset[str]  # astral characters that need it (checked only when a text has any)
     combining: frozenset[str]
@@ -149,14 +285,33 @@ class _Tables:
 
 @cache
 def _tables() -> _Tables:
-    """The translation table and the characters that need the slow path.
+    """The translation table and the characters that need the slow path (:func:`_derive_tables`).
 
-    Built once per process (about 0.1 s): every code point up to U+2FFFF that may change is
-    normalised in bulk; those that map to exactly one other character go into the table, those
-    that map to none or to several (``㎏`` -> ``kg``, ``ß`` -> ``ss``, zero-width space ->
-    nothing) and those that compose with their neighbour (combining marks) need the slow path.
     The BMP ones form one regex character class (a bitmap, a few ns per character); a class with
-    astral ranges would be a linear list of ranges, 20 times slower, so those are kept apart.
+    astral ranges would be a linear list of ranges, 20 times slower, so those are kept apart.  One
+    whole astral range is cheap, though: ``special`` finds, in one search, whether a text may take
+    the fast path (no unsafe character and nothing beyond the BMP, which ``bmp`` does not cover).
+    """
+    table, unsafe, combining = _derived().load("tables", _derive_tables, _encode_tables, _decode_tables)
+    unsafe_class = "".join(_class_ranges(sorted(c for c in unsafe if c <= "\uffff")))
+    return _Tables(
+        table=table,
+        bmp=[table.get(cp, cp) for cp in range(0x10000)],
+        special=re.compile(f"[{unsafe_class}\U00010000-\U0010ffff]"),
+        unsafe_bmp=re.compile(f"[{unsafe_class}]+"),
+        unsafe_astral=frozenset(c for c in unsafe if c > "\uffff"),
+        combining=combining,
+    )
+
+
+def _derive_tables() -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
+    """``(table, unsafe, combining)``: one character -> one character, the characters that need
+    the slow path, and those of them that compose with the character before.
+
+    About 0.1 s: every code point up to U+2FFFF that may change is normalised in bulk; those
+    that map to exactly one other character go into the table, those that map to none or to
+    several (``㎏`` -> ``kg``, ``ß`` -> ``ss``, zero-width space -> nothing) and those that
+    compose with their neighbour (combining marks) need the slow path.
     """
     t2s = _t2s_table()
     chars = [chr(cp) for start, stop in _SCAN_RANGES for cp in range(start, stop)]
@@ -174,13 +329,16 @@ def _tables() -> _Tables:
             if out and _composes_with_previous(out[0]):
                 combining.add(char)
     unsafe |= combining
-    bmp = sorted(c for c in unsafe if c <= "\uffff")
-    return _Tables(
-        table=table,
-        unsafe_bmp=re.compile("[" + "".join(_class_ranges(bmp)) + "]+"),
-        unsafe_astral=frozenset(c for c in unsafe if c > "\uffff"),
-        combining=frozenset(combining),
-    )
+    return table, frozenset(unsafe), frozenset(combining)
+
+
+def _encode_tables(tables: tuple[dict[int, str], frozenset[str], frozenset[str]]) -> dict[str, Any]:
+    table, unsafe, combining = tables
+    return {"table": _encode_table(table), "unsafe": "".join(sorted(unsafe)), "combining": "".join(sorted(combining))}
+
+
+def _decode_tables(data: Any) -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
+    return _decode_table(data["table"]), _decode_chars(data["unsafe"]), _decode_chars(data["combining"])
 
 
 def _unsafe_runs(text: str, tables: _Tables) -> list[tuple[int, int]]:
@@ -280,6 +438,8 @@ def normalise_for_matching(text: str) -> tuple[str, OffsetMap]:
     if text.isascii():  # NFKC leaves ASCII alone and case folding is lower()
         return text.lower(), OffsetMap.identity(len(text))
     tables = _tables()
+    if tables.special.search(text) is None:  # the usual case
+        return text.translate(tables.bmp), OffsetMap.identity(len(text))
     table = tables.table
     runs = _unsafe_runs(text, tables)
     if not runs:

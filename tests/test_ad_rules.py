@@ -446,3 +446,92 @@ def test_a_broken_built_in_lexicon_stops_the_audit_before_it_starts(tmp_path, mo
     monkeypatch.setattr("checker_rules.ad.matcher.default_files", lambda: [bad])
     with pytest.raises(ConfigError, match=r"absolute\.zh\.toml:9: term #1 '最牛': severity"):
         build_rules(Config(select=["AD001"]))
+
+
+# ------------------------------------------------------------------------------------ one screening per product
+def test_the_six_rules_share_one_screening_of_a_product():
+    from checker_rules.ad.base import screen
+
+    prod = Product(url="u", title="品质最佳", description="本品可根治失眠")
+    first = screen(prod, MATCHER)
+    assert screen(prod, MATCHER) is first  # the next rule over the same product: no second scan
+    assert set(first) == {"absolute", "medical"}
+    assert found(audit(prod)) == {("AD001", "title", "最佳", "最佳"), ("AD003", "description", "根治", "根治")}
+
+
+def test_a_product_changed_in_place_is_screened_again():
+    config = Config(select=["AD"])
+    rules, ctx = build_rules(config), AuditContext(config=config)
+    prod = Product(url="u", title="品质最佳", images=[Image(url="https://x/a.jpg", alt="顶级")], banners=["最后一天"])
+    assert {f.code for r in rules for f in r.check(prod, ctx)} == {"AD001", "AD005"}
+    prod.title = "祖传秘方"
+    prod.images[0].alt = "招财"
+    prod.banners.append("国家机关特供")
+    by_rule = {r.code: [f for f in r.check(prod, ctx)] for r in rules}
+    assert found(f for fs in by_rule.values() for f in fs) == {
+        ("AD003", "title", "祖传秘方", "祖传秘方"), ("AD006", "image_alt", "招财", "招财"),
+        ("AD005", "banner", "最后一天", "最后一天"), ("AD002", "banner", "机关特供", "机关特供"),
+    }
+    # ... also when only some rules had seen the product before it changed (fresh rule instances)
+    prod.description = "品质最佳"
+    assert found(audit(prod, config)) >= {("AD001", "description", "最佳", "最佳")}
+
+
+def test_rules_with_their_own_fields_and_terms_do_not_share_a_stale_screening(tmp_path):
+    extra = write(tmp_path, "extra.toml", GOOD_DEFAULTS.replace('"absolute"', '"AD003"') + '[[term]]\nterm = "包你长高"\n')
+    config = Config(select=["AD"], rules={"AD001": {"fields": ["title"]}, "AD003": {"extra_terms_file": str(extra)}})
+    prod = Product(url="u", title="品质最佳", description="最佳 包你长高 根治")
+    assert found(audit(prod, config)) == {("AD001", "title", "最佳", "最佳"), ("AD003", "description", "包你长高", "包你长高"),
+                                          ("AD003", "description", "根治", "根治")}
+
+
+# ------------------------------------------------------------------------------------ normalisation fast path and cache
+def test_the_fast_path_table_is_the_character_table():
+    from checker.text import _tables
+
+    tables = _tables()
+    bmp = "".join(chr(cp) for cp in range(0xD800)) + "".join(chr(cp) for cp in range(0xE000, 0x10000))
+    assert bmp.translate(tables.bmp) == bmp.translate(tables.table)
+
+
+def test_astral_and_unsafe_characters_take_the_slow_path_with_the_same_result():
+    # Ext. B Traditional (𧩙 -> 䜥), an emoji, a ligature and a combining mark next to ordinary text
+    for text, expected in [("頂級😀最佳", "顶级😀最佳"), ("𧩙頂級", "䜥顶级"), ("ﬁne頂級", "fine顶级"),
+                           ("Cafe\u0301頂級", "café顶级"), ("𝐁𝐄𝐒𝐓頂級", "best顶级")]:
+        norm, _ = normalise_for_matching(text)
+        assert norm == expected
+        assert norm == "".join(normalise_for_matching(c)[0] for c in text) or "\u0301" in text
+
+
+def test_derived_tables_survive_the_cache_file_and_a_damaged_file_is_ignored(tmp_path):
+    from checker.text import _decode_tables, _derive_tables, _Derived, _encode_tables
+
+    derived = _derive_tables()
+    store = _Derived(tmp_path / "cache" / "text-x")
+    assert store.load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
+    path = tmp_path / "cache" / "text-x-tables.json"
+    assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
+    assert _Derived(tmp_path / "cache" / "text-x").get("tables", _decode_tables) == derived  # a later process
+    path.write_text('{"table": [[65, "ab"]', encoding="utf-8")  # truncated
+    assert store.get("tables", _decode_tables) is None
+    assert store.load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
+    path.write_text('{"table": [[65, "ab"]], "unsafe": "", "combining": ""}', encoding="utf-8")
+    assert store.get("tables", _decode_tables) is None  # "ab" is not one character
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the folder should be: no cache, no error
+    assert _Derived(blocked / "text-x").load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
+    assert _Derived(None).load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
+
+
+def test_the_matcher_is_the_same_with_and_without_the_cache_file(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from checker_rules.ad.matcher import get_matcher; m = get_matcher(); "
+            "print(sorted((p, i[:2], sorted(i[2])) for p, i in zip(m._patterns, m._info)))")
+    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}
+    outputs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+               for _ in range(2)]
+    assert len(list((tmp_path / "store-checker").glob("text-*.json"))) == 3  # t2s, tables, variants
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("'") > 1000

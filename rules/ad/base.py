@@ -9,6 +9,7 @@ import textwrap
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -55,28 +56,79 @@ class AdOptions(BaseModel):
     )
 
 
-def iter_texts(product: Product, fields: list[str] | tuple[str, ...] = FIELDS) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """``(field, text, where)`` for every screened text of a product; ``where`` locates it within
-    the field (``{"spec": "材质"}``, ``{"image": url}``, ``{"index": 0}``)."""
+#: Where a text sits within its field, as the finding's extra: ``("spec", "材质")``, ``("image", url)``,
+#: ``("index", 0)``; ``None`` for the single-text fields.
+Where = tuple[str, Any] | None
+#: A screened text with the hits of one category: ``(field, text, where, hits in position order)``.
+Screened = tuple[FieldName, str, Where, list[Hit]]
+
+_IMAGE_TEXT = attrgetter("url", "alt", "title")
+
+
+def _content(product: Product) -> tuple[Any, ...]:
+    """What the AD rules read of a product (besides ``sku`` and ``url``), one item per field of
+    :data:`FIELDS`, as immutable values: cheap to build and to compare, so it is what
+    :func:`screen` compares to know it has seen this product already."""
+    return (
+        product.title, product.subtitle, product.description, tuple(product.specs.items()),
+        tuple(map(_IMAGE_TEXT, product.images)), tuple(product.banners), product.meta_description,
+        tuple(product.labels),
+    )  # fmt: skip
+
+
+def _texts(content: tuple[Any, ...], fields: tuple[str, ...]) -> list[tuple[FieldName, str, Where]]:
+    """``(field, text, where)`` for every non-empty text of the wanted fields, in report order."""
     wanted = set(fields)
-    for field in FIELDS:
+    texts: list[tuple[FieldName, str, Where]] = []
+    for field, value in zip(FIELDS, content, strict=True):
         if field not in wanted:
             continue
         if field == "specs":
-            for key, value in product.specs.items():
-                yield field, value, {"spec": key}
+            texts += [(field, text, ("spec", key)) for key, text in value if text]
         elif field == "image_alt":
-            for image in product.images:
-                for text in dict.fromkeys((image.alt, image.title)):
-                    yield field, text, {"image": image.url}
-        elif field == "banner":
-            for i, text in enumerate(product.banners):
-                yield field, text, {"index": i}
-        elif field == "label":
-            for i, text in enumerate(product.labels):
-                yield field, text, {"index": i}
-        else:
-            yield field, getattr(product, field), {}
+            for url, alt, title in value:  # alt and title are often the same text: screened once
+                texts += [(field, text, ("image", url)) for text in dict.fromkeys((alt, title)) if text]
+        elif field in ("banner", "label"):
+            texts += [(field, text, ("index", i)) for i, text in enumerate(value) if text]
+        elif value:
+            texts.append((field, value, None))
+    return texts
+
+
+#: ``(key, result)`` of the last :func:`screen`: one slot, so it never grows.
+_last_screening: tuple[tuple[Any, ...], dict[str, list[Screened]]] | None = None
+
+
+def screen(
+    product: Product, matcher: Matcher, brands: tuple[str, ...] = (), fields: list[str] | tuple[str, ...] = FIELDS
+) -> dict[str, list[Screened]]:
+    """Every text of ``product`` scanned once, the texts with hits grouped by lexicon category.
+
+    The engine runs the six AD rules back to back over one product, so the last screening is kept
+    and reused while the matcher, the brand names, the fields and the product's texts are the
+    same: each text is then scanned once, not once per rule.  The texts are the key, not the
+    product's identity, so a product changed in place is screened anew; a rule with its own
+    ``fields`` or terms file simply screens again.
+    """
+    global _last_screening
+    fields = tuple(fields)
+    content = _content(product)
+    key = (matcher, brands, fields, content)
+    last = _last_screening
+    if last is not None and last[0] == key:
+        return last[1]
+    by_category: dict[str, list[Screened]] = {}
+    for field, text, where in _texts(content, fields):
+        hits = matcher.scan(text, brands)
+        if not hits:
+            continue
+        grouped: dict[str, list[Hit]] = {}
+        for hit in hits:
+            grouped.setdefault(hit.entry.spec.category, []).append(hit)
+        for category, category_hits in grouped.items():
+            by_category.setdefault(category, []).append((field, text, where, category_hits))
+    _last_screening = (key, by_category)
+    return by_category
 
 
 class LexiconRule(Rule):
@@ -125,14 +177,12 @@ class LexiconRule(Rule):
         matcher = self.matcher(ctx)
         if matcher is None:
             return
-        brands = tuple(ctx.config.brand_names)
         zh, en = CATEGORY_WORDS[self.category]
+        screened = screen(product, matcher, tuple(ctx.config.brand_names), self.options.fields)
         seen: set[tuple[str, str, str]] = set()
-        for field, text, where in iter_texts(product, self.options.fields):
-            if not text:
-                continue
+        for field, text, where, hits in screened.get(self.category, ()):
             by_term: dict[str, list[Hit]] = {}  # one finding per term per text: the first occurrence
-            for hit in matcher.scan_by_category(text, brands).get(self.category, ()):
+            for hit in hits:
                 by_term.setdefault(hit.entry.spec.term, []).append(hit)
             for term, term_hits in by_term.items():
                 hit, spec = term_hits[0], term_hits[0].entry.spec
@@ -156,7 +206,7 @@ class LexiconRule(Rule):
                     position=hit.start,
                     occurrences=len(term_hits),
                     lexicon=f"{hit.entry.path.name}:{hit.entry.line or '?'}",
-                    **where,
+                    **({where[0]: where[1]} if where else {}),
                 )
 
     # -- docs -----------------------------------------------------------------------------

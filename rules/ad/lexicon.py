@@ -192,11 +192,17 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
+#: ``key = "`` (or ``'``) in a line of TOML: where a string value starts.  One pattern for every
+#: key and value: compiling one per entry took most of the lexicon's load time.
+_KEY_AND_QUOTE = re.compile(r"""\b(\w+)\s*=\s*(["'])""")
+
+
 def _line_of(text: str, key: str, value: str, occurrence: int = 1) -> int | None:
     """Line (1-based) of the n-th ``key = "value"`` in TOML text ([[term]] blocks or inline tables)."""
-    pattern = re.compile(rf"""\b{key}\s*=\s*(["']){re.escape(value)}\1""")
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if pattern.search(line):
+        if value in line and any(
+            m[1] == key and line.startswith(value + m[2], m.end()) for m in _KEY_AND_QUOTE.finditer(line)
+        ):
             occurrence -= 1
             if occurrence == 0:
                 return lineno

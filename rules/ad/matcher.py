@@ -15,8 +15,9 @@ How a text is screened (:meth:`Matcher.scan`):
 6. of terms that still overlap, report the first (``全网最低价``: ``全网最低``, not also ``最低价``);
 7. report positions and the matched text from the *original* text.
 
-The automaton is built once per process per set of lexicon files (:func:`get_matcher`), and scan
-results are cached per text, so the six AD rules running over one product share one pass.
+The automaton is built once per process per set of lexicon files (:func:`get_matcher`).  Scan
+results are cached per text (banners and labels repeat across a shop's pages), and the six AD
+rules share one screening of each product (:func:`checker_rules.ad.base.screen`).
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ class Matcher:
         for allow in lexicon.allows:
             roles.setdefault(normalise(allow.spec.phrase), []).append((_ALLOW, -1))
         # Taiwan/Hong Kong wordings of the same phrase (最高级 -> 最高階), unless another entry owns them.
+        variants = regional_variants(roles)
         for key, key_roles in list(roles.items()):
-            for variant in regional_variants(key):
+            for variant in variants[key]:
                 owned = roles.setdefault(variant, [])
                 if not any(kind == _TERM for kind, _ in owned):
                     owned.extend(r for r in key_roles if r not in owned)
@@ -82,18 +84,10 @@ class Matcher:
         self._info = [(*_word_edges(p), tuple(roles[p])) for p in self._patterns]
         self._automaton = ahocorasick_rs.AhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
         self.scan = lru_cache(maxsize=cache_size)(self._scan)
-        self.scan_by_category = lru_cache(maxsize=cache_size)(self._scan_by_category)
 
     @property
     def pattern_count(self) -> int:
         return len(self._patterns)
-
-    def _scan_by_category(self, text: str, brands: tuple[str, ...] = ()) -> dict[str, tuple[Hit, ...]]:
-        """:meth:`scan` grouped by lexicon category (what each AD rule asks for)."""
-        grouped: dict[str, list[Hit]] = {}
-        for hit in self.scan(text, brands):
-            grouped.setdefault(hit.entry.spec.category, []).append(hit)
-        return {category: tuple(hits) for category, hits in grouped.items()}
 
     def _scan(self, text: str, brands: tuple[str, ...] = ()) -> tuple[Hit, ...]:
         """Every term in ``text`` (see the module docstring), in order of position."""
