@@ -166,6 +166,7 @@ class PageProcessor:
         self.journal = journal
         self.cache = cache
         self.max_depth = config.crawl.max_depth
+        self._local = AuditContext(config=config, today=today)
         self.reset_numbers()
         self._followed: set[str] = set()  # links this process has asked the crawler to queue
 
@@ -175,7 +176,8 @@ class PageProcessor:
         self.image_numbers = TargetNumbers()
 
     def outcome(self, page: Page, depth: int, headers: dict[str, str] | None = None) -> PageOutcome:
-        local = AuditContext(config=self.config, today=self.today)
+        local = self._local  # page rules may read config and today, and file errors: nothing else
+        local.errors = []
         findings = self.engine.check_page(page, local)
         result = PageOutcome(page=slim_page(page), depth=depth, findings=findings, errors=local.errors)
         links: dict[str, str] = {}
