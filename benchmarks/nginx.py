@@ -99,6 +99,7 @@ def nginx_conf(root: Path, port: int, prefix: Path) -> str:
 {user}worker_processes 1;
 daemon off;
 master_process on;
+worker_rlimit_nofile 65536;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{
@@ -117,7 +118,9 @@ http {{
     tcp_nodelay on;
     keepalive_timeout 65;
     keepalive_requests 100000;
-    open_file_cache max=200000 inactive=120s;
+    # Each cached entry holds an open file: more entries than the worker may open (RLIMIT_NOFILE)
+    # and nginx stops accepting connections ("Too many open files") on the 100,000-page store.
+    open_file_cache max=16384 inactive=120s;
     open_file_cache_valid 120s;
     gzip off;
     server_tokens off;

@@ -48,9 +48,9 @@ def load_sources(config: Config, ctx: AuditContext) -> None:
 
 def run_rules(engine: Engine, ctx: AuditContext) -> list[Finding]:
     findings: list[Finding] = list(ctx.page_findings)
-    for page in list(ctx.pages.values()):
-        if page.url not in ctx.rules_done:
-            findings.extend(engine.check_page(page, ctx))
+    for url in list(ctx.pages):
+        if url not in ctx.rules_done:  # crawled pages had theirs in the crawl: only pages filed otherwise
+            findings.extend(engine.check_page(ctx.pages[url], ctx))
     for product in ctx.api_products:  # store-API products whose page was not crawled
         findings.extend(engine.check_scope("product", product, ctx, product.url))
     for lot in ctx.lots:
@@ -79,9 +79,8 @@ def run_audit(
         stage = "crawl"
         if start_urls:
             crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume, engine=engine)
-            crawled = {p.fetch.final_url or p.url for p in ctx.pages.values()} | set(ctx.pages)
+            crawled = ctx.pages.final_urls() | set(ctx.pages)
             ctx.api_products = [p for p in ctx.api_products if p.url not in crawled]
-            ctx.products.extend(ctx.api_products)
         stage = "rules"
     except KeyboardInterrupt as exc:
         ctx.partial, ctx.interrupted_reason = True, f"Ctrl-C during {stage}"

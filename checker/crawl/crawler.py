@@ -60,8 +60,6 @@ SHARD_THRESHOLD = 200
 #: Pages dealt to a shard ahead of its answers, per request it may have in flight.
 SHARD_WINDOW = 2
 
-MAX_REFERRERS = 5
-
 
 class Crawler:
     def __init__(self, ctx: AuditContext, progress: Progress | None = None, *, work_dir: Path | None = None,
@@ -109,13 +107,7 @@ class Crawler:
 
     def _enqueue(self, url: str, depth: int, seed: bool, referrer: str | None) -> None:
         url = normalise_url(url)
-        if url in self._queued:
-            page = self.ctx.pages.get(url)
-            # A few referrers are enough to locate a page; nav links would make it every page.
-            if page is not None and referrer and len(page.referrers) < MAX_REFERRERS and referrer not in page.referrers:
-                page.referrers.append(referrer)
-            if seed and page is not None:
-                page.seed = True
+        if url in self._queued:  # a page keeps the referrer that queued it: the first is enough to locate it
             return
         if not self._wanted(url):
             return
@@ -144,9 +136,8 @@ class Crawler:
         ctx.page_findings.extend(outcome.findings)
         ctx.errors.extend(outcome.errors)
         ctx.rules_done.add(page.url)
-        if not page.fetch.ok:
-            stage = "skip" if page.fetch.skipped else "fetch"
-            ctx.errors.append(ErrorRecord(stage=stage, source=page.url, reason=page.fetch.failure))
+        if not page.ok:
+            ctx.errors.append(ErrorRecord(stage="skip" if page.skipped else "fetch", source=page.url, reason=page.failure))
         if restored:
             return
         if self.cache and outcome.cache_entry:
@@ -254,7 +245,7 @@ class Crawler:
             if self.cfg.store_api != "none":
                 await self._read_store_api(session, start)
         for outcome in self._restored:  # resumed pages: follow their links again
-            if outcome.page.fetch.ok and outcome.depth < self.cfg.max_depth:
+            if outcome.page.ok and outcome.depth < self.cfg.max_depth:
                 for url in outcome.follow:
                     self._enqueue(url, outcome.depth + 1, False, outcome.page.url)
         self._restored = []

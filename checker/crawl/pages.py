@@ -19,6 +19,7 @@ from checker.crawl.fetch import Body, decode_html, host_of
 from checker.crawl.state import CrawlState
 from checker.crawl.urls import normalise_url
 from checker.engine.context import NO_TARGETS, AuditContext, TargetIndex
+from checker.engine.pagestore import PageEntry
 from checker.extract import extract_page
 from checker.models import ErrorRecord, FetchResult, Finding, Page
 
@@ -74,7 +75,7 @@ class TargetDecoder:
 class PageOutcome:
     """One crawled page as the rest of the audit needs it."""
 
-    page: Page  # slim: no links, resources or long product copy
+    page: PageEntry  # the slim page (no links, resources or long copy), pickled, and its key facts
     depth: int
     links: array = field(default_factory=lambda: NO_TARGETS)  # same-site link targets, as the sending process's numbers
     new_links: list[tuple[str, str]] = field(default_factory=list)  # (normalised URL, link text) numbered now
@@ -87,9 +88,9 @@ class PageOutcome:
     from_cache: bool = False  # revalidated (304) and rebuilt from the page cache
 
 
-def journal_record(outcome: PageOutcome, links: dict[str, str], images: dict[str, str]) -> str:
+def journal_record(outcome: PageOutcome, page: Page, links: dict[str, str], images: dict[str, str]) -> str:
     """The crawl-state (journal) line of a page: self-contained (URLs, not numbers)."""
-    return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {outcome.page.model_dump_json()}, '
+    return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {page.model_dump_json()}, '
             f'"links": {json.dumps(links, ensure_ascii=False)}, "images": {json.dumps(images)}, '
             f'"findings": [{",".join(f.model_dump_json() for f in outcome.findings)}], '
             f'"errors": [{",".join(e.model_dump_json() for e in outcome.errors)}]}}')
@@ -100,7 +101,7 @@ def outcome_from_record(record: dict, link_numbers: TargetNumbers, image_numbers
     links, new_links = link_numbers.encode(record.get("links") or {})
     images, new_images = image_numbers.encode(record.get("images") or {})
     return PageOutcome(
-        page=Page.model_validate(record["page"]), depth=record.get("depth", 0),
+        page=PageEntry.of(Page.model_validate(record["page"])), depth=record.get("depth", 0),
         links=links, new_links=new_links, images=images, new_images=new_images,
         follow=list(record.get("links") or {}),
         findings=[Finding.model_validate(f) for f in record.get("findings", [])],
@@ -179,7 +180,8 @@ class PageProcessor:
         local = self._local  # page rules may read config and today, and file errors: nothing else
         local.errors = []
         findings = self.engine.check_page(page, local)
-        result = PageOutcome(page=slim_page(page), depth=depth, findings=findings, errors=local.errors)
+        slim = slim_page(page)
+        result = PageOutcome(page=PageEntry.of(slim), depth=depth, findings=findings, errors=local.errors)
         links: dict[str, str] = {}
         images: dict[str, str] = {}
         if page.fetch.ok:
@@ -194,7 +196,7 @@ class PageProcessor:
                 result.cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"),
                                       page.model_dump_json())
         if self.journal is not None:  # written here, by whichever process crawled the page
-            self.journal.write(journal_record(result, links, images))
+            self.journal.write(journal_record(result, slim, links, images))
         return result
 
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from checker.config import Config
+from checker.engine.pagestore import PageEntry, PageStore
 from checker.models import (
     CatalogItem,
     Complaint,
@@ -88,19 +89,17 @@ class TargetIndex:
 class AuditContext:
     """Everything one audit gathered.  Pages are kept *slim* once their own page/product rules
     have run (see :func:`checker.crawl.pages.slim_page`): their links and images live in
-    :attr:`links` and :attr:`images`, and long product copy is dropped, so memory stays flat
-    on 100,000-page stores."""
+    :attr:`links` and :attr:`images`, long product copy is dropped, and the rest is kept pickled
+    (:class:`~checker.engine.pagestore.PageStore`), so memory stays flat on 100,000-page stores."""
 
     config: Config = field(default_factory=Config)
     today: date = field(default_factory=date.today)
     started: datetime = field(default_factory=datetime.now)
     start_urls: list[str] = field(default_factory=list)
-    pages: dict[str, Page] = field(default_factory=dict)  # by requested URL
-    page_list: list[Page] = field(default_factory=list)  # by page number (the numbers in links/images)
+    pages: PageStore = field(default_factory=PageStore)  # by requested URL; numbered as filed
     links: TargetIndex = field(default_factory=TargetIndex)  # same-site link target -> pages; label: link text
     images: TargetIndex = field(default_factory=TargetIndex)  # <img> URL -> pages; label: main/detail/banner
     checked: dict[str, FetchResult] = field(default_factory=dict)  # images and link targets
-    products: list[Product] = field(default_factory=list)  # every product seen: pages and store APIs
     api_products: list[Product] = field(default_factory=list)  # from store APIs, not (yet) seen as pages
     lots: list[InventoryLot] = field(default_factory=list)
     catalog: list[CatalogItem] = field(default_factory=list)
@@ -112,39 +111,37 @@ class AuditContext:
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
     cache_hits: int = 0  # pages revalidated (304) and reused from the page cache
     shards: int = 0  # crawl processes that fetched and parsed pages (0 = the main process did)
-    _final_index: dict[str, Page] = field(default_factory=dict, repr=False)
-    _final_index_size: int = field(default=-1, repr=False)
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 
-    def add_page(self, page: Page, links: array = NO_TARGETS, images: array = NO_TARGETS) -> None:
+    def add_page(self, page: Page | PageEntry, links: array = NO_TARGETS, images: array = NO_TARGETS) -> None:
         """File a page with the numbers (in :attr:`links` / :attr:`images`) of what it points at."""
-        number = len(self.page_list)
-        self.page_list.append(page)
-        self.pages[page.url] = page
+        number = self.pages.add(page)
         self.links.add(number, links)
         self.images.add(number, images)
-        if page.product is not None:
-            self.products.append(page.product)
 
     def add_page_targets(self, page: Page, links: dict[str, str], images: dict[str, str]) -> None:
         """File a page with its links ``{url: text}`` and images ``{url: role}``."""
         self.add_page(page, array("I", [self.links.number(u, t) for u, t in links.items()]),
                       array("I", [self.images.number(u, r) for u, r in images.items()]))
 
-    def pages_pointing_at(self, index: TargetIndex, targets: Iterable[str]) -> Iterator[tuple[str, Page]]:
-        """``(target, page)`` for every page that points at one of ``targets``."""
+    def pages_pointing_at(self, index: TargetIndex, targets: Iterable[str]) -> Iterator[tuple[str, PageEntry]]:
+        """``(target, page entry)`` for every page that points at one of ``targets``."""
         for target, numbers in index.pointing_at(targets).items():
             for number in numbers:
-                yield target, self.page_list[number]
+                yield target, self.pages.entry_at(number)
 
     def page_for(self, url: str) -> Page | None:
-        """A crawled page by requested or final URL (the final-URL index is rebuilt only when
-        pages were added since the last call: site rules call this once per link)."""
-        page = self.pages.get(url)
-        if page is not None:
-            return page
-        if self._final_index_size != len(self.pages):
-            self._final_index = {p.fetch.final_url: p for p in self.pages.values() if p.fetch.final_url}
-            self._final_index_size = len(self.pages)
-        return self._final_index.get(url)
+        """A crawled page by requested or final URL."""
+        entry = self.pages.entry_for(url)
+        return entry.page() if entry is not None else None
+
+    @property
+    def products(self) -> list[Product]:
+        """Every product seen: the crawled pages' (unpickled: costly on big stores) and the store
+        APIs' whose page was not crawled."""
+        return [*self.pages.products(), *self.api_products]
+
+    @property
+    def product_count(self) -> int:
+        return self.pages.product_count + len(self.api_products)

@@ -1,5 +1,22 @@
 """Extraction stage: HTML page -> Product, links and resources (see page.py)."""
 
-from checker.extract.page import ExtractedPage, extract_page, parse_availability, parse_price
+from checker.extract.page import (
+    DISCONTINUED_WORDS,
+    ExtractedPage,
+    extract_page,
+    parse_availability,
+    parse_price,
+)
+from checker.models import Availability, Product
 
-__all__ = ["ExtractedPage", "extract_page", "parse_availability", "parse_price"]
+__all__ = ["ExtractedPage", "extract_page", "is_off_shelf", "parse_availability", "parse_price"]
+
+
+def is_off_shelf(product: Product | None) -> bool:
+    """Taken off the shelf (下架): schema.org ``Discontinued``, or a page label that says so."""
+    if product is None:
+        return False
+    if product.availability == Availability.DISCONTINUED:
+        return True
+    labels = " ".join(product.labels).lower()
+    return any(word in labels for word in DISCONTINUED_WORDS)

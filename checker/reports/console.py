@@ -64,10 +64,10 @@ class ProgressPrinter:
 
 
 def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> None:
-    pages_ok = sum(1 for p in ctx.pages.values() if p.fetch.ok)
+    pages_ok = ctx.pages.ok_count
     status = click.style("PARTIAL 未完成", fg="yellow", bold=True) if ctx.partial else "complete 完成"
     click.echo(f"store-checker audit: {status}")
-    click.echo(f"  pages {len(ctx.pages)} (ok {pages_ok}), products {len(ctx.products)}, "
+    click.echo(f"  pages {len(ctx.pages)} (ok {pages_ok}), products {ctx.product_count}, "
                f"images/links checked {len(ctx.checked)}, input errors {len(ctx.errors)}")
     if ctx.lots or ctx.catalog or ctx.prices or ctx.complaints:
         click.echo(f"  rows: inventory {len(ctx.lots)}, catalog {len(ctx.catalog)}, prices {len(ctx.prices)}, "

@@ -78,7 +78,7 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
     ]
     if ctx.partial:
         rows.append(("中断原因 Interrupted by", ctx.interrupted_reason or "interrupted"))
-    pages_ok = sum(1 for p in ctx.pages.values() if p.fetch.ok)
+    pages_ok = ctx.pages.ok_count
     rows += [
         ("开始时间 Started", ctx.started.strftime("%Y-%m-%d %H:%M:%S")),
         ("结束时间 Finished", finished.strftime("%Y-%m-%d %H:%M:%S")),
@@ -89,7 +89,7 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
         ("", ""),
         ("抓取页面 Pages crawled", len(ctx.pages)),
         ("成功页面 Pages OK", pages_ok),
-        ("识别商品 Products extracted", len(ctx.products)),
+        ("识别商品 Products extracted", ctx.product_count),
         ("检查图片/链接 Images & links checked", len(ctx.checked)),
         ("库存行 Inventory rows", len(ctx.lots)),
         ("后台商品 Catalog rows", len(ctx.catalog)),

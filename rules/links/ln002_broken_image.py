@@ -55,7 +55,7 @@ class BrokenImage(Rule):
             yield self.finding(
                 f"{role_zh}无法加载（{reason}）/ Broken {role} image ({reason})",
                 url=page.url,
-                sku=page.product.sku if page.product else None,
+                sku=page.sku,
                 field=f"image:{role}",
                 evidence=url,
                 suggestion="重新上传图片并检查图片地址 / Re-upload the image and fix its URL",

@@ -1,15 +1,5 @@
 from checker.engine import Rule, register
-from checker.extract.page import DISCONTINUED_WORDS
-from checker.models import Availability, Severity
-
-
-def is_off_shelf(product) -> bool:
-    if product is None:
-        return False
-    if product.availability == Availability.DISCONTINUED:
-        return True
-    labels = " ".join(product.labels).lower()
-    return any(word in labels for word in DISCONTINUED_WORDS)
+from checker.models import Severity
 
 
 @register
@@ -40,23 +30,28 @@ class DeadProductLink(Rule):
     scope = "site"
 
     def check(self, site, ctx):
-        dead: dict[str, tuple[str, str, object]] = {}  # target -> (reason, message, its page if crawled)
+        dead: dict[str, tuple[str, str, str | None]] = {}  # target -> (reason, message, its SKU if crawled)
         for url in ctx.links:
-            target = ctx.page_for(url)
-            fetch = target.fetch if target else ctx.checked.get(url)
-            if fetch is None or fetch.redirect_loop or fetch.skipped:
+            target = ctx.pages.entry_for(url)
+            if target is not None:
+                ok, failure, skipped, loop, sku = target.ok, target.failure, target.skipped, target.redirect_loop, target.sku
+            else:
+                fetch = ctx.checked.get(url)
+                if fetch is None:
+                    continue
+                ok, failure, skipped, loop, sku = fetch.ok, fetch.failure, fetch.skipped, fetch.redirect_loop, None
+            if loop or skipped:
                 continue
-            if not fetch.ok:
-                reason = fetch.failure
-                dead[url] = (reason, f"链接指向的页面不存在（{reason}）/ Link to a missing page ({reason})", target)
-            elif target is not None and is_off_shelf(target.product):
-                dead[url] = ("off-shelf", "链接指向已下架商品 / Link to an off-shelf product", target)
+            if not ok:
+                dead[url] = (failure, f"链接指向的页面不存在（{failure}）/ Link to a missing page ({failure})", sku)
+            elif target is not None and target.off_shelf:
+                dead[url] = ("off-shelf", "链接指向已下架商品 / Link to an off-shelf product", sku)
         for url, page in ctx.pages_pointing_at(ctx.links, dead):
-            reason, message, target = dead[url]
+            reason, message, sku = dead[url]
             yield self.finding(
                 message,
                 url=page.url,
-                sku=target.product.sku if target and target.product else None,
+                sku=sku,
                 field="link",
                 evidence=f"{ctx.links.label(url)} -> {url}".strip(),
                 suggestion="从页面移除该链接或换成在售商品 / Remove the link or point it to a live product",
