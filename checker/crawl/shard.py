@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import math
 import multiprocessing
 import os
@@ -34,6 +35,8 @@ from checker.models import FetchResult, Page
 SEND_BATCH = 16
 #: ... and how long a partial batch may wait, in seconds.
 SEND_INTERVAL = 0.005
+#: Allocations between young-generation collections in a shard (CPython's default is 700).
+GC_THRESHOLD = 20_000
 
 
 class Shard:
@@ -109,6 +112,11 @@ class Shard:
 def _serve(shard: Shard, conn, number: int) -> None:
     """Entry point of a forked shard: crawl what the main process sends until it sends None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    # What the shard inherited (rules, lexicon, tables) lives as long as it does: keep the garbage
+    # collector off it (and its pages shared with the parent), and collect the young rarely: each
+    # page leaves thousands of short-lived objects, and collections cost ~90 us a page.
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
     # What the parent opened stays the parent's: the cache connection, the journal file.
     if shard.cache is not None:
         shard.cache = shard.cache.reader()
