@@ -128,14 +128,21 @@ def build_page(result: FetchResult, body: Body | None, config: Config, seed: boo
     return page
 
 
-def page_targets(page: Page, hosts: set[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+def page_targets(page: Page, hosts: set[str] | None = None,
+                 known: dict[str, str | None] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """A full page's same-site links ``{normalised url: text}`` and images ``{url: role}``, each
-    once, in page order.  ``hosts``: the site's hosts (None: the page's own host)."""
+    once, in page order.  ``hosts``: the site's hosts (None: the page's own host); ``known``: a
+    memory of href -> normalised same-site URL or None, kept by the caller for the same hosts
+    (the nav links of every page are the same hrefs)."""
     hosts = hosts if hosts is not None else {host_of(page.url)}
+    known = {} if known is None else known
     links: dict[str, str] = {}
     for url, text in page.links:
-        if host_of(url) in hosts:
-            links.setdefault(normalise_url(url), text)
+        target = known.get(url, False)
+        if target is False:
+            target = known[url] = normalise_url(url) if host_of(url) in hosts else None
+        if target is not None and target not in links:
+            links[target] = text
     roles = {img.url: img.role for img in page.product.images} if page.product is not None else {}
     images = {url: roles.get(url, "detail") for url, kind in page.resources if kind == "img"}
     return links, images
@@ -168,6 +175,7 @@ class PageProcessor:
         self.cache = cache
         self.max_depth = config.crawl.max_depth
         self._local = AuditContext(config=config, today=today)
+        self._known: dict[str, str | None] = {}  # href -> same-site target (see page_targets)
         self.reset_numbers()
         self._followed: set[str] = set()  # links this process has asked the crawler to queue
 
@@ -185,7 +193,9 @@ class PageProcessor:
         links: dict[str, str] = {}
         images: dict[str, str] = {}
         if page.fetch.ok:
-            links, images = page_targets(page, self.hosts)
+            if len(self._known) > 200_000:  # a memory, not a record: bounded on huge shops
+                self._known.clear()
+            links, images = page_targets(page, self.hosts, self._known)
             result.links, result.new_links = self.link_numbers.encode(links)
             result.images, result.new_images = self.image_numbers.encode(images)
             if depth < self.max_depth:

@@ -6,13 +6,15 @@ with defaults, the *scope* it runs over, and a ``check`` method that yields ``Fi
 
 Scopes, i.e. what the engine hands to ``check``:
 
-* ``page``     -- one crawled :class:`~checker.models.Page` at a time (streamed; on large crawls
-                  in a pool process, so it may use ``ctx.config`` and ``ctx.today`` but not
-                  other pages or checks: anything across pages is ``site`` scope).
+* ``page``     -- one crawled :class:`~checker.models.Page` at a time, whole (streamed; on large
+                  crawls in a crawl shard process, so it may use ``ctx.config`` and ``ctx.today``
+                  but not other pages or checks: anything across pages is ``site`` scope).
 * ``product``  -- one extracted :class:`~checker.models.Product` at a time (same contract).
 * ``lot``      -- one :class:`~checker.models.InventoryLot` at a time (streamed).
 * ``site``     -- once, after crawling and reading, with the whole :class:`AuditContext`
-                  (rules that join several sources by SKU, or look across pages).
+                  (rules that join several sources by SKU, or look across pages).  Pages are
+                  slim by then: ``ctx.pages.entry(url)`` has the facts without unpickling,
+                  ``ctx.links`` / ``ctx.images`` say which pages point at which targets.
 * ``post``     -- once, last, with every finding so far; returns the revised list
                   (e.g. raise the severity of a repeat of a past complaint cause).
 """
