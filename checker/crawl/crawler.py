@@ -75,7 +75,6 @@ class Crawler:
         self._include = [re.compile(p) for p in self.cfg.include]
         self._exclude = [re.compile(p) for p in self.cfg.exclude]
         self._queued: set[str] = set()
-        self._depth: dict[str, int] = {}
         self._pending: deque[PageTask] = deque()
         self._hosts: set[str] = set()
         self._over_limit: list[str] = []
@@ -115,7 +114,6 @@ class Crawler:
             self._over_limit.append(url)
             return
         self._queued.add(url)
-        self._depth[url] = depth
         self._pending.append(PageTask(url, depth, seed, referrer))
 
     def _decoders(self) -> tuple[TargetDecoder, TargetDecoder]:
@@ -389,7 +387,6 @@ class Crawler:
         journal = self._decoders()
         for outcome in outcomes:
             self._queued.add(outcome.page.url)
-            self._depth[outcome.page.url] = outcome.depth
             self._accept(outcome, journal, restored=True)
         self._restored = outcomes
         self.ctx.checked.update(checked)
