@@ -67,10 +67,22 @@ def _tree(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         pids.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # a process may end while it is being read
+            for task in Path(f"/proc/{p}/task").glob("*/children"):
                 todo += [int(x) for x in task.read_text().split()]
     return pids
+
+
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: pages shared with other processes counted in shares, so forked
+    processes (the audit's crawl shards share the parent's rules and tables) are not counted twice."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
 
 
 def _rss_bytes(pid: int) -> int:
@@ -85,7 +97,7 @@ def measure(cmd: list[str], label: str, *, cwd: Path = REPO, interval: float = 0
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     out_path, err_path = logs / f"{label}.out", logs / f"{label}.err"
-    peak = {"tree": 0}
+    peak = {"tree": 0, "pss": 0}
     load = os.getloadavg()[0]
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
@@ -94,7 +106,9 @@ def measure(cmd: list[str], label: str, *, cwd: Path = REPO, interval: float = 0
 
         def sample() -> None:
             while not done.is_set():
-                peak["tree"] = max(peak["tree"], sum(_rss_bytes(p) for p in _tree(proc.pid)))
+                pids = _tree(proc.pid)
+                peak["tree"] = max(peak["tree"], sum(_rss_bytes(p) for p in pids))
+                peak["pss"] = max(peak["pss"], sum(_pss_bytes(p) for p in pids))
                 done.wait(interval)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -108,7 +122,7 @@ def measure(cmd: list[str], label: str, *, cwd: Path = REPO, interval: float = 0
         "cmd": cmd, "returncode": proc.returncode, "wall_s": round(wall, 3),
         "cpu_user_s": round(usage.ru_utime, 3), "cpu_sys_s": round(usage.ru_stime, 3),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-        "peak_rss_mb": round(peak["tree"] / 2**20, 1), "max_rss_one_process_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak["tree"] / 2**20, 1), "peak_pss_mb": round(peak["pss"] / 2**20, 1), "max_rss_one_process_mb": round(usage.ru_maxrss / 1024, 1),
         "loadavg_1m_before": round(load, 2),
         "stdout": out_path.read_text(encoding="utf-8", errors="replace"),
         "stderr_tail": err_path.read_text(encoding="utf-8", errors="replace")[-3000:],
@@ -292,7 +306,8 @@ def warm_page_cache(site: Path) -> float:
 
 
 # ------------------------------------------------------------------ report
-KEYS = ("pages", "requests", "wall_s", "pages_per_s", "cpu_s", "peak_rss_mb", "max_rss_one_process_mb", "server_cpu_s")
+KEYS = ("pages", "requests", "wall_s", "pages_per_s", "cpu_s", "peak_rss_mb", "peak_pss_mb", "max_rss_one_process_mb",
+        "server_cpu_s")
 
 
 def median_of(runs: list[dict]) -> dict:
@@ -394,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
                     m = run_checker(server, args.config, k)
                 runs[tool].append(m)
                 log(f"  round {k} {tool:8} {m['pages']:>8,} pages {m['wall_s']:>8.1f} s {m['pages_per_s']:>10,.1f} pages/s "
-                    f"CPU {m['cpu_s']:>7.1f} s  peak RSS {m['peak_rss_mb']:>6.0f} MB  (load {m['loadavg_1m_before']}, rc {m['returncode']})")  # fmt: skip
+                    f"CPU {m['cpu_s']:>7.1f} s  peak RSS {m['peak_rss_mb']:>6.0f} MB (PSS {m.get('peak_pss_mb', 0):.0f})  (load {m['loadavg_1m_before']}, rc {m['returncode']})")  # fmt: skip
                 if m["returncode"] not in (0, 1):
                     log(f"    {tool} failed (exit {m['returncode']}); stderr tail:\n{m['stderr_tail']}")
             rounds_done = k
