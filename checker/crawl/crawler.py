@@ -34,7 +34,7 @@ from checker.crawl.shard import Shard, ShardProcess
 from checker.crawl.state import CrawlState, PageCache
 from checker.crawl.urls import normalise_url, origin_of
 from checker.engine.context import AuditContext
-from checker.models import ErrorRecord, FetchResult, Page
+from checker.models import ErrorRecord, FetchResult
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -160,8 +160,7 @@ class Crawler:
             refused = self._robots_refusal(task.url)
             if refused is None:
                 return task
-            page = Page(fetch=refused, seed=task.seed, referrers=[task.referrer] if task.referrer else [])
-            self._accept(self.shard.processor.outcome(page, task.depth), self._here)
+            self._accept(self.shard.processor.outcome(task.page(refused), task.depth), self._here)
         return None
 
     # ------------------------------------------------------------------ discovery

@@ -35,6 +35,14 @@ class PageTask(NamedTuple):
     seed: bool
     referrer: str | None
 
+    @property
+    def referrers(self) -> list[str]:
+        return [self.referrer] if self.referrer else []
+
+    def page(self, fetch: FetchResult) -> Page:
+        """This URL's page before (or without) extraction: its fetch outcome and how it was found."""
+        return Page(fetch=fetch, seed=self.seed, referrers=self.referrers)
+
 
 class TargetNumbers:
     """Numbers for the targets (links or images) one process has seen, in order of first sight.
@@ -109,9 +117,9 @@ def outcome_from_record(record: dict, link_numbers: TargetNumbers, image_numbers
     )
 
 
-def build_page(result: FetchResult, body: Body | None, config: Config, seed: bool, referrer: str | None) -> Page:
+def build_page(task: PageTask, result: FetchResult, body: Body | None, config: Config) -> Page:
     """Fetch outcome + body -> Page (pure: no I/O)."""
-    page = Page(fetch=result, seed=seed, referrers=[referrer] if referrer else [])
+    page = task.page(result)
     if not result.ok or body is None:
         return page
     if result.content_type and "html" not in result.content_type:
@@ -212,8 +220,8 @@ class PageProcessor:
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
         try:
-            page = build_page(result, body, self.config, task.seed, task.referrer)
+            page = build_page(task, result, body, self.config)
         except Exception as exc:
             result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
-            page = Page(fetch=result, seed=task.seed, referrers=[task.referrer] if task.referrer else [])
+            page = task.page(result)
         return self.outcome(page, task.depth, body.headers if body is not None else None)

@@ -29,7 +29,7 @@ from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDeco
 from checker.crawl.politeness import HostGate, Robots
 from checker.crawl.state import PageCache
 from checker.crawl.urls import origin_of
-from checker.models import FetchResult, Page
+from checker.models import FetchResult
 
 #: Outcomes a forked shard sends in one message (fewer, larger messages cost less to pickle).
 SEND_BATCH = 16
@@ -94,7 +94,7 @@ class Shard:
         if result.status == 304:
             cached = self.cache.cached_page(task.url) if self.cache else None
             if cached is not None:
-                page = cached.model_copy(update={"seed": task.seed, "referrers": [task.referrer] if task.referrer else []})
+                page = cached.model_copy(update={"seed": task.seed, "referrers": task.referrers})
                 outcome = self.processor.outcome(page, task.depth)
                 outcome.from_cache = True
                 return outcome
@@ -104,8 +104,7 @@ class Shard:
     def failed(self, task: PageTask, exc: BaseException) -> PageOutcome:
         """A bug on one URL must not stall the crawl: the page becomes an error row."""
         result = FetchResult(url=task.url, error=f"{type(exc).__name__}: {exc}")
-        return self.processor.outcome(Page(fetch=result, seed=task.seed,
-                                           referrers=[task.referrer] if task.referrer else []), task.depth)
+        return self.processor.outcome(task.page(result), task.depth)
 
 
 # ---------------------------------------------------------------------- a shard in its own process
@@ -132,6 +131,7 @@ def _serve(shard: Shard, conn, number: int) -> None:
 
 
 def _run_loop(shard: Shard, conn) -> None:
+    """The shard's event loop, under cProfile when the benchmarks ask for it."""
     profile_dir = os.environ.get("CHECKER_PROFILE_SHARDS")  # benchmarks: where each shard's cProfile goes
     if not profile_dir:
         asyncio.run(_serve_loop(shard, conn))

@@ -91,9 +91,6 @@ class PageStore(Mapping[str, Page]):
     def entry_at(self, number: int) -> PageEntry:
         return self._numbered[number]
 
-    def entries(self) -> Iterator[PageEntry]:
-        return iter(self._entries.values())
-
     def final_urls(self) -> set[str]:
         return {e.final_url or e.url for e in self._entries.values()}
 
