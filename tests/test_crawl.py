@@ -173,3 +173,21 @@ def test_a_shard_that_dies_does_not_lose_pages(tmp_path):
     assert killed and not result.ctx.partial and result.exception is None
     assert len(result.ctx.pages) == 261 and sum(p.fetch.ok for p in result.ctx.pages.values()) == 260
     assert [(e.stage, e.source) for e in result.ctx.errors if e.stage == "crawl"] == [("crawl", killed[0])]
+
+
+def test_malformed_urls_keep_the_page_and_report_the_image(tmp_path):
+    """An image URL that does not parse is a broken image of a page that is kept, with its
+    product; a link that does not parse is not followed."""
+    root = tmp_path / "site"
+    (root / "p").mkdir(parents=True)
+    body = ('<div class="product-gallery"><img src="http://[bad/a.png"></div>'
+            '<a href="http://[bad/x.html">x</a><svg><link rel="canonical" xlink:href="/p/a.html"/></svg>')
+    (root / "p" / "a.html").write_text(PAGE.format(title="A", sku="A", price=10, body=body), encoding="utf-8")
+    with serve_directory(root) as origin:
+        result = run_audit(Config(), [f"{origin}/p/a.html"], output=tmp_path / "a.xlsx", today=date(2026, 11, 23))
+    page = result.ctx.pages[f"{origin}/p/a.html"]
+    assert page.fetch.ok and page.product.sku == "A"
+    assert not [e for e in result.ctx.errors if e.stage == "crawl"]
+    assert not result.ctx.checked["http://[bad/a.png"].ok
+    broken = [f for f in result.findings if f.code == "LN002"]
+    assert [f.url for f in broken] == [f"{origin}/p/a.html"] and "does not parse" in broken[0].message

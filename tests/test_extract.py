@@ -108,3 +108,32 @@ def test_image_repeated_in_gallery_and_jsonld_is_merged_once():
     </script><div class="product-gallery"><img src="/a.png" alt="front"><img src="/a.png" alt="front again"></div>"""
     p = extract_page(html, "http://h/p/a.html").product
     assert [(i.url, i.alt) for i in p.images] == [("http://h/a.png", "front")]
+
+
+# ---------------------------------------------------------------- markup that used to lose the page
+@pytest.mark.parametrize(
+    "html, check",
+    [
+        # an SVG <link> matches [href] by its xlink:href: that is its canonical
+        ('<svg><link rel="canonical" xlink:href="/c.html"/></svg>', lambda p: p.canonical == "http://h/c.html"),
+        # JSON-LD captions that are objects or lists, and a number as an image URL
+        ('<script type="application/ld+json">{"@type": "Product", "sku": "A", "image": [{"url": "/a.png", '
+         '"caption": {"@value": "正面"}}, {"url": "/b.png", "caption": ["背面"]}, {"url": 5}]}</script>',
+         lambda p: [(i.url, i.alt) for i in p.product.images]
+         == [("http://h/a.png", "正面"), ("http://h/b.png", "背面"), ("http://h/p/5", "")]),
+        # an image URL that does not parse is kept as written, so checking it reports it broken
+        ('<div class="product-gallery"><img src="http://[bad/a.png"></div><span data-sku="S1"></span>',
+         lambda p: p.product.sku == "S1" and [i.url for i in p.product.images] == ["http://[bad/a.png"]
+         and p.resources == [("http://[bad/a.png", "img")]),
+        # a link whose host or port does not parse leads nowhere; the good one is kept
+        ('<a href="http://[bad/">x</a><a href="http://h:port/">y</a><a href="//[v6/">z</a><a href="/ok">ok</a>',
+         lambda p: [link.url for link in p.links] == ["http://h/ok"]),
+        # a <base href> that does not parse is ignored
+        ('<base href="http://[bad/"><a href="x.html">x</a>', lambda p: [link.url for link in p.links] == ["http://h/p/x.html"]),
+    ],
+    ids=["svg-canonical", "caption-objects", "bad-image-url", "bad-link-urls", "bad-base"],
+)
+def test_malformed_markup_keeps_the_page(html, check):
+    page = extract_page(f"<html><head></head><body>{html}</body></html>", "http://h/p/a.html")
+    assert check(page)
+

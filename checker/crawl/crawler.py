@@ -32,7 +32,7 @@ from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDeco
 from checker.crawl.politeness import Robots
 from checker.crawl.shard import Shard, ShardProcess
 from checker.crawl.state import CrawlState, PageCache
-from checker.crawl.urls import normalise_url, origin_of
+from checker.crawl.urls import normalise_url, origin_of, url_problem
 from checker.engine.context import AuditContext
 from checker.models import ErrorRecord, FetchResult
 
@@ -358,6 +358,9 @@ class Crawler:
             targets.update(self.ctx.images)
         if self.cfg.check_links:
             targets.update(self.ctx.links)
+        for url in sorted(t for t in targets if t not in self.ctx.checked and url_problem(t)):
+            # written so that no request can be made: broken as it stands
+            self.ctx.checked[url] = FetchResult(url=url, error=url_problem(url))
         if not self.cfg.check_external:
             targets = {t for t in targets if self._on_site(t)}
         todo = sorted(t for t in targets if t.startswith(("http://", "https://"))

@@ -55,7 +55,11 @@ class Body:
 
 @lru_cache(maxsize=262_144)
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host, lower-cased; "" when it has none or it does not parse."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def same_host(a: str, b: str) -> bool:

@@ -15,6 +15,16 @@ TRACKING_PARAMS = re.compile(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def url_problem(url: str) -> str | None:
+    """Why a URL cannot be fetched as written (its host or port does not parse), else None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"the URL does not parse: {exc}"
+    return None
+
+
 @lru_cache(maxsize=65_536)  # asked for every URL the crawl takes in (robots.txt rules are per origin)
 def origin_of(url: str) -> str:
     """``https://shop.example.com:8443`` of any URL on that site."""

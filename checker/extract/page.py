@@ -83,15 +83,20 @@ def _known(origin: str) -> tuple[dict[str | None, str | None], dict[str, str]]:
 
 def _urljoin(base: str, href: str) -> str:
     """``urljoin(base, href)``, remembered when the href has a host or an absolute path: then
-    ``urljoin`` reads nothing of the base but its scheme and host.  Raises where it raises."""
+    ``urljoin`` reads nothing of the base but its scheme and host.  An href that does not parse
+    (``http://[bad``) is kept as written: checking it reports it broken, where raising here
+    lost the whole page."""
     if not base or not href:  # urljoin answers these without parsing the base
         return urljoin(base, href)
-    parts = urlsplit(base)  # ValueError for a bad base, as urljoin's own parse would raise
+    parts = urlsplit(base)
     known = _known(f"{parts.scheme}://{parts.netloc}")[1]
     joined = known.get(href)
     if joined is None:
-        joined = urljoin(base, href)
-        parts = urlsplit(href)
+        try:
+            joined = urljoin(base, href)
+            parts = urlsplit(href)
+        except ValueError:
+            return href.strip()
         if parts.netloc or parts.path.startswith("/"):
             known[href] = joined
     return joined
@@ -119,13 +124,20 @@ class _Joiner:
         return None
 
     def __call__(self, href: str) -> str:
+        """A resource's URL; one that does not parse is kept as written (see ``_urljoin``)."""
         joined = self._fast(href)
-        return joined if joined is not None else urljoin(self.base, href)
+        if joined is not None:
+            return joined
+        try:
+            return urljoin(self.base, href)
+        except ValueError:
+            return href
 
     def link(self, raw: str | None) -> str | None:
         """Where an ``<a href>`` leads: an absolute http(s) URL without its fragment, or None
-        (empty, ``javascript:``, ``mailto:``, ``tel:`` and in-page hrefs).  Remembered per origin
-        unless it depends on the page's path."""
+        (empty, ``javascript:``, ``mailto:``, ``tel:``, in-page hrefs, and hrefs that do not
+        parse: such a link has no host to be same-site with).  Remembered per origin unless it
+        depends on the page's path."""
         target = self._links.get(raw, _UNKNOWN)
         if target is not _UNKNOWN:
             return target
@@ -133,8 +145,11 @@ class _Joiner:
         if href and not href.startswith(("javascript:", "mailto:", "tel:", "#")):
             joined = self._fast(href)
             if joined is None:
-                return _web_url(urljoin(self.base, href).split("#", 1)[0])
-            target = _web_url(joined.split("#", 1)[0])
+                try:
+                    return _web_url(urljoin(self.base, href).split("#", 1)[0])
+                except ValueError:
+                    return None
+            target = _parsed(_web_url(joined.split("#", 1)[0]))
         else:
             target = None
         self._links[raw] = target
@@ -143,6 +158,17 @@ class _Joiner:
 
 def _web_url(url: str) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
+
+
+def _parsed(url: str | None) -> str | None:
+    """The URL if its host and port parse (the crawl reads both), else None."""
+    if url is not None:
+        try:
+            parts = urlsplit(url)
+            _ = parts.hostname, parts.port
+        except ValueError:
+            return None
+    return url
 
 
 def clean_text(text: str | None) -> str:
@@ -231,7 +257,7 @@ def _images_from(value: Any, base: str) -> list[Image]:
         if isinstance(item, dict):
             url = item.get("url") or item.get("contentUrl")
             if url:
-                images.append(Image(url=_urljoin(base, str(url)), alt=clean_text(item.get("caption") or item.get("name"))))
+                images.append(Image(url=_urljoin(base, str(url)), alt=_text_of(item.get("caption") or item.get("name"))))
         elif isinstance(item, str) and item.strip():
             images.append(Image(url=_urljoin(base, item.strip())))
     return images
@@ -513,9 +539,6 @@ def _merge(structured: Product | None, visible: _Visible, url: str) -> Product |
     only shoppers see (banners, labels, detail images, alt texts).  The Product is validated
     once, from the structured one's fields (no dump to dicts and back)."""
     if structured is None and not (visible.sku or visible.price is not None):
-        # No product, but the gallery is read on every page as it always was: a malformed image
-        # URL there raises ValueError from urljoin, product or not.
-        _ = visible.images
         return None
     data: dict[str, Any] = dict(structured) if structured else {"url": url, "extracted_from": "selectors"}
     for key in ("sku", "title", "price", "list_price", "currency"):
@@ -645,16 +668,29 @@ def _parse_tree(html: str) -> HTMLParser:
     return tree
 
 
+def _base_url(url: str, base: Node | None) -> str:
+    """What relative URLs resolve against: ``<base href>`` joined to the page URL, else (no
+    such element, or an href that does not parse) the page URL."""
+    if base is None:
+        return url
+    try:
+        return urljoin(url, base.attributes.get("href") or "")
+    except ValueError:
+        return url
+
+
 def extract_page(html: str, url: str, config: Config | None = None) -> ExtractedPage:
     """Parse one page.  Never raises for bad HTML or bad JSON-LD: problems go into the result."""
     sel = (config or Config()).extract.selectors
     tree = _parse_tree(html)
     nodes = _PageNodes(tree)
     result = ExtractedPage()
-    base = urljoin(url, nodes.base.attributes.get("href") or "") if nodes.base is not None else url
+    base = _base_url(url, nodes.base)
     result.title = clean_text(nodes.title.text()) if nodes.title is not None else ""
     canonical = nodes.canonical
-    result.canonical = _urljoin(base, canonical.attributes["href"] or "") if canonical is not None else None
+    if canonical is not None:  # an SVG <link> may have matched [href] by its xlink:href
+        attrs = canonical.attributes
+        result.canonical = _urljoin(base, attrs.get("href") or attrs.get("xlink:href") or "")
 
     structured: Product | None = None
     for index, script in enumerate(nodes.jsonld, start=1):
