@@ -1,11 +1,18 @@
-"""The audit's page store: pages kept pickled, with the facts site rules read at hand."""
+"""The audit's page store: pages kept pickled in a temporary file, with the facts site rules read
+at hand."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import os
+from array import array
+
 import pytest
 
+from checker.engine import pagestore
 from checker.engine.context import AuditContext
-from checker.engine.pagestore import PageEntry, PageStore
+from checker.engine.pagestore import PageEntry, PageStore, RecordFile, StoredPage
 from checker.models import Availability, FetchResult, Page, Product
 
 ORIGIN = "https://shop.example.com"
@@ -43,3 +50,105 @@ def test_off_shelf_label_and_products_of_the_audit():
     assert ctx.pages.entry(ORIGIN + "/p/x.html").off_shelf
     assert ctx.product_count == 2 and [p.sku for p in ctx.products] == ["X", "API"]
     assert PageEntry.of(page("/p/y.html", sku="Y")).off_shelf is False
+
+
+def many_pages(count: int, start: int = 0) -> list[Page]:
+    """Pages of varied sizes: products with copy of different lengths, failures, redirects."""
+    out = []
+    for n in range(start, start + count):
+        if n % 7 == 3:
+            out.append(page(f"/p/gone-{n}.html", status=404))
+        elif n % 5 == 1:
+            out.append(page(f"/p/old-{n}.html", final=f"/p/new-{n}.html", sku=f"S{n}"))
+        else:
+            out.append(page(f"/p/{n}.html", sku=f"S{n}", title="茶" * (n % 300), specs={"n": str(n)}))
+    return out
+
+
+def test_stored_page_has_the_facts_of_page_entry_in_the_same_order():
+    assert StoredPage._fields[:-2] == PageEntry._fields[:-1] and PageEntry._fields[-1] == "blob"
+
+
+def test_entries_read_back_equal_after_many_adds():
+    store, pages = PageStore(), many_pages(2500)
+    entries = [PageEntry.of(p) for p in pages]
+    assert [store.add(e) for e in entries] == list(range(len(entries)))
+    for number, (p, e) in enumerate(zip(pages, entries, strict=True)):
+        stored = store.entry_at(number)
+        assert tuple(stored[:-2]) == tuple(e[:-1]) and stored.number == number
+        assert stored.page() == p and store[p.url] == p and store.entry(p.url) is stored
+        assert not hasattr(stored, "blob")  # the pickle stays in the file
+    assert store.entry_for(ORIGIN + "/p/new-1.html").url == ORIGIN + "/p/old-1.html"
+    assert [x.sku for x in store.products()] == [p.product.sku for p in pages if p.product]
+    assert store.final_urls() == {p.fetch.final_url for p in pages}
+
+
+def test_page_of_an_entry_taken_before_the_store_grew():
+    store = PageStore()
+    first = page("/p/first.html", sku="FIRST", specs={"产地": "云南"})
+    store.add(first)
+    early = store.entry(first.url)
+    for p in many_pages(1500):
+        store.add(p)
+    assert early.page() == first and store.entry_at(0) is early
+    assert store.entry_at(1500).page() == many_pages(1, 1499)[0]
+
+
+def test_a_page_filed_twice_reads_back_as_the_last_one():
+    store = PageStore()
+    store.add(page("/p/a.html", sku="OLD"))
+    store.add(page("/p/a.html", sku="NEW"))
+    assert len(store) == 1 and store[ORIGIN + "/p/a.html"].product.sku == "NEW"
+    assert [p.sku for p in store.products()] == ["NEW"] and store.entry_at(0).page().product.sku == "OLD"
+
+
+def test_record_file_reads_back_every_record_in_batches(monkeypatch):
+    records = RecordFile()
+    assert list(records) == [] and records._fd is None
+    data = [bytes([n % 251]) * (n * 37 % 1000) for n in range(400)] + [b"x" * 5000, b"", b"y"]
+    assert [records.append(d) for d in data] == list(range(len(data)))
+    assert [records[n] for n in range(len(data))] == data
+    for batch in (1, 64, 4096, 1 << 20):  # records smaller and larger than a batch
+        monkeypatch.setattr(pagestore, "READ_BATCH", batch)
+        assert [bytes(r) for r in records] == data
+    assert records.append(array("I", [1, 2, 70000])) == len(data)
+    assert array("I", records[len(data)]).tolist() == [1, 2, 70000]
+    with pytest.raises(IndexError):
+        records[len(data) + 1]
+
+
+def test_record_file_opens_no_file_for_empty_records_and_closes_it_when_gone():
+    records = RecordFile()
+    for _ in range(3):
+        records.append(b"")
+    assert records._fd is None and list(map(bytes, records)) == [b""] * 3
+    records.append(b"data")
+    fd = records._fd
+    stat = os.fstat(fd)
+    assert stat.st_nlink == 0  # anonymous: nothing to clean up after a crash
+    del records
+    gc.collect()
+    with contextlib.suppress(OSError):  # closed (or since reused for another file)
+        now = os.fstat(fd)
+        assert (now.st_dev, now.st_ino) != (stat.st_dev, stat.st_ino)
+
+
+def test_a_forked_child_that_reads_does_not_disturb_the_store():
+    store = PageStore()
+    before, after = many_pages(300), many_pages(300, 300)
+    for p in before:
+        store.add(p)
+    pid = os.fork()
+    if pid == 0:  # the child: read some pages, drop its copy of the store, exit without cleanup
+        try:
+            ok = all(store.entry_at(n).page() == before[n] for n in range(0, 300, 7))
+            del store
+            gc.collect()
+        except BaseException:
+            ok = False
+        os._exit(0 if ok else 1)
+    for p in after:  # the parent goes on filing while the child reads
+        store.add(p)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert [store.entry_at(n).page() for n in range(600)] == before + after

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from checker.config import Config
-from checker.engine.pagestore import PageEntry, PageStore
+from checker.engine.pagestore import PageEntry, PageStore, RecordFile, StoredPage
 from checker.models import (
     CatalogItem,
     Complaint,
@@ -28,16 +28,19 @@ NO_TARGETS = array("I")
 class TargetIndex:
     """Which crawled pages point at which targets (link URLs, image URLs).
 
-    Each distinct target gets a number; each page keeps the numbers of its targets in one
-    compact array (4 bytes a link).  A shop repeats ~100 nav links on each of its pages: kept as
-    lists of strings per page they took 1.4 GB at 10,000 pages, and filing them one by one was
-    the main process's top cost.  Labels (a link's text, an image's role) are kept as first seen."""
+    Each distinct target gets a number; each page's targets are kept as one compact array of
+    numbers (4 bytes a link).  A shop repeats ~100 nav links on each of its pages: kept as lists
+    of strings per page they took 1.4 GB at 10,000 pages, and filing them one by one was the main
+    process's top cost.  Even as arrays, links and images took ~80 MB at 100,000 pages, for
+    :meth:`pointing_at` to read in one pass: so they go to a temporary file
+    (:class:`~checker.engine.pagestore.RecordFile`).  Labels (a link's text, an image's role) are
+    kept as first seen."""
 
     def __init__(self) -> None:
         self._numbers: dict[str, int] = {}
         self._urls: list[str] = []
         self._labels: list[str] = []
-        self._per_page: list[array] = []  # page number -> target numbers
+        self._per_page = RecordFile()  # page number -> its target numbers, as array("I") bytes
 
     def number(self, target: str, label: str = "") -> int:
         """The target's number (a new one for a target not seen before)."""
@@ -54,6 +57,8 @@ class TargetIndex:
         """A page's targets, as numbers; pages are filed in page-number order."""
         if page_number != len(self._per_page):
             raise ValueError(f"page {page_number} filed out of order (expected {len(self._per_page)})")
+        if not isinstance(numbers, array) or numbers.typecode != "I":
+            numbers = array("I", numbers)
         self._per_page.append(numbers)
 
     def __iter__(self) -> Iterator[str]:
@@ -77,7 +82,8 @@ class TargetIndex:
         if not wanted:
             return found
         keys = wanted.keys()
-        for page_number, numbers in enumerate(self._per_page):
+        for page_number, record in enumerate(self._per_page):
+            numbers = record.cast("I")
             if not keys.isdisjoint(numbers):
                 for number in numbers:
                     if number in keys:
@@ -90,7 +96,8 @@ class AuditContext:
     """Everything one audit gathered.  Pages are kept *slim* once their own page/product rules
     have run (see :func:`checker.crawl.pages.slim_page`): their links and images live in
     :attr:`links` and :attr:`images`, long product copy is dropped, and the rest is kept pickled
-    (:class:`~checker.engine.pagestore.PageStore`), so memory stays flat on 100,000-page stores."""
+    (:class:`~checker.engine.pagestore.PageStore`); the pickles and each page's targets live in
+    temporary files, so memory stays flat on 100,000-page stores."""
 
     config: Config = field(default_factory=Config)
     today: date = field(default_factory=date.today)
@@ -125,7 +132,7 @@ class AuditContext:
         self.add_page(page, array("I", [self.links.number(u, t) for u, t in links.items()]),
                       array("I", [self.images.number(u, r) for u, r in images.items()]))
 
-    def pages_pointing_at(self, index: TargetIndex, targets: Iterable[str]) -> Iterator[tuple[str, PageEntry]]:
+    def pages_pointing_at(self, index: TargetIndex, targets: Iterable[str]) -> Iterator[tuple[str, StoredPage]]:
         """``(target, page entry)`` for every page that points at one of ``targets``."""
         for target, numbers in index.pointing_at(targets).items():
             for number in numbers:
@@ -138,8 +145,8 @@ class AuditContext:
 
     @property
     def products(self) -> list[Product]:
-        """Every product seen: the crawled pages' (unpickled: costly on big stores) and the store
-        APIs' whose page was not crawled."""
+        """Every product seen: the crawled pages' (read back and unpickled: costly on big stores)
+        and the store APIs' whose page was not crawled."""
         return [*self.pages.products(), *self.api_products]
 
     @property

@@ -1,22 +1,100 @@
-"""The crawled pages of one audit, kept small.
+"""The crawled pages of one audit, kept small, and mostly on disk.
 
 A page object with its product, as pydantic builds it, takes ~9 KB; 100,000 of them were most
 of the 1.3 GB the audit needed at that size.  Once its own page and product rules have run, a
 page is only read again by site-wide rules (which links are dead, which images broken) and the
-report, so each page is kept as a :class:`PageEntry`: those few facts, plus the whole slim page
-pickled (~1.6 KB), unpickled only when someone asks for the page itself.
+report, so a crawl process sends each page as a :class:`PageEntry`: those few facts, plus the
+whole slim page pickled (~1.3-1.6 KB).  Kept in memory, those pickles still came to ~150 MB at
+100,000 pages, though they are read back only when someone asks for a whole page; so the store
+appends them to a temporary file (:class:`RecordFile`) and keeps a :class:`StoredPage` per page:
+the facts, and the page's number in that file.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import tempfile
+import weakref
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from checker.models import Page, Product
 
+#: How much :meth:`RecordFile.__iter__` reads at a time.
+READ_BATCH = 1 << 20
+
+
+class RecordFile:
+    """Numbered byte records, appended to an anonymous temporary file; in memory only where each
+    record ends (8 bytes a record).  Meant for data written once and read rarely.
+
+    The file has no name: it goes with this object, or with the process however that ends.  It is
+    opened on the first non-empty record, so a small audit opens few.  Crawl shards are forked
+    while it is open, so only its descriptor is kept, written with ``os.pwrite`` and read with
+    ``os.pread`` at offsets kept here: no buffer a child could flush again, no shared file
+    position.  Not fsync'ed: it never outlives the process."""
+
+    def __init__(self) -> None:
+        self._fd: int | None = None
+        self._ends = array("Q")  # record number -> where it ends in the file
+
+    def append(self, data: bytes | array) -> int:
+        """Add a record; returns its number."""
+        view = memoryview(data).cast("B")
+        start = self._ends[-1] if self._ends else 0
+        if view:
+            if self._fd is None:
+                with tempfile.TemporaryFile() as file:
+                    self._fd = os.dup(file.fileno())
+                weakref.finalize(self, os.close, self._fd)
+            done = 0
+            while done < len(view):
+                done += os.pwrite(self._fd, view[done:], start + done)
+        self._ends.append(start + len(view))  # only once written: a failed write files nothing
+        return len(self._ends) - 1
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, number: int) -> bytes:
+        if not 0 <= number < len(self._ends):
+            raise IndexError(f"record {number} of {len(self._ends)}")
+        start = self._ends[number - 1] if number else 0
+        return self._read(start, self._ends[number] - start)
+
+    def __iter__(self) -> Iterator[memoryview]:
+        """Every record in order, read about :data:`READ_BATCH` bytes at a time."""
+        ends, number, start = self._ends, 0, 0
+        while number < len(ends):
+            last = max(bisect_right(ends, start + READ_BATCH, number), number + 1)
+            batch = memoryview(self._read(start, ends[last - 1] - start))
+            offset = 0
+            for end in ends[number:last]:
+                yield batch[offset:end - start]
+                offset = end - start
+            number, start = last, ends[last - 1]
+
+    def _read(self, start: int, size: int) -> bytes:
+        if not size:
+            return b""
+        data = os.pread(self._fd, size, start)
+        while len(data) < size:  # a short read: only if the file was cut behind our back
+            more = os.pread(self._fd, size - len(data), start + len(data))
+            if not more:
+                raise OSError(f"page store file ends at {start + len(data)}, expected {start + size}")
+            data += more
+        return data
+
+    def __repr__(self) -> str:
+        return f"<RecordFile of {len(self._ends)} records>"
+
 
 class PageEntry(NamedTuple):
+    """A page as a crawl process sends it: the facts site rules read, and the slim page pickled."""
+
     url: str  # as requested (normalised)
     final_url: str | None  # after redirects
     ok: bool
@@ -41,14 +119,36 @@ class PageEntry(NamedTuple):
         return pickle.loads(self.blob)
 
 
+class StoredPage(NamedTuple):
+    """A page as :class:`PageStore` keeps it: the facts of its :class:`PageEntry` (same fields,
+    same order), and where its pickle is."""
+
+    url: str
+    final_url: str | None
+    ok: bool
+    failure: str
+    skipped: bool
+    redirect_loop: bool
+    sku: str | None
+    off_shelf: bool
+    has_product: bool
+    number: int  # its page number, and its record in ``pickles``
+    pickles: RecordFile  # the store's
+
+    def page(self) -> Page:
+        return pickle.loads(self.pickles[self.number])
+
+
 class PageStore(Mapping[str, Page]):
-    """URL -> :class:`Page` (unpickled on each access: use :meth:`entry` for the facts), with page
-    numbers in filing order (the numbers :class:`~checker.engine.context.TargetIndex` uses)."""
+    """URL -> :class:`Page` (read back and unpickled on each access: use :meth:`entry` for the
+    facts), with page numbers in filing order (the numbers
+    :class:`~checker.engine.context.TargetIndex` uses)."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, PageEntry] = {}
-        self._numbered: list[PageEntry] = []
+        self._entries: dict[str, StoredPage] = {}
+        self._numbered: list[StoredPage] = []
         self._by_final: dict[str, str] = {}  # final URL -> requested URL, where they differ
+        self._pickles = RecordFile()  # page number -> the slim page, pickled
         self.ok_count = 0
         self.product_count = 0
 
@@ -56,13 +156,15 @@ class PageStore(Mapping[str, Page]):
         """File a page (read-only from now on); returns its page number."""
         if isinstance(entry, Page):
             entry = PageEntry.of(entry)
-        self._entries[entry.url] = entry
-        self._numbered.append(entry)
-        if entry.final_url and entry.final_url != entry.url:
-            self._by_final.setdefault(entry.final_url, entry.url)
-        self.ok_count += entry.ok
-        self.product_count += entry.has_product
-        return len(self._numbered) - 1
+        number = self._pickles.append(entry.blob)
+        stored = StoredPage(*entry[:-1], number, self._pickles)
+        self._entries[stored.url] = stored
+        self._numbered.append(stored)
+        if stored.final_url and stored.final_url != stored.url:
+            self._by_final.setdefault(stored.final_url, stored.url)
+        self.ok_count += stored.ok
+        self.product_count += stored.has_product
+        return number
 
     # -- Mapping ---------------------------------------------------------------------------
     def __getitem__(self, url: str) -> Page:
@@ -78,24 +180,24 @@ class PageStore(Mapping[str, Page]):
         return len(self._entries)
 
     # -- the facts, without unpickling -------------------------------------------------------
-    def entry(self, url: str) -> PageEntry | None:
+    def entry(self, url: str) -> StoredPage | None:
         return self._entries.get(url)
 
-    def entry_for(self, url: str) -> PageEntry | None:
+    def entry_for(self, url: str) -> StoredPage | None:
         """The page at ``url``, requested there or redirected there."""
         entry = self._entries.get(url)
         if entry is None and url in self._by_final:
             entry = self._entries.get(self._by_final[url])
         return entry
 
-    def entry_at(self, number: int) -> PageEntry:
+    def entry_at(self, number: int) -> StoredPage:
         return self._numbered[number]
 
     def final_urls(self) -> set[str]:
         return {e.final_url or e.url for e in self._entries.values()}
 
     def products(self) -> Iterator[Product]:
-        """Every page's product (unpickles the pages that have one)."""
+        """Every page's product (reads back and unpickles the pages that have one)."""
         for entry in self._entries.values():
             if entry.has_product:
                 product = entry.page().product
