@@ -137,3 +137,17 @@ def test_malformed_markup_keeps_the_page(html, check):
     page = extract_page(f"<html><head></head><body>{html}</body></html>", "http://h/p/a.html")
     assert check(page)
 
+
+def test_labelled_links_skip_their_text():
+    html = '<html><body><a href="/p/b.html">乙</a><a href="/p/c.html">丙</a></body></html>'
+    assert [tuple(link) for link in extract_page(html, "http://h/p/a.html").links] == [
+        ("http://h/p/b.html", "乙"), ("http://h/p/c.html", "丙")]
+    page = extract_page(html, "http://h/p/a.html", labelled={"http://h/p/b.html"})
+    assert [tuple(link) for link in page.links] == [("http://h/p/b.html", ""), ("http://h/p/c.html", "丙")]
+
+
+def test_utf8_bytes_parse_as_the_decoded_text():
+    html = ('<html><head><title>頂級 乌龙茶</title></head><body><h1 class="product-title">頂級 乌龙茶</h1>'
+            '<span data-sku="TW-1"></span><span class="price-current">¥99</span><a href="/p/b.html">乙</a></body></html>')
+    as_text, as_bytes = extract_page(html, "http://h/p/a.html"), extract_page(html.encode(), "http://h/p/a.html")
+    assert as_bytes.product.title == "頂級 乌龙茶" and as_bytes == as_text

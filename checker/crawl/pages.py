@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -22,6 +23,10 @@ from checker.engine.context import NO_TARGETS, AuditContext, TargetIndex
 from checker.engine.pagestore import PageEntry
 from checker.extract import extract_page
 from checker.models import ErrorRecord, FetchResult, Finding, Page
+
+#: How a page's declared charset names UTF-8 (lower-cased) when :func:`decode_html` decoded the
+#: page strictly as it (detection names it ``utf_8`` and may have replaced bytes).
+UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
 #: Product copy a page's own rules read and the site-wide rules do not: dropped from kept pages.
 LONG_COPY = {"description": "", "meta_description": "", "images": []}
@@ -117,8 +122,9 @@ def outcome_from_record(record: dict, link_numbers: TargetNumbers, image_numbers
     )
 
 
-def build_page(task: PageTask, result: FetchResult, body: Body | None, config: Config) -> Page:
-    """Fetch outcome + body -> Page (pure: no I/O)."""
+def build_page(task: PageTask, result: FetchResult, body: Body | None, config: Config,
+               labelled: Container[str] = ()) -> Page:
+    """Fetch outcome + body -> Page (pure: no I/O).  ``labelled``: see :func:`extract_page`."""
     page = task.page(result)
     if not result.ok or body is None:
         return page
@@ -126,7 +132,9 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
         page.fetch.error = f"not an HTML page ({result.content_type})"
         return page
     html, page.charset = decode_html(body.data, body.headers.get("content-type"))
-    extracted = extract_page(html, result.final_url or result.url, config)
+    if page.charset.lower() in UTF8_NAMES:  # valid UTF-8 (it decoded): the parser takes the bytes as they are
+        html = body.data
+    extracted = extract_page(html, result.final_url or result.url, config, labelled=labelled)
     page.canonical = extracted.canonical
     page.title = extracted.title
     page.product = extracted.product
@@ -191,6 +199,10 @@ class PageProcessor:
         """Start numbering targets afresh (a forked shard: the crawler decodes each shard apart)."""
         self.link_numbers = TargetNumbers()
         self.image_numbers = TargetNumbers()
+        # Link URLs whose target this process has numbered (its label, the link text, is sent
+        # once) or that lead off-site: their text need not be read again.  Not with a page
+        # cache: a cached page must keep its link texts for whichever process reuses it.
+        self._labelled: set[str] = set()
 
     def outcome(self, page: Page, depth: int, headers: dict[str, str] | None = None) -> PageOutcome:
         local = self._local  # page rules may read config and today, and file errors: nothing else
@@ -203,9 +215,12 @@ class PageProcessor:
         if page.fetch.ok:
             if len(self._known) > 200_000:  # a memory, not a record: bounded on huge shops
                 self._known.clear()
+                self._labelled.clear()
             links, images = page_targets(page, self.hosts, self._known)
             result.links, result.new_links = self.link_numbers.encode(links)
             result.images, result.new_images = self.image_numbers.encode(images)
+            if not self.cache:
+                self._labelled.update(url for url, _ in page.links)
             if depth < self.max_depth:
                 followed = self._followed
                 result.follow = [url for url in links if url not in followed]
@@ -220,7 +235,7 @@ class PageProcessor:
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
         try:
-            page = build_page(task, result, body, self.config)
+            page = build_page(task, result, body, self.config, self._labelled)
         except Exception as exc:
             result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
             page = task.page(result)
