@@ -1,4 +1,4 @@
-"""The audit's page store: pages kept pickled in a temporary file, with the facts site rules read
+"""The audit's page store: pages kept as JSON in a temporary file, with the facts site rules read
 at hand."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def test_store_keeps_facts_and_gives_the_page_back():
     assert numbers == [0, 1, 2] and len(store) == 3 and list(store) == [ORIGIN + p for p in ("/p/a.html", "/p/old.html",
                                                                                                 "/p/gone.html")]
     assert (store.ok_count, store.product_count) == (2, 2)
-    assert store[ORIGIN + "/p/a.html"].product.specs == {"容量": "500ml"}  # the whole slim page, unpickled
+    assert store[ORIGIN + "/p/a.html"].product.specs == {"容量": "500ml"}  # the whole slim page, read back
     moved = store.entry_for(ORIGIN + "/p/new.html")  # found by the URL it redirected to
     assert moved.url == ORIGIN + "/p/old.html" and moved.off_shelf and moved.sku == "OLD"
     gone = store.entry_at(2)
@@ -77,7 +77,7 @@ def test_entries_read_back_equal_after_many_adds():
         stored = store.entry_at(number)
         assert tuple(stored[:-2]) == tuple(e[:-1]) and stored.number == number
         assert stored.page() == p and store[p.url] == p and store.entry(p.url) is stored
-        assert not hasattr(stored, "blob")  # the pickle stays in the file
+        assert not hasattr(stored, "blob")  # the JSON stays in the file
     assert store.entry_for(ORIGIN + "/p/new-1.html").url == ORIGIN + "/p/old-1.html"
     assert [x.sku for x in store.products()] == [p.product.sku for p in pages if p.product]
     assert store.final_urls() == {p.fetch.final_url for p in pages}

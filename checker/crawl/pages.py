@@ -88,7 +88,7 @@ class TargetDecoder:
 class PageOutcome:
     """One crawled page as the rest of the audit needs it."""
 
-    page: PageEntry  # the slim page (no links, resources or long copy), pickled, and its key facts
+    page: PageEntry  # the slim page (no links, resources or long copy) as JSON, and its key facts
     depth: int
     links: array = field(default_factory=lambda: NO_TARGETS)  # same-site link targets, as the sending process's numbers
     new_links: list[tuple[str, str]] = field(default_factory=list)  # (normalised URL, link text) numbered now
@@ -101,9 +101,10 @@ class PageOutcome:
     from_cache: bool = False  # revalidated (304) and rebuilt from the page cache
 
 
-def journal_record(outcome: PageOutcome, page: Page, links: dict[str, str], images: dict[str, str]) -> str:
-    """The crawl-state (journal) line of a page: self-contained (URLs, not numbers)."""
-    return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {page.model_dump_json()}, '
+def journal_record(outcome: PageOutcome, page_json: str, links: dict[str, str], images: dict[str, str]) -> str:
+    """The crawl-state (journal) line of a page (``page_json``: the slim page's JSON):
+    self-contained (URLs, not numbers)."""
+    return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {page_json}, '
             f'"links": {json.dumps(links, ensure_ascii=False)}, "images": {json.dumps(images)}, '
             f'"findings": [{",".join(f.model_dump_json() for f in outcome.findings)}], '
             f'"errors": [{",".join(e.model_dump_json() for e in outcome.errors)}]}}')
@@ -209,7 +210,8 @@ class PageProcessor:
         local.errors = []
         findings = self.engine.check_page(page, local)
         slim = slim_page(page)
-        result = PageOutcome(page=PageEntry.of(slim), depth=depth, findings=findings, errors=local.errors)
+        slim_json = slim.model_dump_json()  # the journal's, and the page store's
+        result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
         links: dict[str, str] = {}
         images: dict[str, str] = {}
         if page.fetch.ok:
@@ -229,7 +231,7 @@ class PageProcessor:
                 result.cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"),
                                       page.model_dump_json())
         if self.journal is not None:  # written here, by whichever process crawled the page
-            self.journal.write(journal_record(result, slim, links, images))
+            self.journal.write(journal_record(result, slim_json, links, images))
         return result
 
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:

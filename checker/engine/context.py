@@ -95,8 +95,8 @@ class TargetIndex:
 class AuditContext:
     """Everything one audit gathered.  Pages are kept *slim* once their own page/product rules
     have run (see :func:`checker.crawl.pages.slim_page`): their links and images live in
-    :attr:`links` and :attr:`images`, long product copy is dropped, and the rest is kept pickled
-    (:class:`~checker.engine.pagestore.PageStore`); the pickles and each page's targets live in
+    :attr:`links` and :attr:`images`, long product copy is dropped, and the rest is kept as JSON
+    (:class:`~checker.engine.pagestore.PageStore`); the JSON and each page's targets live in
     temporary files, so memory stays flat on 100,000-page stores."""
 
     config: Config = field(default_factory=Config)
@@ -145,7 +145,7 @@ class AuditContext:
 
     @property
     def products(self) -> list[Product]:
-        """Every product seen: the crawled pages' (read back and unpickled: costly on big stores)
+        """Every product seen: the crawled pages' (read back and validated: costly on big stores)
         and the store APIs' whose page was not crawled."""
         return [*self.pages.products(), *self.api_products]
 

@@ -4,16 +4,16 @@ A page object with its product, as pydantic builds it, takes ~9 KB; 100,000 of t
 of the 1.3 GB the audit needed at that size.  Once its own page and product rules have run, a
 page is only read again by site-wide rules (which links are dead, which images broken) and the
 report, so a crawl process sends each page as a :class:`PageEntry`: those few facts, plus the
-whole slim page pickled (~1.3-1.6 KB).  Kept in memory, those pickles still came to ~150 MB at
-100,000 pages, though they are read back only when someone asks for a whole page; so the store
-appends them to a temporary file (:class:`RecordFile`) and keeps a :class:`StoredPage` per page:
-the facts, and the page's number in that file.
+whole slim page as JSON (~1 KB; the same text the crawl journal records, and faster to write and
+read back than a pickle).  Kept in memory, those blobs still came to ~150 MB at 100,000 pages,
+though they are read back only when someone asks for a whole page; so the store appends them to
+a temporary file (:class:`RecordFile`) and keeps a :class:`StoredPage` per page: the facts, and
+the page's number in that file.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
 import weakref
 from array import array
@@ -93,7 +93,7 @@ class RecordFile:
 
 
 class PageEntry(NamedTuple):
-    """A page as a crawl process sends it: the facts site rules read, and the slim page pickled."""
+    """A page as a crawl process sends it: the facts site rules read, and the slim page's JSON."""
 
     url: str  # as requested (normalised)
     final_url: str | None  # after redirects
@@ -104,24 +104,25 @@ class PageEntry(NamedTuple):
     sku: str | None
     off_shelf: bool  # its product is marked discontinued / 下架
     has_product: bool
-    blob: bytes  # the slim Page, pickled
+    blob: bytes  # the slim Page, as JSON
 
     @classmethod
-    def of(cls, page: Page) -> PageEntry:
+    def of(cls, page: Page, page_json: str | None = None) -> PageEntry:
+        """``page_json``: ``page.model_dump_json()`` if the caller has it already (the journal's)."""
         from checker.extract import is_off_shelf
 
         fetch, product = page.fetch, page.product
         return cls(page.url, fetch.final_url, fetch.ok, "" if fetch.ok else fetch.failure, fetch.skipped,
                    fetch.redirect_loop, product.sku if product else None, is_off_shelf(product),
-                   product is not None, pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL))
+                   product is not None, (page_json or page.model_dump_json()).encode())
 
     def page(self) -> Page:
-        return pickle.loads(self.blob)
+        return Page.model_validate_json(self.blob)
 
 
 class StoredPage(NamedTuple):
     """A page as :class:`PageStore` keeps it: the facts of its :class:`PageEntry` (same fields,
-    same order), and where its pickle is."""
+    same order), and where its JSON is."""
 
     url: str
     final_url: str | None
@@ -132,15 +133,15 @@ class StoredPage(NamedTuple):
     sku: str | None
     off_shelf: bool
     has_product: bool
-    number: int  # its page number, and its record in ``pickles``
-    pickles: RecordFile  # the store's
+    number: int  # its page number, and its record in ``blobs``
+    blobs: RecordFile  # the store's
 
     def page(self) -> Page:
-        return pickle.loads(self.pickles[self.number])
+        return Page.model_validate_json(self.blobs[self.number])
 
 
 class PageStore(Mapping[str, Page]):
-    """URL -> :class:`Page` (read back and unpickled on each access: use :meth:`entry` for the
+    """URL -> :class:`Page` (read back and validated on each access: use :meth:`entry` for the
     facts), with page numbers in filing order (the numbers
     :class:`~checker.engine.context.TargetIndex` uses)."""
 
@@ -148,7 +149,7 @@ class PageStore(Mapping[str, Page]):
         self._entries: dict[str, StoredPage] = {}
         self._numbered: list[StoredPage] = []
         self._by_final: dict[str, str] = {}  # final URL -> requested URL, where they differ
-        self._pickles = RecordFile()  # page number -> the slim page, pickled
+        self._blobs = RecordFile()  # page number -> the slim page's JSON
         self.ok_count = 0
         self.product_count = 0
 
@@ -156,8 +157,8 @@ class PageStore(Mapping[str, Page]):
         """File a page (read-only from now on); returns its page number."""
         if isinstance(entry, Page):
             entry = PageEntry.of(entry)
-        number = self._pickles.append(entry.blob)
-        stored = StoredPage(*entry[:-1], number, self._pickles)
+        number = self._blobs.append(entry.blob)
+        stored = StoredPage(*entry[:-1], number, self._blobs)
         self._entries[stored.url] = stored
         self._numbered.append(stored)
         if stored.final_url and stored.final_url != stored.url:
@@ -197,7 +198,7 @@ class PageStore(Mapping[str, Page]):
         return {e.final_url or e.url for e in self._entries.values()}
 
     def products(self) -> Iterator[Product]:
-        """Every page's product (reads back and unpickles the pages that have one)."""
+        """Every page's product (reads back the pages that have one)."""
         for entry in self._entries.values():
             if entry.has_product:
                 product = entry.page().product

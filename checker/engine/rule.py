@@ -13,7 +13,7 @@ Scopes, i.e. what the engine hands to ``check``:
 * ``lot``      -- one :class:`~checker.models.InventoryLot` at a time (streamed).
 * ``site``     -- once, after crawling and reading, with the whole :class:`AuditContext`
                   (rules that join several sources by SKU, or look across pages).  Pages are
-                  slim by then: ``ctx.pages.entry(url)`` has the facts without unpickling,
+                  slim by then: ``ctx.pages.entry(url)`` has the facts without reading it back,
                   ``ctx.links`` / ``ctx.images`` say which pages point at which targets.
 * ``post``     -- once, last, with every finding so far; returns the revised list
                   (e.g. raise the severity of a repeat of a past complaint cause).
