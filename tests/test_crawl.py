@@ -116,6 +116,13 @@ def big_store(tmp_path, n=260):
     return root
 
 
+def _pointing(result):
+    """Link target -> the pages that link to it."""
+    ctx = result.ctx
+    return {target: sorted(ctx.pages.entry_at(n).url for n in numbers)
+            for target, numbers in ctx.links.pointing_at(list(ctx.links)).items()}
+
+
 def _shape(result):
     return sorted((f.code, f.url.rsplit("/", 1)[-1], f.evidence) for f in result.findings)
 
@@ -154,6 +161,39 @@ def test_sharded_crawl_interrupted_then_resumed(tmp_path):
     assert not second.ctx.partial and len(second.ctx.pages) == len(full.ctx.pages) == 261
     assert _shape(second) == _shape(full)
     assert not list((tmp_path / "out").glob(".crawl-state*")), "a finished crawl removes its journals"
+
+
+def test_resumed_twice_equals_a_full_crawl(tmp_path):
+    """Each resume starts numbering links afresh in every journal (a marked restart): pages
+    journalled before and after it read back with the right links.  Enough pages that the
+    resumed crawl forks shards again, which append to the first run's shard journals."""
+    n = 600
+    with serve_directory(big_store(tmp_path, n)) as origin:
+        start = [f"{origin}/sitemap.xml"]
+        config = Config(crawl={"workers": 2, "concurrency": 4})
+
+        def interrupt_at(n):
+            calls = []
+
+            def interrupt(phase, done, total):
+                calls.append(done)
+                if len(calls) == n:
+                    raise KeyboardInterrupt
+            return interrupt
+
+        out = tmp_path / "out" / "a.xlsx"
+        run_audit(config, start, output=out, progress=interrupt_at(80))
+        second = run_audit(config, start, output=out, resume=True, progress=interrupt_at(80))
+        assert second.ctx.partial and second.ctx.resumed_pages >= 80
+        journals = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob(".crawl-state*.jsonl")]
+        assert all(j.count('{"kind": "numbers"}') == 2 for j in journals)  # main and shards, each run
+        third = run_audit(config, start, output=out, resume=True)
+        full = run_audit(config, start, output=tmp_path / "full.xlsx")
+    assert third.ctx.resumed_pages > second.ctx.resumed_pages
+    assert not third.ctx.partial and len(third.ctx.pages) == len(full.ctx.pages) == n + 1
+    assert _shape(third) == _shape(full)
+    assert _pointing(third) == _pointing(full)
+    assert {u: third.ctx.links.label(u) for u in third.ctx.links} == {u: full.ctx.links.label(u) for u in full.ctx.links}
 
 
 def test_a_shard_that_dies_does_not_lose_pages(tmp_path):

@@ -101,23 +101,49 @@ class PageOutcome:
     from_cache: bool = False  # revalidated (304) and rebuilt from the page cache
 
 
-def journal_record(outcome: PageOutcome, page_json: str, links: dict[str, str], images: dict[str, str]) -> str:
-    """The crawl-state (journal) line of a page (``page_json``: the slim page's JSON):
-    self-contained (URLs, not numbers)."""
+def journal_record(outcome: PageOutcome, page_json: str) -> str:
+    """The crawl-state (journal) line of a page (``page_json``: the slim page's JSON).  Links and
+    images are the writing process's numbers, each URL written once, with its label, on the line
+    that numbered it (``new_links``, ``new_images``); :class:`JournalNumbers` reads them back.
+    As URLs, a page's ~100 nav links made the journal ~8 KB a page."""
     return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {page_json}, '
-            f'"links": {json.dumps(links, ensure_ascii=False)}, "images": {json.dumps(images)}, '
+            f'"links": {json.dumps(outcome.links.tolist())}, '
+            f'"new_links": {json.dumps(outcome.new_links, ensure_ascii=False)}, '
+            f'"images": {json.dumps(outcome.images.tolist())}, "new_images": {json.dumps(outcome.new_images)}, '
             f'"findings": [{",".join(f.model_dump_json() for f in outcome.findings)}], '
             f'"errors": [{",".join(e.model_dump_json() for e in outcome.errors)}]}}')
 
 
-def outcome_from_record(record: dict, link_numbers: TargetNumbers, image_numbers: TargetNumbers) -> PageOutcome:
+class JournalNumbers:
+    """The numbering of one journal writer (a process), as its lines are read back in order.
+    ``restart()`` where a writer started numbering afresh (the journal marks it)."""
+
+    def __init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        self._links: list[tuple[str, str]] = []
+        self._images: list[tuple[str, str]] = []
+
+    def targets(self, record: dict) -> tuple[dict[str, str], dict[str, str]]:
+        """A page line's links ``{url: text}`` and images ``{url: role}``; the text and role are
+        those first written for the URL."""
+        self._links.extend(map(tuple, record.get("new_links") or ()))
+        self._images.extend(map(tuple, record.get("new_images") or ()))
+        links, images = self._links, self._images
+        return dict(links[n] for n in record.get("links") or ()), dict(images[n] for n in record.get("images") or ())
+
+
+def outcome_from_record(record: dict, numbers: JournalNumbers, link_numbers: TargetNumbers,
+                        image_numbers: TargetNumbers) -> PageOutcome:
     """A journal line back to an outcome, numbered by the journal's own :class:`TargetNumbers`."""
-    links, new_links = link_numbers.encode(record.get("links") or {})
-    images, new_images = image_numbers.encode(record.get("images") or {})
+    found_links, found_images = numbers.targets(record)
+    links, new_links = link_numbers.encode(found_links)
+    images, new_images = image_numbers.encode(found_images)
     return PageOutcome(
         page=PageEntry.of(Page.model_validate(record["page"])), depth=record.get("depth", 0),
         links=links, new_links=new_links, images=images, new_images=new_images,
-        follow=list(record.get("links") or {}),
+        follow=list(found_links),
         findings=[Finding.model_validate(f) for f in record.get("findings", [])],
         errors=[ErrorRecord.model_validate(e) for e in record.get("errors", [])],
     )
@@ -231,7 +257,7 @@ class PageProcessor:
                 result.cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"),
                                       page.model_dump_json())
         if self.journal is not None:  # written here, by whichever process crawled the page
-            self.journal.write(journal_record(result, slim_json, links, images))
+            self.journal.write(journal_record(result, slim_json))
         return result
 
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:

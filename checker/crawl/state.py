@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from checker.crawl.pages import PageOutcome
 
 
+#: The journal line where its writer starts numbering links and images afresh (a new process,
+#: or this one resuming): page lines refer to URLs by those numbers.
+NUMBERS_RESTART = '{"kind": "numbers"}'
+
+
 class CrawlState:
     """The journal of the main process (``.crawl-state.jsonl``) and, beside it, one per crawl
     shard (``.crawl-state.shard-N.jsonl``): each process writes the pages it crawled."""
@@ -37,11 +42,12 @@ class CrawlState:
         """The journal of shard ``number``, opened for appending (in the shard's process)."""
         state = CrawlState(self.path.with_name(f"{self.path.stem}.shard-{number}{self.path.suffix}"))
         state._fh = state.path.open("a", encoding="utf-8")
+        state.write(NUMBERS_RESTART)
         return state
 
     def load(self, start: list[str]) -> tuple[list[PageOutcome], dict[str, FetchResult]]:
         """Pages (as their outcomes) and checks recorded for the same start URLs."""
-        from checker.crawl.pages import TargetNumbers, outcome_from_record
+        from checker.crawl.pages import JournalNumbers, TargetNumbers, outcome_from_record
 
         pages: list[PageOutcome] = []  # in order, repeats included: the numbering runs through all
         numbers = (TargetNumbers(), TargetNumbers())  # the journal's own numbering of links, images
@@ -49,6 +55,7 @@ class CrawlState:
         if not self.path.is_file():
             return [], checked
         for path in (self.path, *self._shard_files()):
+            writer = JournalNumbers()  # each file has its own writer
             with path.open(encoding="utf-8") as fh:
                 for line in fh:
                     try:
@@ -59,7 +66,9 @@ class CrawlState:
                     if kind == "start" and record.get("start") != start:
                         return [], {}
                     if kind == "page":
-                        pages.append(outcome_from_record(record, *numbers))
+                        pages.append(outcome_from_record(record, writer, *numbers))
+                    elif kind == "numbers":
+                        writer.restart()
                     elif kind == "checked":
                         result = FetchResult.model_validate(record["result"])
                         checked[result.url] = result
@@ -73,6 +82,7 @@ class CrawlState:
             for old in self._shard_files():
                 old.unlink()
             self.write(json.dumps({"kind": "start", "start": start}, ensure_ascii=False))
+        self.write(NUMBERS_RESTART)
 
     def write(self, line: str) -> None:
         """One record, already serialised (page outcomes are, by the process that crawled them)."""
