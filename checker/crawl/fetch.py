@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from charset_normalizer import from_bytes
 
+from checker.crawl.urls import URL_CACHE_SIZE
 from checker.models import FetchResult
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -53,7 +54,7 @@ class Body:
     headers: dict[str, str]
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def host_of(url: str) -> str:
     """The URL's host, lower-cased; "" when it has none or it does not parse."""
     try:

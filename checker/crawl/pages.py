@@ -183,7 +183,10 @@ def page_targets(page: Page, hosts: set[str] | None = None,
     for url, text in page.links:
         target = known.get(url, False)
         if target is False:
-            target = known[url] = normalise_url(url) if host_of(url) in hosts else None
+            target = normalise_url(url) if host_of(url) in hosts else None
+            if target == url:
+                target = url  # one string kept, not two equal ones (in the numbers, the queue...)
+            known[url] = target
         if target is not None and target not in links:
             links[target] = text
     roles = {img.url: img.role for img in page.product.images} if page.product is not None else {}
@@ -218,7 +221,10 @@ class PageProcessor:
         self.cache = cache
         self.max_depth = config.crawl.max_depth
         self._local = AuditContext(config=config, today=today)
-        self._known: dict[str, str | None] = {}  # href -> same-site target (see page_targets)
+        # href -> same-site target or None (see page_targets).  Its keys are also the link URLs
+        # whose target this process has numbered (and labelled: the link text is sent once) or
+        # that lead off-site: their text need not be read again.
+        self._known: dict[str, str | None] = {}
         self.reset_numbers()
         self._followed: set[str] = set()  # links this process has asked the crawler to queue
 
@@ -226,10 +232,7 @@ class PageProcessor:
         """Start numbering targets afresh (a forked shard: the crawler decodes each shard apart)."""
         self.link_numbers = TargetNumbers()
         self.image_numbers = TargetNumbers()
-        # Link URLs whose target this process has numbered (its label, the link text, is sent
-        # once) or that lead off-site: their text need not be read again.  Not with a page
-        # cache: a cached page must keep its link texts for whichever process reuses it.
-        self._labelled: set[str] = set()
+        self._known.clear()  # its keys are the links labelled under these numbers
 
     def outcome(self, page: Page, depth: int, headers: dict[str, str] | None = None) -> PageOutcome:
         local = self._local  # page rules may read config and today, and file errors: nothing else
@@ -243,12 +246,9 @@ class PageProcessor:
         if page.fetch.ok:
             if len(self._known) > 200_000:  # a memory, not a record: bounded on huge shops
                 self._known.clear()
-                self._labelled.clear()
             links, images = page_targets(page, self.hosts, self._known)
             result.links, result.new_links = self.link_numbers.encode(links)
             result.images, result.new_images = self.image_numbers.encode(images)
-            if not self.cache:
-                self._labelled.update(url for url, _ in page.links)
             if depth < self.max_depth:
                 followed = self._followed
                 result.follow = [url for url in links if url not in followed]
@@ -263,7 +263,8 @@ class PageProcessor:
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
         try:
-            page = build_page(task, result, body, self.config, self._labelled)
+            # Not with a page cache: a cached page keeps its link texts for whichever process reuses it.
+            page = build_page(task, result, body, self.config, () if self.cache else self._known)
         except Exception as exc:
             result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
             page = task.page(result)

@@ -25,14 +25,20 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65_536)  # asked for every URL the crawl takes in (robots.txt rules are per origin)
+#: URL caches are kept small: what repeats (a shop's nav and footer links) stays cached, and a
+#: stream of distinct URLs (100,000 product pages) does not pile up in every crawl process (the
+#: larger caches held ~20 MB each at that size; each process remembers its pages' links anyway).
+URL_CACHE_SIZE = 16_384
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)  # asked for every URL the crawl takes in (robots.txt rules are per origin)
 def origin_of(url: str) -> str:
     """``https://shop.example.com:8443`` of any URL on that site."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@lru_cache(maxsize=262_144)  # pages repeat the same nav/related links: normalising was a top cost
+@lru_cache(maxsize=URL_CACHE_SIZE)  # pages repeat the same nav links: normalising was a top cost
 def normalise_url(url: str, strip_params: re.Pattern[str] = TRACKING_PARAMS) -> str:
     """Lower-case scheme and host, drop the default port, the fragment, tracking parameters and a
     trailing slash (except the root), sort the remaining query parameters."""
