@@ -451,35 +451,38 @@ class _Visible:
         node = self._first(self.sel.sku)
         return clean_text(node.attributes.get("data-sku") or node.text()) if node is not None else None
 
+    def _amount(self, selector: str, attr: str) -> tuple[Decimal | None, str | None]:
+        """(amount, the currency its text names) of the first element the selector finds."""
+        node = self._first(selector)
+        if node is None:
+            return None, None
+        return parse_price(node.attributes.get(attr) or node.text(separator=" "))
+
     @cached_property
-    def _prices(self) -> tuple[Decimal | None, Decimal | None, str | None]:
-        """(price, list price, the currency the price names, else the one the list price names)."""
-        found: list[Decimal | None] = []
-        currency = None
-        for selector, attr in ((self.sel.price, "data-price"), (self.sel.list_price, "data-list-price")):
-            node = self._first(selector)
-            amount = symbol = None
-            if node is not None:
-                amount, symbol = parse_price(node.attributes.get(attr) or node.text(separator=" "))
-            found.append(amount)
-            currency = currency or symbol
-        return found[0], found[1], currency
+    def _price(self) -> tuple[Decimal | None, str | None]:
+        return self._amount(self.sel.price, "data-price")
+
+    @cached_property
+    def _list_price(self) -> tuple[Decimal | None, str | None]:
+        """Apart from the price: structured data often gives the price and not the list price."""
+        return self._amount(self.sel.list_price, "data-list-price")
 
     @property
     def price(self) -> Decimal | None:
-        return self._prices[0]
+        return self._price[0]
 
     @property
     def list_price(self) -> Decimal | None:
-        return self._prices[1]
+        return self._list_price[0]
 
     @cached_property
     def currency(self) -> str | None:
-        """The currency element's text if there is one (even empty), else the prices' symbol."""
+        """The currency element's text if there is one (even empty), else the currency the price
+        names, else the one the list price names."""
         node = self._first(self.sel.currency)
         if node is not None:
             return clean_text(node.attributes.get("data-currency") or node.text())
-        return self._prices[2]
+        return self._price[1] or self._list_price[1]
 
     @cached_property
     def description(self) -> str:
