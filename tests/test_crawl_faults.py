@@ -204,8 +204,10 @@ def test_politeness_rate_limit_and_user_agent(tmp_path):
             first.setdefault(path, t)
         times = sorted(t for path, t in first.items() if path.startswith("/p/ok.html?v="))
         assert len(times) == 5
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        assert min(gaps) >= 0.08  # 10 requests/s per host: starts at least ~0.1 s apart
+        # 10 requests/s per host: 5 starts span ~0.4 s (unpaced, they come within milliseconds).
+        # Measured over the whole span: one request held up on a busy machine (a new connection, a
+        # server thread slow to start) shortens the gap after it, not the pacing.
+        assert times[-1] - times[0] >= 0.3
         assert {ua for _, _, ua in server.log} == {Config().crawl.user_agent}
 
 
