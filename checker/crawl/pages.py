@@ -241,8 +241,6 @@ class PageProcessor:
         slim = slim_page(page)
         slim_json = slim.model_dump_json()  # the journal's, and the page store's
         result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
-        links: dict[str, str] = {}
-        images: dict[str, str] = {}
         if page.fetch.ok:
             if len(self._known) > 200_000:  # a memory, not a record: bounded on huge shops
                 self._known.clear()

@@ -164,10 +164,9 @@ def _web_url(url: str) -> str | None:
 def _parsed(url: str | None) -> str | None:
     """The URL if its host and port parse (the crawl reads both), else None."""
     if url is not None:
-        try:
-            parts = urlsplit(url)
-            _ = parts.hostname, parts.port
-        except ValueError:
+        from checker.crawl.urls import url_problem  # here: the crawl package imports this module
+
+        if url_problem(url):
             return None
     return url
 
