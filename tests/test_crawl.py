@@ -231,3 +231,12 @@ def test_malformed_urls_keep_the_page_and_report_the_image(tmp_path):
     assert not result.ctx.checked["http://[bad/a.png"].ok
     broken = [f for f in result.findings if f.code == "LN002"]
     assert [f.url for f in broken] == [f"{origin}/p/a.html"] and "does not parse" in broken[0].message
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc")
+def test_the_page_store_files_are_made_beside_the_workbook(site, tmp_path):
+    """Not in /tmp: ~150 MB at 100,000 pages, which a small temporary folder may not have."""
+    result = audit(site, tmp_path / "out")
+    ctx = result.ctx
+    for records in (ctx.pages._blobs, ctx.links._per_page, ctx.images._per_page):
+        assert os.readlink(f"/proc/self/fd/{records._fd}").startswith(f"{tmp_path / 'out'}/")

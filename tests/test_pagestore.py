@@ -152,3 +152,21 @@ def test_a_forked_child_that_reads_does_not_disturb_the_store():
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert [store.entry_at(n).page() for n in range(600)] == before + after
+
+
+def _file_of(fd: int) -> str:
+    """Where an open (nameless) file was made, as /proc names it: '<dir>/#123 (deleted)'."""
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc")
+def test_record_file_is_made_in_its_directory_or_else_in_the_temporary_folder(tmp_path):
+    here = RecordFile(tmp_path)
+    here.append(b"x")
+    assert _file_of(here._fd).startswith(f"{tmp_path}/")
+    gone = RecordFile(tmp_path / "no-such-folder")
+    gone.append(b"y")  # not an error: the system's temporary folder takes it
+    assert not _file_of(gone._fd).startswith(f"{tmp_path}/") and gone[0] == b"y"
+    default = RecordFile()
+    default.append(b"z")
+    assert not _file_of(default._fd).startswith(f"{tmp_path}/")

@@ -82,6 +82,8 @@ class Crawler:
         self.robots = Robots(self.cfg.user_agent)
         self.resume = resume
         self.state = CrawlState(work_dir / ".crawl-state.jsonl") if work_dir else None
+        if work_dir:  # the page store's files beside the journal, not in a possibly small /tmp
+            ctx.keep_files_in(work_dir)
         self.cache: PageCache | None = None
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -120,6 +121,12 @@ class AuditContext:
     shards: int = 0  # crawl processes that fetched and parsed pages (0 = the main process did)
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
+
+    def keep_files_in(self, directory: str | os.PathLike) -> None:
+        """Make the temporary files of :attr:`pages`, :attr:`links` and :attr:`images` in
+        ``directory`` (the audit's output folder) rather than the system's temporary folder."""
+        for records in (self.pages._blobs, self.links._per_page, self.images._per_page):
+            records.directory = directory
 
     def add_page(self, page: Page | PageEntry, links: array = NO_TARGETS, images: array = NO_TARGETS) -> None:
         """File a page with the numbers (in :attr:`links` / :attr:`images`) of what it points at."""

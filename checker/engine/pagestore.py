@@ -35,9 +35,14 @@ class RecordFile:
     opened on the first non-empty record, so a small audit opens few.  Crawl shards are forked
     while it is open, so only its descriptor is kept, written with ``os.pwrite`` and read with
     ``os.pread`` at offsets kept here: no buffer a child could flush again, no shared file
-    position.  Not fsync'ed: it never outlives the process."""
+    position.  Not fsync'ed: it never outlives the process.
 
-    def __init__(self) -> None:
+    ``directory``: where the file is made (None: the system's temporary folder).  An audit puts
+    it beside its workbook and crawl journal (:meth:`AuditContext.keep_files_in`): at 100,000
+    pages the files take ~150 MB, which a small ``/tmp`` may not have."""
+
+    def __init__(self, directory: str | os.PathLike | None = None) -> None:
+        self.directory = directory  # read when the file is opened, at the first non-empty record
         self._fd: int | None = None
         self._ends = array("Q")  # record number -> where it ends in the file
 
@@ -47,14 +52,25 @@ class RecordFile:
         start = self._ends[-1] if self._ends else 0
         if view:
             if self._fd is None:
-                with tempfile.TemporaryFile() as file:
-                    self._fd = os.dup(file.fileno())
+                self._fd = self._open()
                 weakref.finalize(self, os.close, self._fd)
             done = 0
             while done < len(view):
                 done += os.pwrite(self._fd, view[done:], start + done)
         self._ends.append(start + len(view))  # only once written: a failed write files nothing
         return len(self._ends) - 1
+
+    def _open(self) -> int:
+        """A descriptor of a new nameless file in :attr:`directory`, or in the system's temporary
+        folder when that one cannot take it (gone, read-only)."""
+        try:
+            file = tempfile.TemporaryFile(dir=self.directory)
+        except OSError:
+            if self.directory is None:
+                raise
+            file = tempfile.TemporaryFile()
+        with file:
+            return os.dup(file.fileno())
 
     def __len__(self) -> int:
         return len(self._ends)
