@@ -27,6 +27,12 @@ from checker.models import Page, Product
 READ_BATCH = 1 << 20
 
 
+def _nameless_file(directory: str | os.PathLike | None) -> int:
+    """A descriptor of a new file with no name (gone when closed), in ``directory``."""
+    with tempfile.TemporaryFile(dir=directory) as file:
+        return os.dup(file.fileno())
+
+
 class RecordFile:
     """Numbered byte records, appended to an anonymous temporary file; in memory only where each
     record ends (8 bytes a record).  Meant for data written once and read rarely.
@@ -64,13 +70,11 @@ class RecordFile:
         """A descriptor of a new nameless file in :attr:`directory`, or in the system's temporary
         folder when that one cannot take it (gone, read-only)."""
         try:
-            file = tempfile.TemporaryFile(dir=self.directory)
+            return _nameless_file(self.directory)
         except OSError:
             if self.directory is None:
                 raise
-            file = tempfile.TemporaryFile()
-        with file:
-            return os.dup(file.fileno())
+            return _nameless_file(None)
 
     def __len__(self) -> int:
         return len(self._ends)
