@@ -130,8 +130,11 @@ def test_image_repeated_in_gallery_and_jsonld_is_merged_once():
          lambda p: [link.url for link in p.links] == ["http://h/ok"]),
         # a <base href> that does not parse is ignored
         ('<base href="http://[bad/"><a href="x.html">x</a>', lambda p: [link.url for link in p.links] == ["http://h/p/x.html"]),
+        # a <base href> whose port does not parse: its root-relative links lead nowhere either
+        ('<base href="http://h:99999/"><a href="/ok">ok</a><a href="http://h/fine">f</a>',
+         lambda p: [link.url for link in p.links] == ["http://h/fine"]),
     ],
-    ids=["svg-canonical", "caption-objects", "bad-image-url", "bad-link-urls", "bad-base"],
+    ids=["svg-canonical", "caption-objects", "bad-image-url", "bad-link-urls", "bad-base", "bad-base-port"],
 )
 def test_malformed_markup_keeps_the_page(html, check):
     page = extract_page(f"<html><head></head><body>{html}</body></html>", "http://h/p/a.html")

@@ -19,7 +19,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -82,6 +82,13 @@ def _known(origin: str) -> tuple[dict[str | None, str | None], dict[str, str]]:
     return known
 
 
+@lru_cache(maxsize=256)  # a page's base, asked again for each of its images (and its canonical)
+def _origin(base: str) -> str:
+    """``scheme://host:port`` of a URL that parses (the base of a fetched page)."""
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _urljoin(base: str, href: str) -> str:
     """``urljoin(base, href)``, remembered when the href has a host or an absolute path: then
     ``urljoin`` reads nothing of the base but its scheme and host.  An href that does not parse
@@ -89,8 +96,7 @@ def _urljoin(base: str, href: str) -> str:
     lost the whole page."""
     if not base or not href:  # urljoin answers these without parsing the base
         return urljoin(base, href)
-    parts = urlsplit(base)
-    known = _known(f"{parts.scheme}://{parts.netloc}")[1]
+    known = _known(_origin(base))[1]
     joined = known.get(href)
     if joined is None:
         try:
@@ -111,9 +117,10 @@ class _Joiner:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        parts = urlsplit(base)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.origin = _origin(base)
         self._links = _known(self.origin)[0]
+        # A root-relative href keeps the base's host and port: when those parse, so does the link.
+        self._root_links_parse = _parsed(self.origin + "/") is not None
 
     def _fast(self, href: str) -> str | None:
         """The joined URL of an absolute or root-relative href (nothing of the base but its
@@ -150,7 +157,9 @@ class _Joiner:
                     return _web_url(urljoin(self.base, href).split("#", 1)[0])
                 except ValueError:
                     return None
-            target = _parsed(_web_url(joined.split("#", 1)[0]))
+            target = _web_url(joined.split("#", 1)[0])
+            if not (href[0] == "/" and self._root_links_parse):
+                target = _parsed(target)
         else:
             target = None
         self._links[raw] = target
