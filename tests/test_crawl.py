@@ -238,5 +238,5 @@ def test_the_page_store_files_are_made_beside_the_workbook(site, tmp_path):
     """Not in /tmp: ~150 MB at 100,000 pages, which a small temporary folder may not have."""
     result = audit(site, tmp_path / "out")
     ctx = result.ctx
-    for records in (ctx.pages._blobs, ctx.links._per_page, ctx.images._per_page):
-        assert os.readlink(f"/proc/self/fd/{records._fd}").startswith(f"{tmp_path / 'out'}/")
+    for store in (ctx.pages, ctx.links, ctx.images):
+        assert os.readlink(f"/proc/self/fd/{store.records._fd}").startswith(f"{tmp_path / 'out'}/")

@@ -43,6 +43,11 @@ class TargetIndex:
         self._labels: list[str] = []
         self._per_page = RecordFile()  # page number -> its target numbers, as array("I") bytes
 
+    @property
+    def records(self) -> RecordFile:
+        """The temporary file of each page's target numbers."""
+        return self._per_page
+
     def number(self, target: str, label: str = "") -> int:
         """The target's number (a new one for a target not seen before)."""
         number = self._numbers.get(target)
@@ -125,8 +130,8 @@ class AuditContext:
     def keep_files_in(self, directory: str | os.PathLike) -> None:
         """Make the temporary files of :attr:`pages`, :attr:`links` and :attr:`images` in
         ``directory`` (the audit's output folder) rather than the system's temporary folder."""
-        for records in (self.pages._blobs, self.links._per_page, self.images._per_page):
-            records.directory = directory
+        for store in (self.pages, self.links, self.images):
+            store.records.directory = directory
 
     def add_page(self, page: Page | PageEntry, links: array = NO_TARGETS, images: array = NO_TARGETS) -> None:
         """File a page with the numbers (in :attr:`links` / :attr:`images`) of what it points at."""

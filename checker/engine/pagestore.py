@@ -173,6 +173,11 @@ class PageStore(Mapping[str, Page]):
         self.ok_count = 0
         self.product_count = 0
 
+    @property
+    def records(self) -> RecordFile:
+        """The temporary file of the pages' JSON."""
+        return self._blobs
+
     def add(self, entry: PageEntry | Page) -> int:
         """File a page (read-only from now on); returns its page number."""
         if isinstance(entry, Page):
