@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from checker.codes import SELECTOR
 from checker.models import Severity
 
 
@@ -200,7 +201,7 @@ class Config(_Section):
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
         for code in v:
-            if not re.fullmatch(r"ALL|[A-Za-z]{1,3}[0-9]{0,3}", code):
+            if not SELECTOR.fullmatch(code):
                 raise ValueError(f"{code!r} is not a rule code or prefix (e.g. 'LN', 'AD001', 'ALL')")
         return [c.upper() for c in v]
 

@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.codes import area_of
+
 
 class Severity(StrEnum):
     """Ordered: error > warning > info.  `--fail-on` compares with `rank`."""
@@ -242,7 +244,7 @@ class Finding(BaseModel):
 
     @property
     def area(self) -> str:
-        return self.code.rstrip("0123456789")
+        return area_of(self.code)
 
     @property
     def fingerprint(self) -> str:

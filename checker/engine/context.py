@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from checker.config import Config
 from checker.engine.pagestore import PageEntry, PageStore, RecordFile, StoredPage
@@ -21,6 +22,8 @@ from checker.models import (
     PriceRecord,
     Product,
 )
+
+T = TypeVar("T")
 
 #: The targets of a page without any (shared: never append to it).
 NO_TARGETS = array("I")
@@ -97,6 +100,39 @@ class TargetIndex:
         return found
 
 
+class ItemMemo:
+    """Values worked out once per item and shared by the rules that run on it.
+
+    Several rules often need the same costly view of one product or page (the ad-wording screen
+    of every text, a complaint's cause, parsed specs).  A rule asks ``ctx.memo.get(item, key,
+    compute)``: the first rule to ask computes, the others reuse.  The memo holds one item at a
+    time: the engine starts it afresh for each item it checks (:meth:`start`), and asking about
+    another item forgets the last, so it never grows and never serves one item's value for
+    another (it keeps the item itself, so its identity cannot be reused while remembered).
+    ``key`` must be hashable and say everything besides the item that the value depends on
+    (options, word lists).
+    """
+
+    __slots__ = ("_item", "_values")
+
+    def __init__(self) -> None:
+        self._item: object = None
+        self._values: dict[Hashable, Any] = {}
+
+    def start(self, item: object) -> None:
+        """Forget everything: ``item`` is checked next (called by the engine)."""
+        self._item, self._values = item, {}
+
+    def get(self, item: object, key: Hashable, compute: Callable[[], T]) -> T:
+        if item is not self._item:
+            self.start(item)
+        try:
+            return self._values[key]
+        except KeyError:
+            value = self._values[key] = compute()
+            return value
+
+
 @dataclass
 class AuditContext:
     """Everything one audit gathered.  Pages are kept *slim* once their own page/product rules
@@ -124,6 +160,7 @@ class AuditContext:
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
     cache_hits: int = 0  # pages revalidated (304) and reused from the page cache
     shards: int = 0  # crawl processes that fetched and parsed pages (0 = the main process did)
+    memo: ItemMemo = field(default_factory=ItemMemo, repr=False)  # per-item values rules share
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
 

@@ -1,34 +1,35 @@
 """Rule discovery and selection.
 
 Rule packs are found through the ``checker.rules`` entry-point group, the same way a
-third-party package would ship its own rules (flake8-style).  The entry-point *name* is the code
-prefix the pack owns (``LN``, ``AD``...), the *value* a module whose import registers the pack's
-rules with :func:`register`.
+third-party package ships its own rules (flake8-style).  The entry-point *name* is the code
+prefix the pack owns (``LN``, ``AD``...), the *value* the pack's package, which declares itself
+with ``PACK = RulePack(...)`` (:mod:`checker.engine.pack`); every module of the package is
+imported, and each rule registers itself with :func:`register`.
 """
 
 from __future__ import annotations
 
 import importlib
-import re
+from dataclasses import replace
 from importlib.metadata import entry_points
 
+from checker.codes import CODE, area_of
+from checker.engine.pack import RulePack, RuleRegistrationError, declared_pack, import_rule_modules
 from checker.engine.rule import DOC_SECTIONS, Rule
 
+__all__ = ["RuleRegistrationError", "load_packs", "load_plugins", "pack_of", "register"]
+
 ENTRY_POINT_GROUP = "checker.rules"
-CODE_RE = re.compile(r"^[A-Z]{2,3}[0-9]{3}$")
 SCOPES = {"page", "product", "lot", "site", "post"}
 
 _REGISTRY: dict[str, type[Rule]] = {}
-
-
-class RuleRegistrationError(Exception):
-    pass
+_PACKS: dict[str, RulePack] = {}
 
 
 def register(cls: type[Rule]) -> type[Rule]:
     """Class decorator: add a rule to the registry after checking its metadata is complete."""
     code = getattr(cls, "code", None)
-    if not code or not CODE_RE.match(code):
+    if not code or not CODE.fullmatch(code):
         raise RuleRegistrationError(f"{cls.__qualname__}: code {code!r} must look like 'AB123'")
     for attr in ("name", "summary", "scope"):
         if not getattr(cls, attr, None):
@@ -50,31 +51,48 @@ def missing_doc_sections(cls: type[Rule]) -> list[str]:
     return [s for s in DOC_SECTIONS if s not in docs]
 
 
-_loaded = False
+def _load() -> None:
+    """Import every pack in the entry-point group once."""
+    if _PACKS:
+        return
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+        module = importlib.import_module(ep.value.split(":")[0])
+        pack = declared_pack(module, ep.name)
+        if pack.prefix in _PACKS:
+            raise RuleRegistrationError(f"two rule packs own the prefix {pack.prefix!r}: "
+                                        f"{_PACKS[pack.prefix].module} and {module.__name__}")
+        before = set(_REGISTRY)
+        import_rule_modules(module)
+        codes = tuple(sorted(set(_REGISTRY) - before))
+        wrong = [c for c in codes if area_of(c) != pack.prefix]
+        if wrong:
+            raise RuleRegistrationError(
+                f"rule pack {ep.name!r} ({module.__name__}) registered codes outside its "
+                f"prefix {pack.prefix!r}: {', '.join(wrong)}"
+            )
+        _PACKS[pack.prefix] = replace(pack, module=module.__name__, codes=codes)
+    if not _REGISTRY:
+        raise RuleRegistrationError(
+            "no rules found in entry-point group 'checker.rules': is store-checker installed "
+            "(pip install -e .)?"
+        )
 
 
 def load_plugins() -> dict[str, type[Rule]]:
-    """Import every pack in the entry-point group once; return code -> rule class."""
-    global _loaded
-    if not _loaded:
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            before = set(_REGISTRY)
-            module = importlib.import_module(ep.value.split(":")[0])
-            added = set(_REGISTRY) - before
-            prefix = ep.name.upper()
-            wrong = sorted(c for c in added if not c.startswith(prefix))
-            if wrong:
-                raise RuleRegistrationError(
-                    f"rule pack {ep.name!r} ({module.__name__}) registered codes outside its "
-                    f"prefix {prefix!r}: {', '.join(wrong)}"
-                )
-        _loaded = True
-        if not _REGISTRY:
-            raise RuleRegistrationError(
-                "no rules found in entry-point group 'checker.rules': is store-checker installed "
-                "(pip install -e .)?"
-            )
+    """Every registered rule: code -> rule class, sorted by code."""
+    _load()
     return dict(sorted(_REGISTRY.items()))
+
+
+def load_packs() -> dict[str, RulePack]:
+    """Every loaded pack: prefix -> its declaration (with ``module`` and ``codes`` filled in)."""
+    _load()
+    return dict(sorted(_PACKS.items()))
+
+
+def pack_of(code: str) -> RulePack | None:
+    """The pack that owns a code or an area prefix; None when no loaded pack does."""
+    return load_packs().get(area_of(code.upper()))
 
 
 def _longest_prefix(code: str, prefixes: list[str]) -> int:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from checker.codes import area_of
 from checker.models import Finding, Severity, SourceRef
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class Rule:
 
     @classmethod
     def area(cls) -> str:
-        return cls.code.rstrip("0123456789")
+        return area_of(cls.code)
 
 
 def iter_findings(result: Iterable[Finding] | None) -> Iterator[Finding]:

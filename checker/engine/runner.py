@@ -64,7 +64,10 @@ class Engine:
 
     def check_scope(self, scope: str, item: Any, ctx: AuditContext, where: str = "") -> list[Finding]:
         out: list[Finding] = []
-        for rule in self.by_scope.get(scope, ()):
+        rules = self.by_scope.get(scope, ())
+        if rules:
+            ctx.memo.start(item)
+        for rule in rules:
             out.extend(self._run(rule, item, ctx, where))
         return out
 

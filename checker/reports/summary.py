@@ -5,23 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from checker.codes import area_of
+from checker.engine.registry import pack_of
 from checker.models import Finding, Severity
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
-AREAS = {
-    "LN": "链接配置 Links",
-    "AD": "广告用语 Ad wording",
-    "PR": "价格规格 Price & spec",
-    "ST": "库存 Stock",
-    "DT": "日期 Dates",
-    "CP": "投诉 Complaints",
-}
-
 
 def area_name(code: str) -> str:
-    prefix = code.rstrip("0123456789")
-    return AREAS.get(prefix, prefix)
+    """The area of a code (or prefix) as its pack names it: ``广告用语 Ad wording``; the bare
+    prefix for a code no loaded pack owns."""
+    pack = pack_of(code)
+    return pack.area_name if pack is not None else area_of(code)
 
 
 def counts_by_area(findings: Iterable[Finding], areas: Iterable[str] = ()) -> tuple[list[tuple[str, list[int]]], list[int]]:

@@ -7,11 +7,12 @@ AD001 absolute/superlative · AD002 false authority · AD003 medical/efficacy ·
 AD005 time pressure · AD006 superstition.
 """
 
-from checker_rules.ad import (  # noqa: F401  (importing registers the rules)
-    ad001_absolute,
-    ad002_authority,
-    ad003_medical,
-    ad004_guarantee,
-    ad005_urgency,
-    ad006_superstition,
+from checker.engine import RulePack
+
+PACK = RulePack(
+    prefix="AD",
+    area_zh="广告用语",
+    area_en="Ad wording",
+    check="2. 筛查主图、详情页文案 — exaggerated or false advertising",
+    docs=__doc__,
 )

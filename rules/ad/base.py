@@ -67,8 +67,7 @@ _IMAGE_TEXT = attrgetter("url", "alt", "title")
 
 def _content(product: Product) -> tuple[Any, ...]:
     """What the AD rules read of a product (besides ``sku`` and ``url``), one item per field of
-    :data:`FIELDS`, as immutable values: cheap to build and to compare, so it is what
-    :func:`screen` compares to know it has seen this product already."""
+    :data:`FIELDS`."""
     return (
         product.title, product.subtitle, product.description, tuple(product.specs.items()),
         tuple(map(_IMAGE_TEXT, product.images)), tuple(product.banners), product.meta_description,
@@ -95,30 +94,17 @@ def _texts(content: tuple[Any, ...], fields: tuple[str, ...]) -> list[tuple[Fiel
     return texts
 
 
-#: ``(key, result)`` of the last :func:`screen`: one slot, so it never grows.
-_last_screening: tuple[tuple[Any, ...], dict[str, list[Screened]]] | None = None
-
-
 def screen(
     product: Product, matcher: Matcher, brands: tuple[str, ...] = (), fields: list[str] | tuple[str, ...] = FIELDS
 ) -> dict[str, list[Screened]]:
     """Every text of ``product`` scanned once, the texts with hits grouped by lexicon category.
 
-    The engine runs the six AD rules back to back over one product, so the last screening is kept
-    and reused while the matcher, the brand names, the fields and the product's texts are the
-    same: each text is then scanned once, not once per rule.  The texts are the key, not the
-    product's identity, so a product changed in place is screened anew; a rule with its own
-    ``fields`` or terms file simply screens again.
+    The six AD rules each read one category of the same screening: they share it through the
+    engine's per-item memo (:meth:`LexiconRule.screened`), so each text is scanned once, not
+    once per rule.
     """
-    global _last_screening
-    fields = tuple(fields)
-    content = _content(product)
-    key = (matcher, brands, fields, content)
-    last = _last_screening
-    if last is not None and last[0] == key:
-        return last[1]
     by_category: dict[str, list[Screened]] = {}
-    for field, text, where in _texts(content, fields):
+    for field, text, where in _texts(_content(product), tuple(fields)):
         hits = matcher.scan(text, brands)
         if not hits:
             continue
@@ -127,7 +113,6 @@ def screen(
             grouped.setdefault(hit.entry.spec.category, []).append(hit)
         for category, category_hits in grouped.items():
             by_category.setdefault(category, []).append((field, text, where, category_hits))
-    _last_screening = (key, by_category)
     return by_category
 
 
@@ -173,12 +158,19 @@ class LexiconRule(Rule):
         return self._matcher
 
     # -- the rule -------------------------------------------------------------------------
+    def screened(self, product: Product, matcher: Matcher, ctx: AuditContext) -> dict[str, list[Screened]]:
+        """The product's screening, shared with the other AD rules through the engine's per-item
+        memo; a rule with its own ``fields`` or terms file has its own key and screens again."""
+        brands, fields = tuple(ctx.config.brand_names), tuple(self.options.fields)
+        return ctx.memo.get(product, ("ad.screen", matcher, brands, fields),
+                            lambda: screen(product, matcher, brands, fields))
+
     def check(self, product: Product, ctx: AuditContext) -> Iterator[Finding]:
         matcher = self.matcher(ctx)
         if matcher is None:
             return
         zh, en = CATEGORY_WORDS[self.category]
-        screened = screen(product, matcher, tuple(ctx.config.brand_names), self.options.fields)
+        screened = self.screened(product, matcher, ctx)
         seen: set[tuple[str, str, str]] = set()
         for field, text, where, hits in screened.get(self.category, ()):
             by_term: dict[str, list[Hit]] = {}  # one finding per term per text: the first occurrence

@@ -1,10 +1,15 @@
-"""LN: backend and link configuration (seed check 1: 检查后台及各个链接配置)."""
+"""LN: backend and link configuration (seed check 1: 检查后台及各个链接配置).
 
-from checker_rules.links import (  # noqa: F401  (importing registers the rules)
-    ln001_page_unreachable,
-    ln002_broken_image,
-    ln003_dead_product_link,
-    ln004_redirects,
-    ln005_insecure_resource,
-    ln006_structured_data,
+Pages that do not open, broken images, links to dead or off-shelf products, redirect chains,
+insecure resources on https pages, and structured data the page's theme broke.
+"""
+
+from checker.engine import RulePack
+
+PACK = RulePack(
+    prefix="LN",
+    area_zh="链接配置",
+    area_en="Links",
+    check="1. 检查后台及各个链接配置 — backend and link configuration",
+    docs=__doc__,
 )
