@@ -15,7 +15,7 @@ import click
 
 from checker import __version__
 from checker.config import ConfigError, find_config, load_config
-from checker.engine import Engine, load_plugins
+from checker.engine import Engine, load_packs, load_plugins
 from checker.engine.registry import RuleRegistrationError
 from checker.models import Severity
 
@@ -121,14 +121,19 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
 @main.command()
 @click.argument("code", required=False)
 def rules(code):
-    """List every rule, or print the docs of rules whose code starts with CODE."""
+    """List the rule packs and their rules, or print the docs of rules whose code starts with CODE."""
+    from checker.engine.docs import rule_docs
+
     try:
-        registry = load_plugins()
+        registry, packs = load_plugins(), load_packs()
     except RuleRegistrationError as exc:
         _fail_usage(str(exc))
     if not code:
-        for c, cls in registry.items():
-            click.echo(f"{c}  {cls.severity.value:<7}  {cls.name:<34} {cls.summary}")
+        for prefix, pack in packs.items():
+            click.echo(f"{prefix}  {pack.area_name}  ({pack.module}){f'  — {pack.check}' if pack.check else ''}")
+            for c in pack.codes:
+                cls = registry[c]
+                click.echo(f"  {c}  {cls.severity.value:<7}  {cls.name:<34} {cls.summary}")
         return
     matches = [cls for c, cls in registry.items() if c.startswith(code.upper())]
     if not matches:
@@ -136,14 +141,17 @@ def rules(code):
     for i, cls in enumerate(matches):
         if i:
             click.echo("\n" + "-" * 72 + "\n")
-        click.echo(f"{cls.code}  {cls.name}  (default severity: {cls.severity.value}, scope: {cls.scope})")
+        pack = packs[cls.area()]
+        click.echo(f"{cls.code}  {cls.name}  (default severity: {cls.severity.value}, scope: {cls.scope}, "
+                   f"area: {pack.area_name})")
         click.echo(cls.summary)
         click.echo("")
-        click.echo(cls.docs())
-        if cls.legal_basis and "Legal basis" not in cls.docs():
+        docs = rule_docs(cls)
+        click.echo(docs)
+        if cls.legal_basis and "Legal basis" not in docs:
             click.echo(f"\nLegal basis:\n    {cls.legal_basis}")
         fields = cls.Options.model_fields
-        if fields and "Options:" not in cls.docs():
+        if fields and "Options:" not in docs:
             click.echo("\nOptions:")
             for name, f in fields.items():
                 click.echo(f"    {name} = {f.default!r}  {f.description or ''}".rstrip())

@@ -12,6 +12,8 @@ from checker_rules.ad.matcher import get_matcher
 
 from checker.config import Config, ConfigError
 from checker.engine import AuditContext, Engine, build_rules
+from checker.engine.cases import DEFAULT_PRODUCT_URL, run_case
+from checker.engine.docs import cases_of_pack, rule_docs
 from checker.engine.registry import load_plugins
 from checker.models import Image, Product, Severity
 from checker.text import OffsetMap, normalise, normalise_for_matching, to_halfwidth, to_simplified
@@ -47,54 +49,32 @@ def found(findings) -> set[tuple[str, str, str, str]]:
     return {(f.code, f.field, f.extra["term"], f.extra["canonical"]) for f in findings}
 
 
-# ------------------------------------------------------------------------------------ bad cases
-# (code, field, page text, {(term as written, canonical lexicon term), ...})
-BAD = [
-    # AD001 absolute
-    ("AD001", "description", "这款保温杯品质最佳，值得拥有", {("最佳", "最佳")}),
-    ("AD001", "title", "頂級工藝保溫杯", {("頂級", "顶级")}),
-    ("AD001", "image_alt", "The world-class kettle for your kitchen", {("world-class", "world-class")}),
-    ("AD001", "specs", "全場１００％正品", {("１００％", "100%")}),
-    ("AD001", "banner", "ＮＯ．１品牌 #1 in Europe", {("ＮＯ．１", "NO.1"), ("#1", "#1")}),
-    ("AD001", "title", "全網最低價", {("全網最低", "全网最低")}),
-    # AD002 false authority
-    ("AD002", "label", "国家机关特供茶叶", {("机关特供", "机关特供")}),
-    ("AD002", "specs", "军队特供", {("军队特供", "军队特供")}),
-    ("AD002", "description", "特供茶叶", {("特供", "特供")}),
-    ("AD002", "banner", "人民大會堂專用", {("人民大會堂", "人民大会堂")}),
-    ("AD002", "description", "FDA approved whitening serum.", {("FDA approved", "FDA approved")}),
-    # AD003 medical
-    ("AD003", "specs", "根治失眠", {("根治", "根治")}),
-    ("AD003", "subtitle", "本產品可治療濕疹", {("治療", "治疗")}),
-    ("AD003", "meta_description", "This balm cures eczema.", {("cures", "cure")}),
-    ("AD003", "description", "Clinically proven: it treats acne.", {("Clinically proven", "clinically proven"),
-                                                                      ("treats acne", "treats acne")}),
-    # AD004 guarantee
-    ("AD004", "description", "坚持使用保证有效", {("保证有效", "保证有效")}),
-    ("AD004", "subtitle", "一次見效，永不反彈", {("一次見效", "一次见效"), ("永不反彈", "永不反弹")}),
-    ("AD004", "title", "Guaranteed results in 7 days", {("Guaranteed results", "guaranteed results")}),
-    # AD005 urgency
-    ("AD005", "banner", "最后一天！全场五折", {("最后一天", "最后一天")}),
-    ("AD005", "banner", "僅此一次，手慢無", {("僅此一次", "仅此一次"), ("手慢無", "手慢无")}),
-    ("AD005", "banner", "Today only: free shipping", {("Today only", "today only")}),
-    # AD006 superstition
-    ("AD006", "description", "高僧开光，招财转运", {("开光", "开光"), ("招财", "招财"), ("转运", "转运")}),
-    ("AD006", "title", "開光貔貅，辟邪鎮宅", {("開光", "开光"), ("辟邪", "辟邪"), ("鎮宅", "镇宅")}),
-    ("AD006", "image_alt", "This bracelet brings good luck", {("brings good luck", "brings good luck")}),
-]
+# ------------------------------------------------------------------------------------ what every AD finding carries
+# The bad and good cases themselves are in rules/ad/cases/AD00N.toml (run by test_rule_cases.py).
+AD_BAD_CASES = [rc for rc in cases_of_pack("AD") if rc.is_bad]
 
 
-@pytest.mark.parametrize(("code", "field", "text", "terms"), BAD, ids=[f"{b[0]}-{b[2][:12]}" for b in BAD])
-def test_bad_wording_is_flagged_with_code_field_and_term(code, field, text, terms):
-    findings = audit(product(field, text))
-    assert found(findings) == {(code, field, term, canonical) for term, canonical in terms}
+@pytest.mark.parametrize("rc", AD_BAD_CASES, ids=[rc.id for rc in AD_BAD_CASES])
+def test_every_ad_finding_quotes_the_original_text_at_its_position(rc):
+    findings, _ = run_case(rc)
+    assert findings
     for f in findings:
+        text = f.extra.get("spec") and rc.case.product["specs"][f.extra["spec"]] or _field_text(rc.case.product, f.field)
         start = f.extra["position"]
         assert text[start : start + len(f.extra["term"])] == f.extra["term"]
         assert f.evidence == text[max(0, start - 20) : start + len(f.extra["term"]) + 20].strip()
-        assert f.sku == "SKU-1" and f.url == "https://shop.example.com/p/1.html"
+        assert f.url == rc.case.product.get("url", DEFAULT_PRODUCT_URL)
         assert f.suggestion and f.legal_basis and f.extra["reason"]
-        assert f.extra["category"] == {c: k for k, c in CATEGORY_CODES.items()}[code]
+        assert f.extra["category"] == {c: k for k, c in CATEGORY_CODES.items()}[f.code]
+
+
+def _field_text(product: dict, field: str) -> str:
+    """The text of a case product's field, as the AD rules name fields."""
+    if field == "image_alt":
+        return product["images"][0]["alt"]
+    if field in ("banner", "label"):
+        return product[field + "s"][0]
+    return product[field]
 
 
 def test_ad001_message_names_the_term_in_chinese_and_english():
@@ -130,42 +110,6 @@ def test_spec_and_image_findings_say_which_spec_and_image():
     by_field = {f.field: f for f in audit(prod)}
     assert by_field["specs"].extra["spec"] == "材质"
     assert by_field["image_alt"].extra["image"] == "https://x/a.jpg"
-
-
-# ------------------------------------------------------------------------------------ good cases
-GOOD = [
-    ("description", "最近很多顾客反馈包装升级后更加美观"),
-    ("description", "最后一步：拧紧瓶盖"),
-    ("description", "最後一步：擰緊瓶蓋"),
-    ("description", "第一步：打开包装。第一次使用前请清洗。第一层为保温层。"),
-    ("description", "活动保证金由平台托管"),
-    ("description", "最佳赏味期：开封后7天"),
-    ("description", "最好在阴凉处保存"),
-    ("description", "Best before: see bottom of the pack. best-before date printed on the lid"),
-    ("specs", "100%纯棉"),
-    ("specs", "１００％純棉"),
-    ("specs", "100% cotton"),
-    ("description", "Step 1: rinse the filter before first use. Step #1 is the same for all models."),
-    ("description", "本品不具有疾病预防、治疗功能。"),
-    ("description", "本品不具有疾病預防、治療功能。"),
-    ("description", "保健食品不是药物，不能替代药物治疗。"),
-    ("description", "This product is not intended to diagnose, treat, cure, or prevent any disease."),
-    ("description", "Secure packaging; we bestow care on every order. Curing time 24 h. Dry-cured ham."),
-    ("description", "Tasty dog treats for training."),
-    ("title", "Freeze-dried salmon treats for cats, 100 g"),
-    ("description", "招财猫陶瓷摆件，手工上釉。黑科技加持，续航30天。包裹已到转运中心。"),
-    ("description", "电商专供款，万能胶另购，国家级非物质文化遗产传承人手作"),
-    ("description", "Risk-free returns within 30 days"),
-    ("title", "Bestow kettle, secured lid, curated gifts"),
-    ("description", "首次使用前建议单独清洗一次。At last, a matcha that whisks smooth. Real chicken as the first ingredient."),
-    ("title", "Happy Paws Chicken Dog Training Treats, 8 oz"),
-    ("label", "Near expiry: best before 2026-12-20"),
-]
-
-
-@pytest.mark.parametrize(("field", "text"), GOOD, ids=[g[1][:16] for g in GOOD])
-def test_look_alikes_disclaimers_and_facts_are_not_flagged(field, text):
-    assert audit(product(field, text)) == []
 
 
 def test_configured_brand_names_are_never_flagged():
@@ -282,7 +226,7 @@ def test_the_matcher_is_built_once_per_process():
 def test_docs_include_legal_basis_and_lexicon_examples(code):
     cls = load_plugins()[code]
     assert issubclass(cls, LexiconRule)
-    docs = cls.docs()
+    docs = rule_docs(cls)
     for section in ("What it checks:", "Why it matters:", "Bad:", "Good:", "Legal basis", "Lexicon ("):
         assert section in docs
     first_term = LEXICON.for_category(cls.category)[0].spec.term

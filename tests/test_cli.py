@@ -65,8 +65,10 @@ def test_rules_lists_every_rule_and_prints_docs():
     listing = CliRunner().invoke(main, ["rules"]).output
     for code in load_plugins():
         assert code in listing
+    assert "AD  广告用语 Ad wording" in listing and "LN  链接配置 Links" in listing  # packs, by area
     docs = CliRunner().invoke(main, ["rules", "LN004"]).output
     assert "What it checks" in docs and "max_hops" in docs
+    assert "Bad:\n    - two redirects before the page" in docs  # examples from the case file
 
 
 def test_console_script_is_installed():

@@ -15,7 +15,7 @@ from importlib.metadata import entry_points
 
 from checker.codes import CODE, area_of
 from checker.engine.pack import RulePack, RuleRegistrationError, declared_pack, import_rule_modules
-from checker.engine.rule import DOC_SECTIONS, Rule
+from checker.engine.rule import Rule
 
 __all__ = ["RuleRegistrationError", "load_packs", "load_plugins", "pack_of", "register"]
 
@@ -44,11 +44,6 @@ def register(cls: type[Rule]) -> type[Rule]:
         )
     _REGISTRY[code] = cls
     return cls
-
-
-def missing_doc_sections(cls: type[Rule]) -> list[str]:
-    docs = cls.docs()
-    return [s for s in DOC_SECTIONS if s not in docs]
 
 
 def _load() -> None:

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 Scope = Literal["page", "product", "lot", "site", "post"]
 
-#: Sections every rule's docstring must have (a meta-test enforces it).
+#: Sections every rule's docs must have (a meta-test enforces it).  The docstring writes the
+#: first two; Bad and Good are the rule's cases marked ``doc = true`` (see checker.engine.cases).
 DOC_SECTIONS = ("What it checks", "Why it matters", "Bad", "Good")
 
 
@@ -99,7 +100,14 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
+        """The rule's own prose: its class docstring.  ``checker rules CODE`` shows it with the
+        Bad / Good examples from the rule's case file (:func:`checker.engine.docs.rule_docs`)."""
         return textwrap.dedent(inspect.cleandoc(cls.__doc__ or "")).strip()
+
+    @classmethod
+    def docs_appendix(cls) -> str:
+        """More docs after the examples, worked out from data (the AD rules list their lexicon)."""
+        return ""
 
     @classmethod
     def area(cls) -> str:

@@ -21,14 +21,6 @@ class AbsoluteClaim(LexiconRule):
         The Advertising Law bans "国家级", "最高级", "最佳" and similar terms outright, whatever
         the truth: art. 57 fines start at RMB 200,000.  Market regulators and professional
         complainants (职业打假人) search shop pages for exactly these words before big promotions.
-
-    Bad:
-        ``全网销量第一的顶级保温杯`` · ``頂級工藝，品質最佳`` · ``全場１００％正品`` ·
-        ``The world's best kettle, #1 in Europe``
-
-    Good:
-        ``保温 12 小时（2025 年 XX 检测报告）`` · ``第一步：打开包装`` · ``面料：100%纯棉`` ·
-        ``Best before: see bottom`` · ``Step #1: rinse the filter``
     """
 
     code = "AD001"

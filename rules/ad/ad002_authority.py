@@ -17,13 +17,6 @@ class FalseAuthority(LexiconRule):
         Using the name or image of state organs or officials is banned by art. 9(2) of the
         Advertising Law; 特供/专供 implies supply to state organs.  "FDA approved" on a cosmetic
         or supplement is false: the FDA does not approve them.
-
-    Bad:
-        ``国家机关特供茶叶`` · ``人民大會堂專用`` · ``FDA approved whitening serum``
-
-    Good:
-        ``电商专供款（与门店款包装不同）`` · ``SGS 检测报告编号 XXXX`` ·
-        ``Made in an FDA-registered facility`` (a registration, not an approval)
     """
 
     code = "AD002"

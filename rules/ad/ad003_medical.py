@@ -21,14 +21,6 @@ class MedicalClaim(LexiconRule):
         food.  In the US a product claimed to cure or treat disease is regulated as a drug, and
         the FTC requires scientific evidence for any health claim.  These claims also produce
         "功能与宣传不符" complaints.
-
-    Bad:
-        ``祖传秘方，根治失眠，无副作用`` · ``本產品可治療濕疹`` · ``Clinically proven to cure acne``
-
-    Good:
-        ``本品不具有疾病预防、治疗功能`` · ``不能代替药物治疗`` · ``Dry-cured ham, aged 18 months`` ·
-        ``Tasty dog treats`` · ``These statements have not been evaluated by the FDA. This
-        product is not intended to diagnose, treat, cure, or prevent any disease.``
     """
 
     code = "AD003"

@@ -18,12 +18,6 @@ class GuaranteeClaim(LexiconRule):
         assurances of efficacy are banned for health products (arts. 16, 18), of exam results for
         training (art. 24) and of returns for investment goods (art. 25).  "不见效" is one of the
         commonest complaint causes after a promotion.
-
-    Bad:
-        ``保证有效，无效退款`` · ``一次見效，永不反彈`` · ``Guaranteed results in 7 days``
-
-    Good:
-        ``效果因人而异，7 天无理由退货`` · ``Risk-free returns within 30 days``
     """
 
     code = "AD004"

@@ -19,13 +19,6 @@ class UrgencyClaim(LexiconRule):
         false or misleading commercial claim under the SAMR promotion rules (2020) and the
         Anti-Unfair Competition Law, and an EU blacklisted practice.  Shoppers who feel rushed
         complain, and ask for refunds.
-
-    Bad:
-        ``最后一天！错过再等一年`` · ``僅此一次，手慢無`` · ``Today only: 50% off``
-
-    Good:
-        ``活动时间：11月1日 0:00—11月11日 23:59`` · ``最后一步：拧紧瓶盖`` ·
-        ``Offer ends 30 November 2026, 23:59 CET``
     """
 
     code = "AD005"

@@ -16,13 +16,6 @@ class SuperstitionClaim(LexiconRule):
     Why it matters:
         Art. 9(8) of the Advertising Law bans superstitious content in ads, with the art. 57
         fines; the promised luck cannot be delivered, and disappointed buyers complain.
-
-    Bad:
-        ``高僧开光，招财转运`` · ``開光貔貅，辟邪鎮宅`` · ``This bracelet brings good luck``
-
-    Good:
-        ``招财猫陶瓷摆件，手工上釉`` · ``传统吉祥纹样，寓意美好`` · ``黑科技加持，续航 30 天`` ·
-        ``Hand-carved jade pendant``
     """
 
     code = "AD006"

@@ -3,9 +3,7 @@ becomes a finding.  Each rule module only names its category and documents it.""
 
 from __future__ import annotations
 
-import inspect
 import re
-import textwrap
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -203,10 +201,9 @@ class LexiconRule(Rule):
 
     # -- docs -----------------------------------------------------------------------------
     @classmethod
-    def docs(cls) -> str:
-        """The class docstring plus the terms and exceptions of this category, read from the lexicon."""
-        base = textwrap.dedent(inspect.cleandoc(cls.__doc__ or "")).strip()
-        return f"{base}\n\n{_lexicon_docs(cls.category)}"
+    def docs_appendix(cls) -> str:
+        """The terms and exceptions of this category, read from the lexicon."""
+        return _lexicon_docs(cls.category)
 
 
 def _lexicon_docs(category: str, limit: int = 30) -> str:

@@ -15,10 +15,7 @@ class PageUnreachable(Rule):
         During a promotion, traffic lands on these URLs from ads, the sitemap and search.  A dead
         page loses the order and earns "商品链接打不开" complaints.
 
-    Bad:
-        The sitemap lists ``/p/tea-set.html`` but the server answers ``404 Not Found``.
-
-    Good:
+    How to fix:
         Every URL in the sitemap answers ``200``; retired products are removed from the sitemap or
         redirected (once) to a live replacement.
     """

@@ -22,10 +22,7 @@ class BrokenImage(Rule):
         Shoppers judge the product by its main image; a broken main or detail image reads as a
         fake or careless listing and invites "图片与实物不符" complaints.
 
-    Bad:
-        ``<img src="/img/tea-set-main.jpg">`` answers ``404``.
-
-    Good:
+    How to fix:
         Every image answers ``200`` with ``Content-Type: image/jpeg`` (or png/webp/gif).
 
     Options:

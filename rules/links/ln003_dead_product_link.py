@@ -15,11 +15,7 @@ class DeadProductLink(Rule):
         A promotion page that sends shoppers to a dead or off-shelf product wastes the traffic the
         promotion paid for and is a classic "活动商品买不了" complaint.
 
-    Bad:
-        The 双11 landing page links to ``/p/old-kettle.html``, which answers ``404``; or to a
-        product whose page says 已下架.
-
-    Good:
+    How to fix:
         Every product on a promotion page is live, in the sitemap and for sale.
     """
 

@@ -21,10 +21,7 @@ class Redirects(Rule):
         Each hop costs the shopper time on mobile networks and loses tracking parameters; a loop
         is a dead page that the browser reports as "重定向次数过多".
 
-    Bad:
-        ``/old-1`` -> ``/old-2`` -> ``/p/tea.html`` (two hops); ``/a`` -> ``/b`` -> ``/a``.
-
-    Good:
+    How to fix:
         Links and the sitemap point at the final URL; a retired URL redirects once.
 
     Options:

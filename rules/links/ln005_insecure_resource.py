@@ -20,10 +20,7 @@ class InsecureResource(Rule):
         Blocked scripts break the cart; mixed images make the browser mark the shop as not
         secure, which shoppers read as a fake shop.
 
-    Bad:
-        ``<img src="http://cdn.example.com/a.jpg">`` on ``https://shop.example.com/p/a.html``.
-
-    Good:
+    How to fix:
         ``<img src="https://cdn.example.com/a.jpg">`` or a relative URL.
     """
 

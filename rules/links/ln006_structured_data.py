@@ -16,10 +16,7 @@ class MalformedStructuredData(Rule):
         means the product shows without price or rich result, and the audit itself must fall back
         to less reliable page text.
 
-    Bad:
-        ``{"@type": "Product", "name": "茶具" "offers": {...}}`` (a missing comma).
-
-    Good:
+    How to fix:
         A block that ``JSON.parse`` accepts.
     """
 
