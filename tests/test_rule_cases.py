@@ -89,3 +89,24 @@ def test_pages_are_filed_as_the_crawler_files_them_for_site_rules():
     (rc,) = [rc for rc in cases_of_pack("LN") if rc.id == "LN003:the landing page links to an off-shelf product"]
     findings, errors = run_case(rc)
     assert errors == [] and [f.extra["target"] for f in findings] == ["https://shop.example.com/p/old.html"]
+
+
+def test_exports_in_a_case_are_read_through_the_real_readers(tmp_path):
+    """A case can give an export as text (here GBK, with a title row and Chinese headers); a rule
+    reading inventory lots sees them as an audit would, and bad rows are error rows."""
+    path = tmp_path / "LN001.toml"
+    path.write_text(
+        '[[case]]\nname = "export"\nexpect = "none"\n'
+        '[[case.sources]]\nkind = "inventory"\nfile = "库存.csv"\nencoding = "gb18030"\n'
+        'text = """库存导出 2026-11-20\n商品编码,商品名称,数量,生产日期,保质期\n'
+        'TEA-1,云南普洱茶,12,2026/3/1,12个月\nTEA-2,坏行,abc,2026/3/1,12个月\n"""\n',
+        encoding="utf-8")
+    (rc,) = load_case_file(path)
+    from checker.engine.cases import case_config, read_case_sources
+    from checker.engine.context import AuditContext
+
+    ctx = AuditContext(config=case_config(rc))
+    read_case_sources(rc.case.sources, ctx.config, ctx)
+    assert [(lot.sku, lot.name, lot.quantity, str(lot.expiry_date)) for lot in ctx.lots] == [
+        ("TEA-1", "云南普洱茶", 12, "2027-03-01")]
+    assert len(ctx.errors) == 1 and "库存.csv" in ctx.errors[0].source and "abc" in ctx.errors[0].reason

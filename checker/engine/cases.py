@@ -27,7 +27,8 @@ Inputs: ``product`` / ``products`` (:class:`~checker.models.Product` fields), ``
 (either ``html`` extracted at ``url`` as a crawled page is, or :class:`~checker.models.Page`
 fields with ``url``, ``status``, ``redirects``... as shorthand for its fetch result), ``checked``
 (image and link targets: URL -> status code or fetch fields), ``lots``, ``catalog``, ``prices``,
-``complaints``.  Relative URLs are on ``https://shop.example.com``.  An expected finding names the
+``complaints`` (model fields), and ``sources``: exports as text (``kind``, ``text``, ``file``,
+``encoding``, any ``[[sources]]`` key), read through the real readers.  Relative URLs are on ``https://shop.example.com``.  An expected finding names the
 fields it cares about: ``code`` (default: the file's), ``severity``, ``field``, ``sku``, ``url``,
 ``evidence``, ``message`` (a part of it), and any other key is compared with the finding's
 ``extra`` (``term``, ``canonical``, ``target``...).  Expected and found are matched one to one.
@@ -35,6 +36,7 @@ fields it cares about: ``code`` (default: the file's), ``severity``, ``field``, 
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
 from collections.abc import Iterator
 from datetime import date
@@ -106,6 +108,18 @@ class PageInput(BaseModel):
         return Page.model_validate({**page.model_dump(), **extra}) if extra else page
 
 
+class SourceInput(BaseModel):
+    """An export as a case gives it: its text, read through the real source readers (encoding
+    and header detection, aliases, row errors), so a rule's case covers what it reads."""
+
+    model_config = ConfigDict(extra="allow")  # any other [[sources]] key: columns, sheet, delimiter...
+
+    kind: Literal["inventory", "catalog", "prices", "complaints"]
+    text: str
+    file: str = "export.csv"
+    encoding: str = "utf-8"  # how the text is written to the file (gb18030, big5...)
+
+
 class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -124,6 +138,7 @@ class Case(BaseModel):
     catalog: list[dict[str, Any]] = Field(default_factory=list)
     prices: list[dict[str, Any]] = Field(default_factory=list)
     complaints: list[dict[str, Any]] = Field(default_factory=list)
+    sources: list[SourceInput] = Field(default_factory=list)
     expect: list[dict[str, Any]] | Literal["none"]
 
     @field_validator("expect")
@@ -221,7 +236,7 @@ def pack_cases(pack: RulePack) -> Iterator[RuleCase]:
         yield from load_case_file(path)
 
 
-def _config(rc: RuleCase) -> Config:
+def case_config(rc: RuleCase) -> Config:
     case = rc.case
     data = {**case.config, "select": rc.selected}
     if case.options:
@@ -244,7 +259,7 @@ def run_case(rc: RuleCase) -> tuple[list[Finding], list[ErrorRecord]]:
     from checker.crawl.pages import page_targets, slim_page
 
     case = rc.case
-    config = _config(rc)
+    config = case_config(rc)
     engine = Engine(build_rules(config))
     ctx = AuditContext(config=config, today=case.today or date.today())
     findings: list[Finding] = []
@@ -261,10 +276,25 @@ def run_case(rc: RuleCase) -> tuple[list[Finding], list[ErrorRecord]]:
     ctx.catalog = [CatalogItem.model_validate(x) for x in case.catalog]
     ctx.prices = [PriceRecord.model_validate(x) for x in case.prices]
     ctx.complaints = [Complaint.model_validate(x) for x in case.complaints]
+    if case.sources:
+        read_case_sources(case.sources, config, ctx)
     for lot in ctx.lots:
         findings += engine.check_scope("lot", lot, ctx, lot.sku)
     findings += engine.check_site(ctx)
     return engine.revise(findings, ctx), ctx.errors
+
+
+def read_case_sources(sources: list[SourceInput], config: Config, ctx: AuditContext) -> None:
+    """Write each export to a temporary folder and read it as an audit reads its ``[[sources]]``."""
+    from checker.config import SourceConfig
+    from checker.sources import load_sources
+
+    with tempfile.TemporaryDirectory(prefix="checker-case-") as folder:
+        entries = []
+        for source in sources:
+            (Path(folder) / source.file).write_bytes(source.text.encode(source.encoding))
+            entries.append(SourceConfig(kind=source.kind, path=source.file, **(source.model_extra or {})))
+        load_sources(config.model_copy(update={"sources": entries}), ctx, Path(folder))
 
 
 def _matches(finding: Finding, expected: dict[str, Any]) -> bool:
