@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Exact versions and hashes of every runtime and dev dependency, pip and setuptools (`make lock`).
+LOCK   := requirements-lock.txt
 
-.PHONY: audit test lint bench install clean
+.PHONY: audit test lint bench install lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,20 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## Refresh the lock to the newest releases pyproject.toml allows, for Python >= 3.11 on every
+## platform (one file; pip picks the lines and wheels for its machine). uv, pinned here, is
+## installed into a venv of its own. `make lock UPGRADE=PKG[==VER]` moves one package only and
+## keeps every other pin (also the way to lock a dependency newly added to pyproject.toml).
+UV_VENV    ?= .venv-uv
+UV_VERSION ?= 0.13.9
+UPGRADE    ?=
+lock:
+	[ -x $(UV_VENV)/bin/python ] || $(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra dev \
+	    --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
+	    $(if $(UPGRADE),$(addprefix --upgrade-package ,$(UPGRADE)),--upgrade) -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
