@@ -11,9 +11,12 @@ LOCK   := requirements-lock.txt
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml setup.py
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Everything from the lock (pip and setuptools too), then the project itself on top, editable and
+# built with the locked setuptools; pip check fails when the lock does not meet pyproject.toml.
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml setup.py
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
