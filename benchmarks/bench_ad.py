@@ -14,7 +14,7 @@ Then the two figures the crawl cares about:
 
 * the matcher build, cold, in fresh processes (every crawl process builds its own): first with an
   empty cache folder (everything derived from OpenCC and the Unicode database), then with the
-  cache file the first process left (see ``checker.text._Derived``);
+  cache file the first process left (see ``checker.textdata.Derived``);
 * the six AD rules per product over real product pages of the bench store
   (``benchmarks/out/store-10000``, made by ``make bench``; skipped if absent), extracted once
   beforehand and run through ``Engine.check_scope`` as the crawl runs them.

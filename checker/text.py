@@ -20,24 +20,20 @@ for regional variants); after that every conversion is one ``str.translate``.
 
 Deriving the tables takes about 0.3 s (mostly loading OpenCC's phrase dictionaries), and every
 crawl process needs them, so the derived data is kept in the user's cache folder between
-processes (:class:`_Derived`).
+processes (:mod:`checker.textdata`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import sys
-import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
-from contextlib import suppress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+
+from checker.textdata import Derived, cache_stem, decode_chars, decode_table, encode_table, opencc
 
 __all__ = [
     "OffsetMap",
@@ -48,116 +44,11 @@ __all__ = [
     "to_simplified",
 ]
 
-_T = TypeVar("_T")
-
 
 # -------------------------------------------------------------------- derived data, kept between processes
 @cache
-def _opencc_module() -> Any:
-    try:
-        import opencc
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise ImportError(
-            "store-checker needs the 'opencc' package for Traditional/Simplified Chinese: pip install 'opencc>=1.1.9'"
-        ) from exc
-    return opencc
-
-
-@cache
-def _opencc(config: str) -> Any:
-    return _opencc_module().OpenCC(config)
-
-
-def _cache_stem() -> Path | None:
-    """Where :class:`_Derived` keeps its files: the user's cache folder, under a name made of a
-    hash of everything the data is derived from (this module's source, the Python version and its
-    Unicode database, OpenCC's version and dictionary files).  A file found there is therefore
-    never stale; a change to any of these simply means other file names.  ``None`` when there is
-    no home folder or the inputs cannot be read."""
-    try:
-        opencc = _opencc_module()
-        root = Path(opencc.__file__).parent
-        dictionaries = sorted(
-            (path.relative_to(root).as_posix(), path.stat().st_size, path.stat().st_mtime_ns)
-            for path in root.rglob("*")
-            if path.suffix in (".ocd2", ".ocd", ".json", ".txt")
-        )
-        inputs = (Path(__file__).read_bytes(), sys.version, unicodedata.unidata_version,
-                  getattr(opencc, "__version__", ""), dictionaries)  # fmt: skip
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "store-checker"
-    except (OSError, RuntimeError):  # RuntimeError: no home folder
-        return None
-    return folder / f"text-{hashlib.sha256(repr(inputs).encode()).hexdigest()[:24]}"
-
-
-class _Derived:
-    """Data derived once and kept on disk between processes: one JSON file per entry (nothing in
-    it is run), named ``<stem>-<entry>.json``.
-
-    Anything wrong with a file -- no cache folder, a read-only disk, a truncated or foreign file
-    -- only means deriving the data again, silently: the results never depend on the cache.
-    Writes go to a temporary file renamed over the old one, so a reader never sees half a file.
-    """
-
-    def __init__(self, stem: Path | None) -> None:
-        self.stem = stem
-
-    def _path(self, name: str) -> Path | None:
-        return None if self.stem is None else self.stem.with_name(f"{self.stem.name}-{name}.json")
-
-    def get(self, name: str, decode: Callable[[Any], _T]) -> _T | None:
-        """The entry ``name`` from its file, or ``None``; ``decode`` raises on anything malformed."""
-        path = self._path(name)
-        try:
-            return None if path is None else decode(json.loads(path.read_text(encoding="utf-8")))
-        except Exception:  # missing, or a damaged file: derive again
-            return None
-
-    def load(self, name: str, derive: Callable[[], _T], encode: Callable[[_T], Any], decode: Callable[[Any], _T]) -> _T:
-        """The entry ``name`` from its file, else ``derive()`` (then stored)."""
-        value = self.get(name, decode)
-        if value is None:
-            value = derive()
-            self.store(name, encode(value))
-        return value
-
-    def store(self, name: str, value: Any) -> None:
-        path = self._path(name)
-        if path is None:
-            return
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh)
-            os.replace(tmp, path)
-        except (OSError, ValueError):
-            if tmp is not None:
-                with suppress(OSError):
-                    os.unlink(tmp)
-
-
-@cache
-def _derived() -> _Derived:
-    return _Derived(_cache_stem())
-
-
-def _encode_table(table: dict[int, str]) -> list[tuple[int, str]]:
-    return list(table.items())
-
-
-def _decode_table(data: Any) -> dict[int, str]:
-    table = {cp: char for cp, char in data}
-    if not all(type(cp) is int and type(char) is str and len(char) == 1 for cp, char in table.items()):
-        raise ValueError("not a character table")
-    return table
-
-
-def _decode_chars(data: Any) -> frozenset[str]:
-    if type(data) is not str:
-        raise ValueError("not a string")
-    return frozenset(data)
+def _derived() -> Derived:
+    return Derived(cache_stem(Path(__file__)))
 
 
 # -------------------------------------------------------------------- full-width -> half-width
@@ -179,7 +70,7 @@ _OPENCC_CONFIGS = ("t2s", "hk2s", "tw2s")  # first one that changes a character 
 @cache
 def _t2s_table() -> dict[int, str]:
     """Character -> Simplified character, derived from OpenCC's dictionaries (about 4,500 entries)."""
-    return _derived().load("t2s", _derive_t2s_table, _encode_table, _decode_table)
+    return _derived().load("t2s", _derive_t2s_table, encode_table, decode_table)
 
 
 def _derive_t2s_table() -> dict[int, str]:
@@ -187,7 +78,7 @@ def _derive_t2s_table() -> dict[int, str]:
     joined = "\n".join(chars)  # one character per line: no phrase can span two of them
     table: dict[int, str] = {}
     for config in _OPENCC_CONFIGS:
-        converted = _opencc(config).convert(joined).split("\n")
+        converted = opencc(config).convert(joined).split("\n")
         if len(converted) != len(chars):  # pragma: no cover - would mean OpenCC merged lines
             raise RuntimeError(f"OpenCC {config}: unexpected output length")
         for char, simple in zip(chars, converted, strict=True):
@@ -211,7 +102,7 @@ def regional_variants(phrases: Iterable[str]) -> dict[str, set[str]]:
     missing = [phrase for phrase in phrases if phrase not in known]
     for phrase in missing:
         base = normalise(phrase)
-        converted = (normalise(_opencc(config).convert(phrase)) for config in ("s2twp", "s2hk"))
+        converted = (normalise(opencc(config).convert(phrase)) for config in ("s2twp", "s2hk"))
         known[phrase] = sorted({v for v in converted if v != base})
     if missing:
         store.store("variants", known)
@@ -334,11 +225,11 @@ def _derive_tables() -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
 
 def _encode_tables(tables: tuple[dict[int, str], frozenset[str], frozenset[str]]) -> dict[str, Any]:
     table, unsafe, combining = tables
-    return {"table": _encode_table(table), "unsafe": "".join(sorted(unsafe)), "combining": "".join(sorted(combining))}
+    return {"table": encode_table(table), "unsafe": "".join(sorted(unsafe)), "combining": "".join(sorted(combining))}
 
 
 def _decode_tables(data: Any) -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
-    return _decode_table(data["table"]), _decode_chars(data["unsafe"]), _decode_chars(data["combining"])
+    return decode_table(data["table"]), decode_chars(data["unsafe"]), decode_chars(data["combining"])
 
 
 def _unsafe_runs(text: str, tables: _Tables) -> list[tuple[int, int]]:

@@ -450,14 +450,15 @@ def test_astral_and_unsafe_characters_take_the_slow_path_with_the_same_result():
 
 
 def test_derived_tables_survive_the_cache_file_and_a_damaged_file_is_ignored(tmp_path):
-    from checker.text import _decode_tables, _derive_tables, _Derived, _encode_tables
+    from checker.text import _decode_tables, _derive_tables, _encode_tables
+    from checker.textdata import Derived
 
     derived = _derive_tables()
-    store = _Derived(tmp_path / "cache" / "text-x")
+    store = Derived(tmp_path / "cache" / "text-x")
     assert store.load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
     path = tmp_path / "cache" / "text-x-tables.json"
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
-    assert _Derived(tmp_path / "cache" / "text-x").get("tables", _decode_tables) == derived  # a later process
+    assert Derived(tmp_path / "cache" / "text-x").get("tables", _decode_tables) == derived  # a later process
     path.write_text('{"table": [[65, "ab"]', encoding="utf-8")  # truncated
     assert store.get("tables", _decode_tables) is None
     assert store.load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
@@ -465,8 +466,8 @@ def test_derived_tables_survive_the_cache_file_and_a_damaged_file_is_ignored(tmp
     assert store.get("tables", _decode_tables) is None  # "ab" is not one character
     blocked = tmp_path / "file"
     blocked.write_text("")  # a file where the folder should be: no cache, no error
-    assert _Derived(blocked / "text-x").load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
-    assert _Derived(None).load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
+    assert Derived(blocked / "text-x").load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
+    assert Derived(None).load("tables", lambda: derived, _encode_tables, _decode_tables) is derived
 
 
 def test_the_matcher_is_the_same_with_and_without_the_cache_file(tmp_path):

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not DEFECTS.is_file(), reason="fixtures/store/_d
 
 def _decode(data: bytes) -> str:
     """Decode a page as the crawler does (shops label GBK pages as UTF-8 and the reverse)."""
-    from checker.crawl.fetch import decode_html
+    from checker.decoding import decode_html
 
     return decode_html(data, None)[0]
 

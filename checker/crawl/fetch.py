@@ -8,9 +8,7 @@
 * Retryable failures (connection errors, timeouts, 429, 500, 502, 503, 504) are retried with
   exponential backoff and jitter; ``Retry-After`` is honoured up to a cap.
 * Bodies are streamed and cut at ``max_body_bytes`` *after* decompression, so a huge page or a
-  gzip bomb costs at most that much memory.
-* The charset is taken from the header or ``<meta>`` only if the bytes agree; shops label GBK
-  pages as UTF-8, so a label that does not decode cleanly is overruled by detection.
+  gzip bomb costs at most that much memory.  Decoding them is :mod:`checker.decoding`'s job.
 """
 
 from __future__ import annotations
@@ -19,21 +17,18 @@ import asyncio
 import email.utils
 import ipaddress
 import random
-import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-from charset_normalizer import from_bytes
 
 from checker.crawl.urls import URL_CACHE_SIZE
 from checker.models import FetchResult
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
 @dataclass
@@ -209,25 +204,3 @@ async def fetch(
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result, None
 
-
-def decode_html(data: bytes, content_type_header: str | None) -> tuple[str, str]:
-    """Decode a page: a declared charset (header, then ``<meta>``) if the bytes agree, else detect."""
-    declared: list[str] = []
-    if content_type_header:
-        m = re.search(r"charset=([A-Za-z0-9_\-]+)", content_type_header, re.IGNORECASE)
-        if m:
-            declared.append(m.group(1))
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        declared.append(m.group(1).decode("ascii", "ignore"))
-    declared.append("utf-8")
-    for name in declared:
-        name = {"gb2312": "gb18030", "gbk": "gb18030"}.get(name.lower(), name)
-        try:
-            return data.decode(name), name
-        except (LookupError, UnicodeDecodeError):
-            continue
-    best = from_bytes(data[:200_000]).best()
-    if best is not None:
-        return data.decode(best.encoding, errors="replace"), best.encoding
-    return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"

@@ -16,9 +16,10 @@ from datetime import date
 from typing import NamedTuple
 
 from checker.config import Config
-from checker.crawl.fetch import Body, decode_html, host_of
+from checker.crawl.fetch import Body, host_of
 from checker.crawl.state import CrawlState
 from checker.crawl.urls import normalise_url
+from checker.decoding import decode_html
 from checker.engine.context import NO_TARGETS, AuditContext, TargetIndex
 from checker.engine.pagestore import PageEntry
 from checker.extract import extract_page

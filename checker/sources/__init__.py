@@ -39,7 +39,8 @@ from pathlib import Path
 from checker.config import Config, SourceConfig
 from checker.engine.context import AuditContext
 from checker.sources.errors import SourceError
-from checker.sources.reader import FileUnderstanding, SourceResult, read
+from checker.sources.reader import read
+from checker.sources.results import FileUnderstanding, SourceResult
 
 __all__ = ["FileUnderstanding", "SourceError", "SourceResult", "load_sources", "read_source"]
 

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from checker.config import SourceConfig
 from checker.sources.fields import KINDS
-from checker.sources.reader import FileUnderstanding, SourceResult, read
+from checker.sources.reader import read
+from checker.sources.results import FileUnderstanding, SourceResult
 
 MAX_LISTED = 50
 

@@ -260,3 +260,26 @@ def expected_names(kind: str, fields: list[str] | None = None, limit: int = 6) -
         shown = " / ".join(names[:limit]) + (" ..." if len(names) > limit else "")
         parts.append(f"{fname} ({shown})")
     return "; ".join(parts)
+
+
+def missing_columns(kind: str, match: HeaderMatch, cells: list[Any], rowno: int | None) -> str:
+    """Why ``cells`` (row ``rowno``, the best candidate) are not a header for ``kind``: for a file-level error."""
+    found = [cell_text(c) for c in cells if cell_text(c)]
+    shown = ", ".join(found[:30]) + (" ..." if len(found) > 30 else "") if found else "(none)"
+    where = f" (best candidate: row {rowno})" if rowno else ""
+    missing = match.missing
+    if missing:
+        return (
+            f"missing required column(s) for this {kind} source: {expected_names(kind, missing)}. "
+            f'Columns found{where}: {shown}. Name them with columns = {{ {missing[0]} = "..." }} in the source config'
+        )
+    return (
+        f"header row not recognised for this {kind} source: only {', '.join(match.mapping) or 'nothing'} matched. "
+        f"Columns found{where}: {shown}"
+    )
+
+
+def unknown_kind(cells: list[Any]) -> str:
+    """The error for a file whose columns fit no kind of source."""
+    found = ", ".join(cell_text(c) for c in cells if cell_text(c)) or "(none)"
+    return f"cannot tell what this file is (inventory, catalog, prices or complaints); columns found: {found}"

@@ -1,11 +1,12 @@
-"""One source -> records, errors and an account of how each file was understood."""
+"""One source -> records, errors and an account of how each file was understood (the result types are in
+:mod:`checker.sources.results`, telling the format in :mod:`checker.sources.formats`)."""
 
 from __future__ import annotations
 
 import gc
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -13,19 +14,20 @@ from typing import Any
 from checker.config import SourceConfig
 from checker.models import ErrorRecord
 from checker.sources import excel, jsonio, textio
-from checker.sources.build import Record, RowBuilder, location
+from checker.sources.build import RowBuilder, location
 from checker.sources.errors import SourceError
 from checker.sources.fields import (
     HEADER_SEARCH_ROWS,
-    Column,
     HeaderMatch,
     best_candidate,
     cell_text,
-    expected_names,
     find_header,
     guess_kind,
     match_header,
+    missing_columns,
+    unknown_kind,
 )
+from checker.sources.formats import is_workbook, sniff_format
 from checker.sources.location import (
     Secrets,
     display_path,
@@ -35,54 +37,9 @@ from checker.sources.location import (
     redact_url,
     resolve_headers,
 )
+from checker.sources.results import FileUnderstanding, SourceResult
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 SAMPLE_RECORDS = 20
-
-
-@dataclass
-class FileUnderstanding:
-    """How one file (or one sheet of a workbook) was read: what ``checker inspect`` prints."""
-
-    source: str
-    format: str = ""
-    encoding: str | None = None
-    encoding_how: str = ""  # bom | declared | detected | charset-normalizer
-    delimiter: str | None = None
-    sheet: str | None = None
-    sheets: list[str] = field(default_factory=list)
-    date_system: str | None = None  # "1900" | "1904" for workbooks
-    records_at: str | None = None  # JSON: where the records array is
-    kind: str | None = None
-    header_row: int | None = None
-    columns: list[Column] = field(default_factory=list)
-    rows_read: int = 0  # data rows below the header, blank rows not counted
-    rows_ok: int = 0
-    rows_error: int = 0
-    rows_skipped: int = 0  # totals rows, repeated header rows
-    notes: list[str] = field(default_factory=list)
-    failed: str | None = None  # the file-level error, if the file could not be read
-    first_records: list[Record] = field(default_factory=list)
-
-    @property
-    def mapping(self) -> dict[str, str]:
-        """column header -> field."""
-        return {c.header: c.field for c in self.columns if c.field}
-
-
-@dataclass
-class SourceResult:
-    source: str  # the configured path, or the URL with secrets masked
-    kind: str | None
-    records: list[Record] = field(default_factory=list)
-    errors: list[ErrorRecord] = field(default_factory=list)
-    warnings: list[ErrorRecord] = field(default_factory=list)  # reason starts with "warning: "
-    understanding: list[FileUnderstanding] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        """True when some file (or the source itself) could not be read at all."""
-        return not self.understanding or any(u.failed for u in self.understanding)
 
 
 @dataclass
@@ -110,7 +67,7 @@ class _Reader:
         try:
             with path.open("rb") as fh:
                 head = fh.read(8)
-            if self.cfg.format == "xlsx" or (self.cfg.format is None and _is_workbook(head)):
+            if self.cfg.format == "xlsx" or (self.cfg.format is None and is_workbook(head)):
                 self._read_workbook(path, fu)
             else:
                 self._read_any(path.read_bytes(), path.name, "", fu)
@@ -131,7 +88,7 @@ class _Reader:
             self._fail(fu, f"internal error while reading: {type(exc).__name__}: {exc}")
 
     def _read_any(self, data: bytes, name: str, content_type: str, fu: FileUnderstanding) -> None:
-        fmt, note = self._format(data, name, content_type)
+        fmt, note = sniff_format(data, name, content_type, self.cfg.format, self.cfg.encoding)
         if note:
             fu.notes.append(note)
             self._warn(fu, note)
@@ -139,45 +96,6 @@ class _Reader:
             self._read_workbook(data, fu)
         else:
             self._read_text(data, fmt, fu)
-
-    # ---------------------------------------------------------------- format
-
-    def _format(self, data: bytes, name: str, content_type: str) -> tuple[str, str | None]:
-        """(format, a note when the name misleads), from config, then content, then name."""
-        declared = self.cfg.format
-        if declared:
-            return ("excel" if declared == "xlsx" else declared), None
-        if _is_workbook(data[:8]):
-            return "excel", None
-        if not data.strip():
-            raise SourceError("file is empty (0 bytes)" if not data else "file is empty (only whitespace)")
-        lower, ctype = name.lower(), content_type.lower()
-        sniff = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if sniff.startswith(b"<") and (b"<table" in data[:65536].lower() or sniff.startswith((b"<html", b"<!doctype"))):
-            note = f"named {name!r} but holds an HTML table: read as HTML" if lower.endswith(EXCEL_SUFFIXES) else None
-            return "html", note
-        if lower.endswith((".jsonl", ".ndjson")) or "ndjson" in ctype or "jsonl" in ctype:
-            return "jsonl", None
-        if sniff[:1] in (b"{", b"["):
-            if sniff[:1] == b"{":
-                try:
-                    if jsonio.looks_like_jsonl(textio.decode(data[:65536], self.cfg.encoding).text):
-                        return "jsonl", None
-                except SourceError:
-                    pass
-            return "json", None
-        if lower.endswith(".json") or "json" in ctype:
-            return "json", None
-        if lower.endswith(EXCEL_SUFFIXES):
-            try:
-                textio.decode(data[:65536], self.cfg.encoding)
-            except SourceError:
-                raise SourceError(
-                    "not a real Excel file: named like a workbook, but neither an XLSX (zip) nor an XLS (OLE2) "
-                    "file, nor text"
-                ) from None
-            return "csv", f"named {name!r} but holds text, not a workbook: read as CSV"
-        return "csv", None
 
     # ---------------------------------------------------------------- text formats
 
@@ -300,10 +218,10 @@ class _Reader:
                 raise SourceError("no records: the JSON array is empty")
             kind = self.kind or guess_kind([(0, table.keys)], explicit)
             if kind is None:
-                raise SourceError(self._unknown_kind(table.keys))
+                raise SourceError(unknown_kind(table.keys))
             match = match_header(table.keys, kind, explicit)
             if not match.ok:
-                raise SourceError(self._missing(kind, match, table.keys, None))
+                raise SourceError(missing_columns(kind, match, table.keys, None))
             fu.kind = kind
             fu.columns = match.columns
             return table, match, table.rows
@@ -322,46 +240,27 @@ class _Reader:
             kind = guess_kind(head, explicit)
             if kind is None:
                 i = best_candidate(head, "inventory", explicit)
-                raise SourceError(self._unknown_kind([cell_text(c) for c in head[i][1]] if i >= 0 else []))
+                raise SourceError(unknown_kind([cell_text(c) for c in head[i][1]] if i >= 0 else []))
         if self.cfg.header_row is not None:
             pos = next((i for i, (n, _) in enumerate(head) if n == self.cfg.header_row), None)
             if pos is None:
                 raise SourceError(f"header_row = {self.cfg.header_row}, but the file has only {len(head)} rows")
             match = match_header(head[pos][1], kind, explicit)
             if not match.ok:
-                raise SourceError(self._missing(kind, match, head[pos][1], head[pos][0]))
+                raise SourceError(missing_columns(kind, match, head[pos][1], head[pos][0]))
         else:
             found = find_header(head, kind, explicit)
             if found is None:
                 i = best_candidate(head, kind, explicit)
                 cand = head[i][1] if i >= 0 else []
                 raise SourceError(
-                    self._missing(kind, match_header(cand, kind, explicit), cand, head[i][0] if i >= 0 else None)
+                    missing_columns(kind, match_header(cand, kind, explicit), cand, head[i][0] if i >= 0 else None)
                 )
             pos, match = found
         fu.kind = kind
         fu.header_row = head[pos][0]
         fu.columns = match.columns
         return table, match, chain(head[pos + 1 :], rows)
-
-    def _missing(self, kind: str, match: HeaderMatch, cells: list[Any], rowno: int | None) -> str:
-        found = [cell_text(c) for c in cells if cell_text(c)]
-        shown = ", ".join(found[:30]) + (" ..." if len(found) > 30 else "") if found else "(none)"
-        where = f" (best candidate: row {rowno})" if rowno else ""
-        missing = match.missing
-        if missing:
-            return (
-                f"missing required column(s) for this {kind} source: {expected_names(kind, missing)}. "
-                f'Columns found{where}: {shown}. Name them with columns = {{ {missing[0]} = "..." }} in the source config'
-            )
-        return (
-            f"header row not recognised for this {kind} source: only {', '.join(match.mapping) or 'nothing'} matched. "
-            f"Columns found{where}: {shown}"
-        )
-
-    def _unknown_kind(self, cells: list[Any]) -> str:
-        found = ", ".join(cell_text(c) for c in cells if cell_text(c)) or "(none)"
-        return f"cannot tell what this file is (inventory, catalog, prices or complaints); columns found: {found}"
 
     def _process(self, table: _Table, fu: FileUnderstanding, pre_errors: list[ErrorRecord]) -> None:
         prepared = self._header(table, fu)
@@ -452,10 +351,6 @@ def _raise(exc: Exception) -> Iterator[tuple[int, list[Any]]]:
     yield  # pragma: no cover - makes this a generator
 
 
-def _is_workbook(head: bytes) -> bool:
-    return head.startswith(b"PK\x03\x04") or head.startswith(excel.OLE2_MAGIC)
-
-
 def _row_of(where: str) -> int:
     for part in where.split(", "):
         label, _, number = part.partition(" ")
@@ -486,16 +381,6 @@ def read(cfg: SourceConfig, base_dir: Path, kind: str | None, sample: int = SAMP
         kinds = {u.kind for u in result.understanding if u.kind}
         result.kind = kinds.pop() if len(kinds) == 1 else None
     if secrets.values:
-        _scrub(result, secrets)
+        result.scrub(secrets)
     return result
 
-
-def _scrub(result: SourceResult, secrets: Secrets) -> None:
-    for rec in (*result.errors, *result.warnings):
-        rec.reason = secrets.scrub(rec.reason)
-        rec.location = secrets.scrub(rec.location)
-        rec.source = secrets.scrub(rec.source)
-    for u in result.understanding:
-        u.notes = [secrets.scrub(n) for n in u.notes]
-        if u.failed:
-            u.failed = secrets.scrub(u.failed)
