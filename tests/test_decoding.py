@@ -34,6 +34,9 @@ def html(title: str, body: str, meta: str = "", more: str = "下一页") -> str:
 GBK_PAGE = html(SIMPLIFIED, "产地：云南西双版纳，净含量357克，开汤后汤色红浓明亮。")
 BIG5_PAGE = html(TRADITIONAL, "產地：台灣南投鹿谷，淨含量150克，冷泡熱泡皆宜。", more="下一頁")
 GB2312_LIE = html(GB18030_ONLY, "礼盒装，净含量200克。", meta='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+JAPANESE_PAGE = html("緑茶ティーバッグ 100個入り", "静岡県産の緑茶です。お湯を注ぐだけで簡単においしいお茶が楽しめます。",
+                     more="次へ")
+KOREAN_PAGE = html("녹차 티백 100개입", "제주산 녹차입니다. 뜨거운 물만 부으면 간편하게 맛있는 차를 즐길 수 있습니다.", more="다음")
 
 # (page text, how it is encoded, Content-Type header, the charset the page is reported in)
 CASES = {
@@ -48,7 +51,22 @@ CASES = {
     "meta gb2312, really gb18030": (GB2312_LIE, "gb18030", None, "gb18030"),
     "utf-8 with bom": (GBK_PAGE, "utf-8-sig", None, "utf-8-sig"),
     "utf-8 labelled gbk": (GBK_PAGE, "utf-8", "text/html; charset=gbk", "utf-8"),
+    # Japanese and Korean shops without a declaration: GB18030 "decodes" their bytes too
+    "shift_jis undeclared": (JAPANESE_PAGE, "shift_jis", None, "cp932"),
+    "euc-jp undeclared": (JAPANESE_PAGE, "euc_jp", None, "euc_jp"),
+    "euc-kr undeclared": (KOREAN_PAGE, "euc_kr", None, "euc_kr"),
+    "shift_jis declared": (JAPANESE_PAGE, "shift_jis", "text/html; charset=Shift_JIS", "shift_jis"),
 }
+
+
+def test_short_chinese_is_never_taken_for_japanese_or_korean():
+    """Kana and Hangul need enough of themselves to count: a few Big5 words can read as EUC-JP kana,
+    and Big5 byte pairs are Hangul in cp949."""
+    for text, encoding in (("醫生推薦", "cp950"), ("衛生部推薦，央視推薦，穩賺不賠", "cp950"),
+                           ("炎，抗炎，殺菌，抑菌，排毒，壯陽，補腎，", "cp950"), ("再不搶就沒了，手慢無，即將售罄，馬上售罄", "cp950")):
+        page = f"<p>{text}</p>"
+        for decoded in (decode_page(page.encode(encoding)), decode_file(page.encode(encoding))):
+            assert decoded.encoding not in ("cp932", "euc_jp", "euc_kr", "cp949"), (text, decoded.encoding)
 
 
 @pytest.mark.parametrize("case", list(CASES))

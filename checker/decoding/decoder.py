@@ -25,6 +25,8 @@ from checker.decoding.evidence import (
     broken,
     clean_part,
     everyday_share,
+    hangul_only,
+    kana_share,
     line_of,
     mojibake,
     mostly,
@@ -126,6 +128,22 @@ def _western_wins(data: bytes, reading: _Reading) -> str | None:
     return text if text is not None and western(text) else None
 
 
+def _japanese_or_korean(data: bytes, reading: _Reading) -> Decoded | None:
+    """A Japanese or Korean page or file without a declaration, which GB18030 also "decodes": Shift_JIS
+    and EUC-JP are told by their kana, EUC-KR by Hangul without Han characters (strict EUC-KR, not its
+    cp949 superset, whose extra Hangul cover the byte pairs of Big5).  Settled here on the
+    same kind of evidence as GB/Big5, not left to the detector's release."""
+    if kana_share(reading.text) >= 0.05:  # EUC-JP: GB2312 has the same kana at the same bytes
+        text = strict(data, "euc_jp")
+        if text is not None and kana_share(text) >= 0.2:
+            return Decoded(text, "euc_jp", "detected")
+    for codec, looks_right in (("cp932", lambda t: kana_share(t) >= 0.2), ("euc_kr", hangul_only)):
+        text = strict(data, codec)
+        if text is not None and suspicion(text) < SANE and looks_right(text):
+            return Decoded(text, codec, "detected")
+    return None
+
+
 def _agrees(codec: str, text: str) -> bool:
     """Whether a declared charset's strict reading is sane for that kind of charset."""
     if codec in UNICODE:
@@ -208,6 +226,10 @@ def detect(
         latin = _western_wins(data, best)
         if latin is not None:
             return Decoded(latin, "cp1252", "detected", notes=notes)
+        other = _japanese_or_korean(data, best) if not word_hits(best.text, words) else None
+        if other is not None:
+            other.notes = notes
+            return other
         return Decoded(best.text, best.codec, "detected", notes=notes)
     for codec in dict.fromkeys([*(c for c in tried if c not in UNICODE), "gb18030", "cp950"]):
         text = _mostly_safe(data, codec, by_lines)

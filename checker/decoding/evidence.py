@@ -79,6 +79,29 @@ def everyday_share(text: str) -> float:
     return sum(1 for char in han if char in everyday) / len(han)
 
 
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc]")  # hiragana, katakana, the long-vowel mark
+_HANGUL = re.compile("[\uac00-\ud7a3]")  # precomposed Hangul syllables
+_HAN_OR_HANGUL = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]")
+
+
+def kana_share(text: str, minimum: int = 10) -> float:
+    """Share of kana among the non-ASCII characters of a sample: Japanese text is a third or more kana;
+    Chinese has none (GB2312 has a kana row, so EUC-JP bytes read as GB18030 keep their kana).  0.0 with
+    fewer than ``minimum`` kana: a few short words are not evidence (Big5 bytes of 醫生推薦 read as EUC-JP)."""
+    sample = text[:SAMPLE_CHARS]
+    n, kana = non_ascii(sample), len(_KANA.findall(sample))
+    return kana / n if n and kana >= minimum else 0.0
+
+
+def hangul_only(text: str, minimum: int = 10) -> bool:
+    """Korean text: at least ``minimum`` Hangul syllables and no Han character (hanja are rare in Korean
+    copy; Chinese GB2312 bytes read as EUC-KR give a mix of both)."""
+    sample = text[:SAMPLE_CHARS]
+    letters = _HAN_OR_HANGUL.findall(sample)
+    hangul = len(_HANGUL.findall(sample))
+    return hangul >= minimum and hangul == len(letters)
+
+
 def word_hits(text: str, words: Collection[str]) -> int:
     sample = text[:4096]
     return sum(1 for word in words if word in sample)
