@@ -71,7 +71,8 @@ def _stage_work(stage: str, host: str):
                 tree.css(selector)
         return queries
     from checker.crawl.fetch import Body
-    from checker.crawl.pages import PageProcessor, PageTask
+    from checker.crawl.outcome import PageTask
+    from checker.crawl.pages import PageProcessor
     from checker.models import FetchResult
 
     config = load_config(HERE / "bench_checker.toml")

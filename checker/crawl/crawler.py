@@ -6,7 +6,7 @@ of robots.txt, store APIs (Shopify / WooCommerce), and same-host links up to ``m
 
 Stages, as in Scrapy: the crawler discovers and schedules URLs; a :class:`~checker.crawl.shard.Shard`
 fetches each page and :mod:`checker.crawl.pages` extracts it and runs its page/product rules; the
-crawler files the resulting :class:`~checker.crawl.pages.PageOutcome` in the :class:`AuditContext`
+crawler files the resulting :class:`~checker.crawl.outcome.PageOutcome` in the :class:`AuditContext`
 (``ctx.pages``, ``ctx.links``/``ctx.images``, ``ctx.page_findings``, ``ctx.errors``) and finally
 checks every image and link target (``ctx.checked``).  Every URL taken in ends as a parsed page or
 an error row; none vanish.
@@ -27,11 +27,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from checker.crawl import storeapi
+from checker.crawl.cache import PageCache
 from checker.crawl.fetch import FetchPolicy, host_of
-from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDecoder
+from checker.crawl.journal import Journal
+from checker.crawl.numbers import TargetDecoder
+from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import Robots
 from checker.crawl.shard import Shard, ShardProcess
-from checker.crawl.state import CrawlState, PageCache
 from checker.crawl.urls import normalise_url, origin_of, url_problem
 from checker.engine.context import AuditContext
 from checker.models import ErrorRecord, FetchResult
@@ -81,14 +84,14 @@ class Crawler:
         self._done = 0
         self.robots = Robots(self.cfg.user_agent)
         self.resume = resume
-        self.state = CrawlState(work_dir / ".crawl-state.jsonl") if work_dir else None
+        self.journal = Journal(work_dir / ".crawl-state.jsonl") if work_dir else None
         if work_dir:  # the page store's files beside the journal, not in a possibly small /tmp
             ctx.keep_files_in(work_dir)
         self.cache: PageCache | None = None
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
-        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.state,
+        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.journal,
                                   cache=self.cache is not None)
         #: The main process's own shard: discovery, robots-refused pages, small crawls, link checks.
         self.shard = Shard(self.cfg, policy, self.robots, processor, self.cache)
@@ -275,8 +278,8 @@ class Crawler:
         wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
         if wanted <= 1 or len(self._pending) < SHARD_THRESHOLD:
             return
-        if self.state:
-            self.state.flush()  # a forked child must not inherit unwritten lines
+        if self.journal:
+            self.journal.flush()  # a forked child must not inherit unwritten lines
         shard = self.shard.split(wanted)
         self._shards = [ShardProcess(shard, n + 1, self._decoders()) for n in range(wanted)]
         self.ctx.shards = wanted
@@ -377,8 +380,8 @@ class Crawler:
                 if result.status in (405, 501):  # servers that do not do HEAD
                     result, _ = await self.shard.fetch(session, url)
             self.ctx.checked[url] = result
-            if self.state:
-                self.state.checked(result)
+            if self.journal:
+                self.journal.checked(result)
             done += 1
             self.progress("links", done, len(todo))
 
@@ -387,7 +390,7 @@ class Crawler:
 
     def _restore(self, start: list[str]) -> None:
         """``--resume``: take back what a previous, interrupted crawl finished."""
-        outcomes, checked = self.state.load(start)
+        outcomes, checked = self.journal.load(start)
         journal = self._decoders()
         for outcome in outcomes:
             self._queued.add(outcome.page.url)
@@ -400,10 +403,10 @@ class Crawler:
         """Discover, crawl the pages (forking shards for a large crawl), check the targets.
         Each phase has its own event loop: shards are forked between them, never from inside one."""
         start = [normalise_url(u) if not u.endswith((".xml", ".xml.gz")) else u for u in start]
-        if self.state:
+        if self.journal:
             if self.resume:
                 self._restore(start)
-            self.state.open(start, self.resume)
+            self.journal.open(start, self.resume)
         finished = False
         try:
             asyncio.run(self._discover(start))
@@ -422,8 +425,8 @@ class Crawler:
                 self.ctx.errors.append(ErrorRecord(
                     stage="skip", source=f"{len(self._over_limit)} URLs", location="crawl.max_pages",
                     reason=f"not crawled: max_pages={self.cfg.max_pages} reached (first: {shown})"))
-            if self.state:
-                self.state.close(finished)
+            if self.journal:
+                self.journal.close(finished)
             if self.cache:
                 self.cache.close()
 

@@ -3,7 +3,7 @@
 On a small crawl the main process is the only shard.  On a large one the crawler forks one shard
 per core and deals pages out to them: each shard has its own event loop, its own connections
 and its own share of the politeness limits, and parses and checks the pages it fetched, so only
-a small :class:`~checker.crawl.pages.PageOutcome` crosses between processes.  Measured on this
+a small :class:`~checker.crawl.outcome.PageOutcome` crosses between processes.  Measured on this
 2-core machine (benchmarks/README.md), a process pool that parsed pages fetched by the main
 process stayed near 200 pages/s: the main process spent ~3 ms per page fetching, pickling
 pages in and out and bookkeeping while the workers waited.
@@ -24,10 +24,12 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from checker.config import CrawlConfig
+from checker.crawl.cache import PageCache
 from checker.crawl.fetch import FetchPolicy, fetch, host_of
-from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDecoder
+from checker.crawl.numbers import TargetDecoder
+from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import HostGate, Robots
-from checker.crawl.state import PageCache
 from checker.crawl.urls import origin_of
 from checker.models import FetchResult
 
