@@ -1,6 +1,6 @@
-"""Crawl stage: discover and fetch pages, hand each to the extractor, check images and links."""
+"""Crawl stage: discover and fetch pages, hand each to the extractor, check images and links.
 
-from checker.crawl.crawler import Crawler, crawl
-from checker.crawl.serve import serve_directory
-
-__all__ = ["Crawler", "crawl", "serve_directory"]
+The entry point is :func:`checker.crawl.crawler.crawl`.  This package imports none of its
+modules itself, so a module that needs a URL helper (:mod:`checker.crawl.urls`) does not load
+the crawler, and with it the extractor and the rule engine.
+"""
