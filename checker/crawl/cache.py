@@ -14,7 +14,7 @@ from checker.models import Page
 
 class PageCache:
     """One writer (the main process) and any number of readers (:meth:`reader`, one per crawl
-    shard: sqlite connections do not survive a fork)."""
+    worker: sqlite connections do not survive a fork)."""
 
     def __init__(self, path: Path, config_key: str, *, read_only: bool = False) -> None:
         self.path = path

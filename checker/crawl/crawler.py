@@ -4,7 +4,7 @@ link target they point to.
 Discovery: start URLs (pages, sitemaps, sitemap indexes, ``.xml.gz``), the ``Sitemap:`` lines
 of robots.txt, store APIs (Shopify / WooCommerce), and same-host links up to ``max_depth``.
 
-Stages, as in Scrapy: the crawler discovers and schedules URLs; a :class:`~checker.crawl.shard.Shard`
+Stages, as in Scrapy: the crawler discovers and schedules URLs; a :class:`~checker.crawl.worker.Worker`
 fetches each page and :mod:`checker.crawl.pages` extracts it and runs its page/product rules; the
 crawler files the resulting :class:`~checker.crawl.outcome.PageOutcome` in the :class:`AuditContext`
 (``ctx.pages``, ``ctx.links``/``ctx.images``, ``ctx.page_findings``, ``ctx.errors``) and finally
@@ -34,8 +34,8 @@ from checker.crawl.numbers import TargetDecoder
 from checker.crawl.outcome import PageOutcome, PageTask
 from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import Robots
-from checker.crawl.shard import Shard, ShardProcess
 from checker.crawl.urls import normalise_url, origin_of, url_problem
+from checker.crawl.worker import Worker, WorkerProcess
 from checker.engine.context import AuditContext
 from checker.models import ErrorRecord, FetchResult
 
@@ -57,11 +57,11 @@ def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
     return ([], locs) if _NS.sub("", root.tag) == "sitemapindex" else (locs, [])
 
 
-#: Below this many queued pages forking crawl shards costs more than it saves.
-SHARD_THRESHOLD = 200
+#: Below this many queued pages forking crawl workers costs more than it saves.
+WORKER_THRESHOLD = 200
 
-#: Pages dealt to a shard ahead of its answers, per request it may have in flight.
-SHARD_WINDOW = 2
+#: Pages dealt to a worker ahead of its answers, per request it may have in flight.
+WORKER_WINDOW = 2
 
 
 class Crawler:
@@ -93,12 +93,12 @@ class Crawler:
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
         processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.journal,
                                   cache=self.cache is not None)
-        #: The main process's own shard: discovery, robots-refused pages, small crawls, link checks.
-        self.shard = Shard(self.cfg, policy, self.robots, processor, self.cache)
-        self._shards: list[ShardProcess] = []
+        #: The main process's own worker: discovery, robots-refused pages, small crawls, link checks.
+        self.worker = Worker(self.cfg, policy, self.robots, processor, self.cache)
+        self._workers: list[WorkerProcess] = []
         self._restored: list[PageOutcome] = []  # --resume: pages whose links are followed again
-        self._here = self._decoders()  # for the outcomes of this process's own shard
-        self._retried: set[str] = set()  # pages in flight on a shard that died
+        self._here = self._decoders()  # for the outcomes of this process's own worker
+        self._retried: set[str] = set()  # pages in flight on a worker that died
 
     # ------------------------------------------------------------------ helpers
     def _wanted(self, url: str) -> bool:
@@ -165,14 +165,14 @@ class Crawler:
             refused = self._robots_refusal(task.url)
             if refused is None:
                 return task
-            self._accept(self.shard.processor.outcome(task.page(refused), task.depth), self._here)
+            self._accept(self.worker.processor.outcome(task.page(refused), task.depth), self._here)
         return None
 
     # ------------------------------------------------------------------ discovery
     async def _load_robots(self, session, origin: str) -> None:
         if self.robots.known(origin) or not (self.cfg.respect_robots or self.cfg.robots_sitemaps):
             return
-        result, body = await self.shard.fetch(session, f"{origin}/robots.txt")
+        result, body = await self.worker.fetch(session, f"{origin}/robots.txt")
         text = body.data.decode("utf-8", "replace") if result.ok and body is not None else None
         self.robots.add(origin, text)
 
@@ -195,7 +195,7 @@ class Crawler:
             if not urlsplit(url).path.endswith((".xml", ".xml.gz")):
                 self._enqueue(url, 0, True, None)
                 continue
-            result, body = await self.shard.fetch(session, url)
+            result, body = await self.worker.fetch(session, url)
             if not result.ok or body is None:
                 self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location="sitemap", reason=result.failure))
                 continue
@@ -216,7 +216,7 @@ class Crawler:
                 seen_ids: set = set()
                 for number in range(1, 10_000):
                     url = storeapi.page_url(kind, origin, number)
-                    result, body = await self.shard.fetch(session, url)
+                    result, body = await self.worker.fetch(session, url)
                     if not result.ok or body is None:
                         if self.cfg.store_api != "auto" or number > 1:
                             self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location=f"{kind} API",
@@ -242,7 +242,7 @@ class Crawler:
                     break
 
     async def _discover(self, start: list[str]) -> None:
-        async with self.shard.session() as session:
+        async with self.worker.session() as session:
             await self._expand_start(session, start)
             if self.cfg.store_api != "none":
                 await self._read_store_api(session, start)
@@ -254,18 +254,18 @@ class Crawler:
 
     # ------------------------------------------------------------------ pages
     async def _crawl_here(self) -> None:
-        """Crawl the queue in this process (small crawls, or when no shard process is left)."""
+        """Crawl the queue in this process (small crawls, or when no worker process is left)."""
         async def one(task: PageTask) -> None:
             try:
-                outcome = await self.shard.crawl(session, task)
+                outcome = await self.worker.crawl(session, task)
             except Exception as exc:
-                outcome = self.shard.failed(task, exc)
+                outcome = self.worker.failed(task, exc)
             self._accept(outcome, self._here)
 
-        async with self.shard.session() as session:
+        async with self.worker.session() as session:
             running: set[asyncio.Task] = set()
             while True:
-                while len(running) < self.shard.concurrency:
+                while len(running) < self.worker.concurrency:
                     task = self._next_task()
                     if task is None:
                         break
@@ -274,87 +274,87 @@ class Crawler:
                     return
                 _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    def _start_shards(self) -> None:
+    def _start_workers(self) -> None:
         wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
-        if wanted <= 1 or len(self._pending) < SHARD_THRESHOLD:
+        if wanted <= 1 or len(self._pending) < WORKER_THRESHOLD:
             return
         if self.journal:
             self.journal.flush()  # a forked child must not inherit unwritten lines
-        shard = self.shard.split(wanted)
-        self._shards = [ShardProcess(shard, n + 1, self._decoders()) for n in range(wanted)]
-        self.ctx.shards = wanted
+        worker = self.worker.split(wanted)
+        self._workers = [WorkerProcess(worker, n + 1, self._decoders()) for n in range(wanted)]
+        self.ctx.workers = wanted
 
-    async def _crawl_in_shards(self) -> None:
-        """Deal pages out to the shard processes and take their outcomes in, until none is left
-        pending or in flight.  A shard that dies has its pages filed as errors; the rest go on."""
+    async def _crawl_in_workers(self) -> None:
+        """Deal pages out to the worker processes and take their outcomes in, until none is left
+        pending or in flight.  A worker that dies has its pages filed as errors; the rest go on."""
         loop = asyncio.get_running_loop()
         finished = loop.create_future()
-        window = SHARD_WINDOW * math.ceil(self.cfg.concurrency / len(self._shards))
+        window = WORKER_WINDOW * math.ceil(self.cfg.concurrency / len(self._workers))
 
         def deal() -> None:
-            for shard in self._shards:
-                if not shard.alive:
+            for worker in self._workers:
+                if not worker.alive:
                     continue
                 batch: list[PageTask] = []
-                while len(shard.inflight) + len(batch) < window:
+                while len(worker.inflight) + len(batch) < window:
                     task = self._next_task()
                     if task is None:
                         break
                     batch.append(task)
                 if batch:
-                    shard.send(batch)
-            live = [s for s in self._shards if s.alive]
-            all_done = not self._pending and not any(s.inflight for s in live)
+                    worker.send(batch)
+            live = [w for w in self._workers if w.alive]
+            all_done = not self._pending and not any(w.inflight for w in live)
             if (all_done or not live) and not finished.done():
                 finished.set_result(None)
 
-        def on_message(shard: ShardProcess) -> None:
+        def on_message(worker: WorkerProcess) -> None:
             try:
                 try:
-                    batch = shard.receive()
+                    batch = worker.receive()
                 except (EOFError, OSError):
-                    self._shard_died(shard)
-                    loop.remove_reader(shard.conn.fileno())
+                    self._worker_died(worker)
+                    loop.remove_reader(worker.conn.fileno())
                     batch = []
                 for outcome in batch:
-                    self._accept(outcome, shard.decoders)
+                    self._accept(outcome, worker.decoders)
                 deal()
             except BaseException as exc:  # surface it in run(), never leave the crawl waiting
                 if not finished.done():
                     finished.set_exception(exc)
 
-        for shard in self._shards:
-            loop.add_reader(shard.conn.fileno(), on_message, shard)
+        for worker in self._workers:
+            loop.add_reader(worker.conn.fileno(), on_message, worker)
         try:
             deal()
             await finished
         finally:
-            for shard in self._shards:
-                if shard.alive:
-                    loop.remove_reader(shard.conn.fileno())
+            for worker in self._workers:
+                if worker.alive:
+                    loop.remove_reader(worker.conn.fileno())
 
-    def _shard_died(self, shard: ShardProcess) -> None:
-        """A shard process ended mid-crawl (killed, out of memory): its pages in flight go to the
-        other shards once; a page in flight on a second dead shard may be what kills them, and
+    def _worker_died(self, worker: WorkerProcess) -> None:
+        """A worker process ended mid-crawl (killed, out of memory): its pages in flight go to the
+        other workers once; a page in flight on a second dead worker may be what kills them, and
         becomes an error row."""
-        shard.alive = False
-        shard.process.join(1)
-        code = shard.process.exitcode
-        for task in shard.inflight.values():
+        worker.alive = False
+        worker.process.join(1)
+        code = worker.process.exitcode
+        for task in worker.inflight.values():
             if task.url in self._retried:
                 failure = RuntimeError(f"crawl process ended twice with this page in flight (exit code {code})")
-                self._accept(self.shard.failed(task, failure), self._here)
+                self._accept(self.worker.failed(task, failure), self._here)
             else:
                 self._retried.add(task.url)
                 self._pending.appendleft(task)
-        shard.inflight.clear()
-        self.ctx.errors.append(ErrorRecord(stage="crawl", source=shard.process.name, location=f"exit code {code}",
+        worker.inflight.clear()
+        self.ctx.errors.append(ErrorRecord(stage="crawl", source=worker.process.name, location=f"exit code {code}",
                                            reason="a crawl process ended unexpectedly; its pages were crawled again"))
 
-    def _stop_shards(self) -> None:
-        for shard in self._shards:
-            shard.stop()
-        self._shards = []
+    def _stop_workers(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
 
     async def _check_targets(self) -> None:
         """Images and link targets that were not crawled as pages: status only (HEAD, then GET)."""
@@ -376,16 +376,16 @@ class Crawler:
             nonlocal done
             result = self._robots_refusal(url)
             if result is None:
-                result, _ = await self.shard.fetch(session, url, method="HEAD")
+                result, _ = await self.worker.fetch(session, url, method="HEAD")
                 if result.status in (405, 501):  # servers that do not do HEAD
-                    result, _ = await self.shard.fetch(session, url)
+                    result, _ = await self.worker.fetch(session, url)
             self.ctx.checked[url] = result
             if self.journal:
                 self.journal.checked(result)
             done += 1
             self.progress("links", done, len(todo))
 
-        async with self.shard.session() as session:
+        async with self.worker.session() as session:
             await asyncio.gather(*(check(u) for u in todo))
 
     def _restore(self, start: list[str]) -> None:
@@ -400,8 +400,8 @@ class Crawler:
         self.ctx.resumed_pages = len(outcomes)
 
     def run(self, start: list[str]) -> None:
-        """Discover, crawl the pages (forking shards for a large crawl), check the targets.
-        Each phase has its own event loop: shards are forked between them, never from inside one."""
+        """Discover, crawl the pages (forking workers for a large crawl), check the targets.
+        Each phase has its own event loop: workers are forked between them, never from inside one."""
         start = [normalise_url(u) if not u.endswith((".xml", ".xml.gz")) else u for u in start]
         if self.journal:
             if self.resume:
@@ -410,16 +410,16 @@ class Crawler:
         finished = False
         try:
             asyncio.run(self._discover(start))
-            self._start_shards()
-            if self._shards:
-                asyncio.run(self._crawl_in_shards())
-                self._stop_shards()
-            if self._pending:  # a small crawl, or shards that died
+            self._start_workers()
+            if self._workers:
+                asyncio.run(self._crawl_in_workers())
+                self._stop_workers()
+            if self._pending:  # a small crawl, or workers that died
                 asyncio.run(self._crawl_here())
             asyncio.run(self._check_targets())
             finished = True
         finally:
-            self._stop_shards()
+            self._stop_workers()
             if self._over_limit:
                 shown = ", ".join(self._over_limit[:5])
                 self.ctx.errors.append(ErrorRecord(

@@ -22,20 +22,25 @@ from checker.models import ErrorRecord, FetchResult, Finding, Page
 NUMBERS_RESTART = '{"kind": "numbers"}'
 
 
+#: The journal of crawl worker N is ``.crawl-state.shard-N.jsonl`` ("shard" was the workers' earlier
+#: name; the file name stays, so that a crawl interrupted before the rename still resumes).
+WORKER_FILE = "shard"
+
+
 class Journal:
     """The journal of the main process (``.crawl-state.jsonl``) and, beside it, one per crawl
-    shard (``.crawl-state.shard-N.jsonl``): each process writes the pages it crawled."""
+    worker (:data:`WORKER_FILE`): each process writes the pages it crawled."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fh = None
 
-    def _shard_files(self) -> list[Path]:
-        return sorted(self.path.parent.glob(self.path.stem + ".shard-*" + self.path.suffix))
+    def _worker_files(self) -> list[Path]:
+        return sorted(self.path.parent.glob(f"{self.path.stem}.{WORKER_FILE}-*{self.path.suffix}"))
 
-    def for_shard(self, number: int) -> Journal:
-        """The journal of shard ``number``, opened for appending (in the shard's process)."""
-        journal = Journal(self.path.with_name(f"{self.path.stem}.shard-{number}{self.path.suffix}"))
+    def for_worker(self, number: int) -> Journal:
+        """The journal of worker ``number``, opened for appending (in the worker's process)."""
+        journal = Journal(self.path.with_name(f"{self.path.stem}.{WORKER_FILE}-{number}{self.path.suffix}"))
         journal._fh = journal.path.open("a", encoding="utf-8")
         journal.write(NUMBERS_RESTART)
         return journal
@@ -47,7 +52,7 @@ class Journal:
         checked: dict[str, FetchResult] = {}
         if not self.path.is_file():
             return [], checked
-        for path in (self.path, *self._shard_files()):
+        for path in (self.path, *self._worker_files()):
             writer = JournalNumbers()  # each file has its own writer
             with path.open(encoding="utf-8") as fh:
                 for line in fh:
@@ -72,7 +77,7 @@ class Journal:
         fresh = not (resume and self.path.is_file())
         self._fh = self.path.open("w" if fresh else "a", encoding="utf-8")
         if fresh:
-            for old in self._shard_files():
+            for old in self._worker_files():
                 old.unlink()
             self.write(json.dumps({"kind": "start", "start": start}, ensure_ascii=False))
         self.write(NUMBERS_RESTART)
@@ -98,7 +103,7 @@ class Journal:
             self._fh.close()
             self._fh = None
         if finished:
-            for path in (self.path, *self._shard_files()):
+            for path in (self.path, *self._worker_files()):
                 path.unlink(missing_ok=True)
 
 

@@ -1,7 +1,7 @@
 """The process stage of the crawl, for one page: fetch outcome + body -> a slim page, its
 findings, and the links and images the site-wide rules need.
 
-It runs wherever the page was fetched (the main process on small crawls, one crawl shard per
+It runs wherever the page was fetched (the main process on small crawls, one crawl worker per
 core on large ones), so the Page with its full text never crosses a process boundary: what
 leaves is a :class:`~checker.crawl.outcome.PageOutcome`, small and cheap to pickle.
 """
@@ -109,7 +109,7 @@ class PageProcessor:
         self._followed: set[str] = set()  # links this process has asked the crawler to queue
 
     def reset_numbers(self) -> None:
-        """Start numbering targets afresh (a forked shard: the crawler decodes each shard apart)."""
+        """Start numbering targets afresh (a forked worker: the crawler decodes each worker apart)."""
         self.link_numbers = TargetNumbers()
         self.image_numbers = TargetNumbers()
         self._known.clear()  # its keys are the links labelled under these numbers
