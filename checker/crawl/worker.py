@@ -103,6 +103,12 @@ class Worker:
             result.error = "304 Not Modified without a cached copy"  # we sent no validators we still hold
         return self.processor.process(task, result, body)
 
+    def robots_refusal(self, url: str) -> FetchResult | None:
+        """The outcome of a URL robots.txt forbids (skipped on purpose, not broken); None if allowed."""
+        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
+            return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
+        return None
+
     def failed(self, task: PageTask, exc: BaseException) -> PageOutcome:
         """A bug on one URL must not stall the crawl: the page becomes an error row."""
         result = FetchResult(url=task.url, error=f"{type(exc).__name__}: {exc}")
