@@ -110,8 +110,7 @@ class Journal:
 def journal_record(outcome: PageOutcome, page_json: str) -> str:
     """The crawl-state (journal) line of a page (``page_json``: the slim page's JSON).  Links and
     images are the writing process's numbers, each URL written once, with its label, on the line
-    that numbered it (``new_links``, ``new_images``); :class:`JournalNumbers` reads them back.
-    As URLs, a page's ~100 nav links made the journal ~8 KB a page."""
+    that numbered it (``new_links``, ``new_images``); :class:`JournalNumbers` reads them back."""
     return (f'{{"kind": "page", "depth": {outcome.depth}, "page": {page_json}, '
             f'"links": {json.dumps(outcome.links.tolist())}, '
             f'"new_links": {json.dumps(outcome.new_links, ensure_ascii=False)}, '

@@ -3,10 +3,8 @@
 On a small crawl the main process is the only worker.  On a large one the crawler forks one worker
 per core and deals pages out to them: each worker has its own event loop, its own connections
 and its own share of the politeness limits, and parses and checks the pages it fetched, so only
-a small :class:`~checker.crawl.outcome.PageOutcome` crosses between processes.  Measured on this
-2-core machine (benchmarks/README.md), a process pool that parsed pages fetched by the main
-process stayed near 200 pages/s: the main process spent ~3 ms per page fetching, pickling
-pages in and out and bookkeeping while the workers waited.
+a small :class:`~checker.crawl.outcome.PageOutcome` crosses between processes and the main
+process is left little to do per page.
 """
 
 from __future__ import annotations
