@@ -2,10 +2,10 @@
 part of what the audit does to a page, stage by stage, against the same nginx.
 
 Each stage adds work to the one before; every stage runs in two forked processes (one per core,
-as the audit's crawl shards; ``--processes``), 64 requests in flight in all, over the same
+as the audit's crawl workers; ``--processes``), 64 requests in flight in all, over the same
 product pages:
 
-1. ``fetch``: aiohttp GET, body read (what the audit's shards use);
+1. ``fetch``: aiohttp GET, body read (what the audit's workers use);
 2. ``+ parse``: the UTF-8 check and lexbor's parse;
 3. ``+ queries``: the CSS queries ``extract_page`` makes on every page (its one walk for the fixed
    elements, the visible-copy selectors it always reads, the microdata query), results unread;
@@ -71,7 +71,8 @@ def _stage_work(stage: str, host: str):
                 tree.css(selector)
         return queries
     from checker.crawl.fetch import Body
-    from checker.crawl.pages import PageProcessor, PageTask
+    from checker.crawl.outcome import PageTask
+    from checker.crawl.pages import PageProcessor
     from checker.models import FetchResult
 
     config = load_config(HERE / "bench_checker.toml")
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--processes", type=int, default=2, help="one per core, as the audit's crawl shards")
+    parser.add_argument("--processes", type=int, default=2, help="one per core, as the audit's crawl workers")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated, of: " + ", ".join(STAGES))
     args = parser.parse_args(argv)
     stages = [s.strip() for s in args.stages.split(",")]

@@ -75,7 +75,7 @@ def _tree(pid: int) -> list[int]:
 
 def _pss_bytes(pid: int) -> int:
     """Proportional set size: pages shared with other processes counted in shares, so forked
-    processes (the audit's crawl shards share the parent's rules and tables) are not counted twice."""
+    processes (the audit's crawl workers share the parent's rules and tables) are not counted twice."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
@@ -192,32 +192,32 @@ def ensure_pyinstrument() -> None:
 
 def profile_checker(server: Nginx, config: Path) -> list[Path]:
     """One more audit (not timed) under pyinstrument: benchmarks/out/profile.txt (call tree of the
-    main process) and profile-flat.txt (functions by own time); each crawl shard runs under
-    cProfile (CHECKER_PROFILE_SHARDS) and profile-shards.txt sums them by own time."""
+    main process) and profile-flat.txt (functions by own time); each crawl worker runs under
+    cProfile (CHECKER_PROFILE_WORKERS) and profile-workers.txt sums them by own time."""
     import pstats
 
     ensure_pyinstrument()
     session = OUT / "profile.pyisession"
-    shard_dir = OUT / "shard-profiles"
-    shutil.rmtree(shard_dir, ignore_errors=True)
-    shard_dir.mkdir(parents=True)
+    worker_dir = OUT / "worker-profiles"
+    shutil.rmtree(worker_dir, ignore_errors=True)
+    worker_dir.mkdir(parents=True)
     audit = ["-m", "checker", "audit", f"{server.origin}/sitemap.xml", "-o", str(OUT / "profile.xlsx"), "-q",
              "--config", str(config), "--today", "2026-11-23"]  # fmt: skip
     tool = str(VENV_BIN / "pyinstrument")
-    env = {**os.environ, "CHECKER_PROFILE_SHARDS": str(shard_dir)}
+    env = {**os.environ, "CHECKER_PROFILE_WORKERS": str(worker_dir)}
     subprocess.run([tool, "-r", "pyisession", "-o", str(session), *audit], cwd=REPO, capture_output=True, env=env)
-    outputs = [OUT / "profile.txt", OUT / "profile-flat.txt", OUT / "profile-shards.txt"]
+    outputs = [OUT / "profile.txt", OUT / "profile-flat.txt", OUT / "profile-workers.txt"]
     subprocess.run([tool, "--load", str(session), "-r", "text", "-o", str(outputs[0])], check=True)
     subprocess.run([tool, "--load", str(session), "-r", "text", "-p", "flat=true", "-o", str(outputs[1])], check=True)
-    shard_files = sorted(str(f) for f in shard_dir.glob("shard-*.prof"))
+    worker_files = sorted(str(f) for f in worker_dir.glob("worker-*.prof"))
     with outputs[2].open("w", encoding="utf-8") as out:
-        if shard_files:
-            out.write(f"{len(shard_files)} crawl shards, cProfile summed\n")
-            stats = pstats.Stats(*shard_files, stream=out)
+        if worker_files:
+            out.write(f"{len(worker_files)} crawl workers, cProfile summed\n")
+            stats = pstats.Stats(*worker_files, stream=out)
             stats.sort_stats("tottime").print_stats(40)
             stats.sort_stats("cumulative").print_stats(40)
         else:
-            out.write("no shard profiles (a crawl below the shard threshold runs in the main process)\n")
+            out.write("no worker profiles (a crawl below the worker threshold runs in the main process)\n")
     return outputs
 
 

@@ -11,8 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from checker.config import Config
-from checker.crawl import crawl
-from checker.crawl.crawler import Progress
+from checker.crawl.crawler import Progress, crawl
 from checker.engine import AuditContext, Engine
 from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding

@@ -102,7 +102,7 @@ def test_unreachable_server_is_an_error_not_a_crash(tmp_path):
 
 def big_store(tmp_path, n=260):
     """n product pages in a sitemap, each linking to the next, one to a missing page, one with
-    an ad-law word: enough pages for the crawler to fork its shards."""
+    an ad-law word: enough pages for the crawler to fork its workers."""
     root = tmp_path / "big"
     (root / "p").mkdir(parents=True)
     for i in range(n):
@@ -127,21 +127,21 @@ def _shape(result):
     return sorted((f.code, f.url.rsplit("/", 1)[-1], f.evidence) for f in result.findings)
 
 
-def test_large_crawl_runs_in_crawl_shards(tmp_path):
+def test_large_crawl_runs_in_crawl_workers(tmp_path):
     n = 260
     with serve_directory(big_store(tmp_path, n)) as origin:
         result = run_audit(Config(crawl={"workers": 2}), [f"{origin}/sitemap.xml"], output=tmp_path / "a.xlsx")
         alone = run_audit(Config(crawl={"workers": 0}), [f"{origin}/sitemap.xml"], output=tmp_path / "b.xlsx")
-    assert result.ctx.shards == 2 and alone.ctx.shards == 0
+    assert result.ctx.workers == 2 and alone.ctx.workers == 0
     assert sorted(p.sku for p in result.ctx.products) == sorted(f"SKU-{i}" for i in range(n))
-    assert len(result.ctx.rules_done) == n + 1  # every page's own rules ran in a shard (+ the 404 page)
+    assert len(result.ctx.rules_done) == n + 1  # every page's own rules ran in a worker (+ the 404 page)
     assert [(f.code, f.sku, f.extra["term"]) for f in result.findings if f.code == "AD001"] == [("AD001", "SKU-7", "最佳")]
     assert ("LN003", "3.html", "旧款 -> " + origin + "/p/gone.html") in _shape(result)
     assert _shape(result) == _shape(alone)  # the same audit, whichever process crawled the page
 
 
-def test_sharded_crawl_interrupted_then_resumed(tmp_path):
-    """Ctrl-C while shards crawl: each shard's journal keeps its pages; --resume takes them all back."""
+def test_crawl_in_workers_interrupted_then_resumed(tmp_path):
+    """Ctrl-C while workers crawl: each worker's journal keeps its pages; --resume takes them all back."""
     with serve_directory(big_store(tmp_path)) as origin:
         start = [f"{origin}/sitemap.xml"]
         config = Config(crawl={"workers": 2, "concurrency": 4})
@@ -154,7 +154,7 @@ def test_sharded_crawl_interrupted_then_resumed(tmp_path):
 
         first = run_audit(config, start, output=tmp_path / "out" / "a.xlsx", progress=interrupt)
         assert first.ctx.partial and isinstance(first.exception, KeyboardInterrupt)
-        assert list((tmp_path / "out").glob(".crawl-state.shard-*.jsonl")), "each shard keeps its own journal"
+        assert list((tmp_path / "out").glob(".crawl-state.shard-*.jsonl")), "each worker keeps its own journal"
         second = run_audit(config, start, output=tmp_path / "out" / "a.xlsx", resume=True)
         full = run_audit(config, start, output=tmp_path / "full.xlsx")
     assert second.ctx.resumed_pages >= 100
@@ -166,7 +166,7 @@ def test_sharded_crawl_interrupted_then_resumed(tmp_path):
 def test_resumed_twice_equals_a_full_crawl(tmp_path):
     """Each resume starts numbering links afresh in every journal (a marked restart): pages
     journalled before and after it read back with the right links.  Enough pages that the
-    resumed crawl forks shards again, which append to the first run's shard journals."""
+    resumed crawl forks workers again, which append to the first run's worker journals."""
     n = 600
     with serve_directory(big_store(tmp_path, n)) as origin:
         start = [f"{origin}/sitemap.xml"]
@@ -186,7 +186,7 @@ def test_resumed_twice_equals_a_full_crawl(tmp_path):
         second = run_audit(config, start, output=out, resume=True, progress=interrupt_at(80))
         assert second.ctx.partial and second.ctx.resumed_pages >= 80
         journals = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob(".crawl-state*.jsonl")]
-        assert all(j.count('{"kind": "numbers"}') == 2 for j in journals)  # main and shards, each run
+        assert all(j.count('{"kind": "numbers"}') == 2 for j in journals)  # main and workers, each run
         third = run_audit(config, start, output=out, resume=True)
         full = run_audit(config, start, output=tmp_path / "full.xlsx")
     assert third.ctx.resumed_pages > second.ctx.resumed_pages
@@ -196,20 +196,20 @@ def test_resumed_twice_equals_a_full_crawl(tmp_path):
     assert {u: third.ctx.links.label(u) for u in third.ctx.links} == {u: full.ctx.links.label(u) for u in full.ctx.links}
 
 
-def test_a_shard_that_dies_does_not_lose_pages(tmp_path):
-    """A shard killed mid-crawl (out of memory, say): its pages in flight are crawled by the
-    other shard, the audit completes, and the error sheet says what happened."""
+def test_a_worker_that_dies_does_not_lose_pages(tmp_path):
+    """A worker killed mid-crawl (out of memory, say): its pages in flight are crawled by the
+    other worker, the audit completes, and the error sheet says what happened."""
     with serve_directory(big_store(tmp_path)) as origin:
         killed = []
 
-        def kill_one_shard(phase, done, total):
+        def kill_one_worker(phase, done, total):
             if done == 60 and not killed:
                 victim = multiprocessing.active_children()[0]
                 os.kill(victim.pid, signal.SIGKILL)
                 killed.append(victim.name)
 
         result = run_audit(Config(crawl={"workers": 2, "concurrency": 8}), [f"{origin}/sitemap.xml"],
-                           output=tmp_path / "a.xlsx", progress=kill_one_shard)
+                           output=tmp_path / "a.xlsx", progress=kill_one_worker)
     assert killed and not result.ctx.partial and result.exception is None
     assert len(result.ctx.pages) == 261 and sum(p.fetch.ok for p in result.ctx.pages.values()) == 260
     assert [(e.stage, e.source) for e in result.ctx.errors if e.stage == "crawl"] == [("crawl", killed[0])]

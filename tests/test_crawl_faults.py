@@ -187,7 +187,7 @@ def test_retry_after_formats():
 
 
 def test_gzip_sitemap_bomb_is_refused():
-    from checker.crawl.crawler import parse_sitemap
+    from checker.crawl.discovery import parse_sitemap
 
     bomb = gzip.compress(b"<urlset>" + b" " * 60_000_000 + b"</urlset>")
     with pytest.raises(ValueError, match="expands beyond"):

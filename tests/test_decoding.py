@@ -11,7 +11,8 @@ import pytest
 
 from checker.config import Config, SourceConfig
 from checker.crawl.fetch import Body
-from checker.crawl.pages import PageTask, build_page
+from checker.crawl.outcome import PageTask
+from checker.crawl.pages import build_page
 from checker.decoding import decode_file, decode_html, decode_page
 from checker.models import FetchResult
 from checker.sources import read_source

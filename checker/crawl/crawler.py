@@ -1,67 +1,57 @@
-"""The crawl stage: discover pages, fetch them politely, extract, then check every image and
-link target they point to.
+"""The crawler: schedules a crawl's pages and files what comes back, in three phases, each with
+its own event loop (worker processes are forked between them, never from inside one):
 
-Discovery: start URLs (pages, sitemaps, sitemap indexes, ``.xml.gz``), the ``Sitemap:`` lines
-of robots.txt, store APIs (Shopify / WooCommerce), and same-host links up to ``max_depth``.
+1. discovery (:mod:`checker.crawl.discovery`): start URLs, sitemaps, robots.txt, store APIs;
+2. pages: a :class:`~checker.crawl.worker.Worker` fetches each queued page and
+   :mod:`checker.crawl.pages` extracts it and runs its page/product rules; on a small crawl in this
+   process, on a large one in one forked worker process per core, to which the crawler deals the
+   pages out.  The crawler files each :class:`~checker.crawl.outcome.PageOutcome` in the
+   :class:`AuditContext` (``ctx.pages``, ``ctx.links``/``ctx.images``, ``ctx.page_findings``,
+   ``ctx.errors``) and queues its same-site links, up to ``max_depth`` hops from the start pages;
+3. target checks (:mod:`checker.crawl.targets`): every image and link target (``ctx.checked``).
 
-Stages, as in Scrapy: the crawler discovers and schedules URLs; a :class:`~checker.crawl.shard.Shard`
-fetches each page and :mod:`checker.crawl.pages` extracts it and runs its page/product rules; the
-crawler files the resulting :class:`~checker.crawl.pages.PageOutcome` in the :class:`AuditContext`
-(``ctx.pages``, ``ctx.links``/``ctx.images``, ``ctx.page_findings``, ``ctx.errors``) and finally
-checks every image and link target (``ctx.checked``).  Every URL taken in ends as a parsed page or
-an error row; none vanish.
+Every URL taken in ends as a parsed page or an error row; none vanish.  The journal
+(:mod:`checker.crawl.journal`) keeps each finished page and check for ``--resume``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gzip
-import json
 import math
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from checker.crawl import storeapi
-from checker.crawl.fetch import FetchPolicy, host_of
-from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDecoder
+from checker.crawl.cache import PageCache
+from checker.crawl.discovery import Discovery
+from checker.crawl.fetch import FetchPolicy
+from checker.crawl.journal import Journal
+from checker.crawl.numbers import TargetDecoder
+from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import Robots
-from checker.crawl.shard import Shard, ShardProcess
-from checker.crawl.state import CrawlState, PageCache
-from checker.crawl.urls import normalise_url, origin_of, url_problem
+from checker.crawl.targets import check_targets
+from checker.crawl.urls import normalise_url
+from checker.crawl.worker import Worker, WorkerProcess
 from checker.engine.context import AuditContext
-from checker.models import ErrorRecord, FetchResult
+from checker.models import ErrorRecord
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
-_NS = re.compile(r"\{[^}]*\}")
-MAX_SITEMAP_BYTES = 50_000_000  # the sitemap protocol's own limit, uncompressed
+#: Below this many queued pages forking crawl workers costs more than it saves.
+WORKER_THRESHOLD = 200
 
-
-def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
-    """Return (page URLs, child sitemap URLs) from a sitemap or a sitemap index (gzipped or not)."""
-    if data[:2] == b"\x1f\x8b":
-        with gzip.GzipFile(fileobj=__import__("io").BytesIO(data)) as gz:
-            data = gz.read(MAX_SITEMAP_BYTES + 1)
-        if len(data) > MAX_SITEMAP_BYTES:
-            raise ValueError(f"gzipped sitemap expands beyond {MAX_SITEMAP_BYTES} bytes")
-    root = ET.fromstring(data)
-    locs = [(el.text or "").strip() for el in root.iter() if _NS.sub("", el.tag) == "loc" and el.text]
-    return ([], locs) if _NS.sub("", root.tag) == "sitemapindex" else (locs, [])
-
-
-#: Below this many queued pages forking crawl shards costs more than it saves.
-SHARD_THRESHOLD = 200
-
-#: Pages dealt to a shard ahead of its answers, per request it may have in flight.
-SHARD_WINDOW = 2
+#: Pages dealt to a worker ahead of its answers, per request it may have in flight.
+WORKER_WINDOW = 2
 
 
 class Crawler:
+    """One crawl of ``ctx.config.crawl``'s shop into ``ctx``.  ``work_dir``: where the journal, the
+    page cache and the page store's files go (None: no journal, no cache); ``resume``: take back
+    what the journal there holds first; ``engine``: the rules (default: built from the config)."""
+
     def __init__(self, ctx: AuditContext, progress: Progress | None = None, *, work_dir: Path | None = None,
                  resume: bool = False, engine=None) -> None:
         self.ctx = ctx
@@ -81,30 +71,27 @@ class Crawler:
         self._done = 0
         self.robots = Robots(self.cfg.user_agent)
         self.resume = resume
-        self.state = CrawlState(work_dir / ".crawl-state.jsonl") if work_dir else None
+        self.journal = Journal(work_dir / ".crawl-state.jsonl") if work_dir else None
         if work_dir:  # the page store's files beside the journal, not in a possibly small /tmp
             ctx.keep_files_in(work_dir)
         self.cache: PageCache | None = None
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
-        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.state,
+        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.journal,
                                   cache=self.cache is not None)
-        #: The main process's own shard: discovery, robots-refused pages, small crawls, link checks.
-        self.shard = Shard(self.cfg, policy, self.robots, processor, self.cache)
-        self._shards: list[ShardProcess] = []
+        #: The main process's own worker: discovery, robots-refused pages, small crawls, link checks.
+        self.worker = Worker(self.cfg, policy, self.robots, processor, self.cache)
+        self._workers: list[WorkerProcess] = []
         self._restored: list[PageOutcome] = []  # --resume: pages whose links are followed again
-        self._here = self._decoders()  # for the outcomes of this process's own shard
-        self._retried: set[str] = set()  # pages in flight on a shard that died
+        self._here = self._decoders()  # for the outcomes of this process's own worker
+        self._retried: set[str] = set()  # pages in flight on a worker that died
 
     # ------------------------------------------------------------------ helpers
     def _wanted(self, url: str) -> bool:
         if self._include and not any(p.search(url) for p in self._include):
             return False
         return not any(p.search(url) for p in self._exclude)
-
-    def _on_site(self, url: str) -> bool:
-        return host_of(url) in self._hosts
 
     def _enqueue(self, url: str, depth: int, seed: bool, referrer: str | None) -> None:
         url = normalise_url(url)
@@ -149,120 +136,38 @@ class Crawler:
         self._done += 1
         self.progress("pages", self._done, len(self._queued))
 
-    def _robots_refusal(self, url: str) -> FetchResult | None:
-        """The outcome of a URL robots.txt forbids: skipped on purpose, not broken."""
-        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
-            return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
-        return None
-
     def _next_task(self) -> PageTask | None:
         """The next page to fetch; pages robots.txt forbids are filed on the way, never fetched."""
         while self._pending:
             task = self._pending.popleft()
-            refused = self._robots_refusal(task.url)
+            refused = self.worker.robots_refusal(task.url)
             if refused is None:
                 return task
-            self._accept(self.shard.processor.outcome(task.page(refused), task.depth), self._here)
+            self._accept(self.worker.processor.outcome(task.page(refused), task.depth), self._here)
         return None
 
-    # ------------------------------------------------------------------ discovery
-    async def _load_robots(self, session, origin: str) -> None:
-        if self.robots.known(origin) or not (self.cfg.respect_robots or self.cfg.robots_sitemaps):
-            return
-        result, body = await self.shard.fetch(session, f"{origin}/robots.txt")
-        text = body.data.decode("utf-8", "replace") if result.ok and body is not None else None
-        self.robots.add(origin, text)
-
-    async def _expand_start(self, session, start: list[str]) -> None:
-        """Start URLs are pages or sitemaps; robots.txt may name more sitemaps."""
-        pending: list[str] = []
-        for url in start:
-            self._hosts.add(host_of(url))
-            origin = origin_of(url)
-            await self._load_robots(session, origin)
-            pending.append(url)
-            if self.cfg.robots_sitemaps and urlsplit(url).path in ("", "/"):  # the home page: find the rest
-                pending.extend(self.robots.sitemaps(origin))
-        seen: set[str] = set()
-        while pending:
-            url = pending.pop(0)
-            if url in seen:
-                continue
-            seen.add(url)
-            if not urlsplit(url).path.endswith((".xml", ".xml.gz")):
-                self._enqueue(url, 0, True, None)
-                continue
-            result, body = await self.shard.fetch(session, url)
-            if not result.ok or body is None:
-                self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location="sitemap", reason=result.failure))
-                continue
-            try:
-                pages, children = parse_sitemap(body.data)
-            except (ET.ParseError, ValueError, OSError, EOFError) as exc:
-                self.ctx.errors.append(ErrorRecord(stage="parse", source=url, location="sitemap",
-                                                   reason=f"not a readable sitemap: {exc}"))
-                continue
-            pending.extend(children)
-            for page in pages:
-                self._enqueue(page, 0, True, None)
-
-    async def _read_store_api(self, session, start: list[str]) -> None:
-        kinds = ["shopify", "woocommerce"] if self.cfg.store_api == "auto" else [self.cfg.store_api]
-        for origin in dict.fromkeys(origin_of(u) for u in start):
-            for kind in kinds:
-                seen_ids: set = set()
-                for number in range(1, 10_000):
-                    url = storeapi.page_url(kind, origin, number)
-                    result, body = await self.shard.fetch(session, url)
-                    if not result.ok or body is None:
-                        if self.cfg.store_api != "auto" or number > 1:
-                            self.ctx.errors.append(ErrorRecord(stage="fetch", source=url, location=f"{kind} API",
-                                                               reason=result.failure))
-                        break
-                    try:
-                        items = storeapi.products_in(kind, json.loads(body.data))
-                    except ValueError as exc:
-                        self.ctx.errors.append(ErrorRecord(stage="parse", source=url, location=f"{kind} API",
-                                                           reason=f"not JSON: {exc}"))
-                        break
-                    ids = {item.get("id") for item in items}
-                    if not items or ids <= seen_ids:  # the end, or a server that ignores paging
-                        break
-                    seen_ids |= ids
-                    for index, item in enumerate(items):
-                        try:
-                            self.ctx.api_products.append(storeapi.CONVERTERS[kind](item, origin))
-                        except Exception as exc:
-                            self.ctx.errors.append(ErrorRecord(stage="parse", source=url, location=f"product {index}",
-                                                               reason=f"{type(exc).__name__}: {exc}"))
-                if seen_ids and self.cfg.store_api == "auto":
-                    break
-
+    # ------------------------------------------------------------------ the phases
     async def _discover(self, start: list[str]) -> None:
-        async with self.shard.session() as session:
-            await self._expand_start(session, start)
-            if self.cfg.store_api != "none":
-                await self._read_store_api(session, start)
+        await Discovery(self.ctx, self.worker, self._hosts, self._enqueue).run(start)
         for outcome in self._restored:  # resumed pages: follow their links again
             if outcome.page.ok and outcome.depth < self.cfg.max_depth:
                 for url in outcome.follow:
                     self._enqueue(url, outcome.depth + 1, False, outcome.page.url)
         self._restored = []
 
-    # ------------------------------------------------------------------ pages
     async def _crawl_here(self) -> None:
-        """Crawl the queue in this process (small crawls, or when no shard process is left)."""
+        """Crawl the queue in this process (small crawls, or when no worker process is left)."""
         async def one(task: PageTask) -> None:
             try:
-                outcome = await self.shard.crawl(session, task)
+                outcome = await self.worker.crawl(session, task)
             except Exception as exc:
-                outcome = self.shard.failed(task, exc)
+                outcome = self.worker.failed(task, exc)
             self._accept(outcome, self._here)
 
-        async with self.shard.session() as session:
+        async with self.worker.session() as session:
             running: set[asyncio.Task] = set()
             while True:
-                while len(running) < self.shard.concurrency:
+                while len(running) < self.worker.concurrency:
                     task = self._next_task()
                     if task is None:
                         break
@@ -271,123 +176,92 @@ class Crawler:
                     return
                 _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    def _start_shards(self) -> None:
+    def _start_workers(self) -> None:
         wanted = self.cfg.workers if self.cfg.workers >= 0 else (os.cpu_count() or 1)
-        if wanted <= 1 or len(self._pending) < SHARD_THRESHOLD:
+        if wanted <= 1 or len(self._pending) < WORKER_THRESHOLD:
             return
-        if self.state:
-            self.state.flush()  # a forked child must not inherit unwritten lines
-        shard = self.shard.split(wanted)
-        self._shards = [ShardProcess(shard, n + 1, self._decoders()) for n in range(wanted)]
-        self.ctx.shards = wanted
+        if self.journal:
+            self.journal.flush()  # a forked child must not inherit unwritten lines
+        worker = self.worker.split(wanted)
+        self._workers = [WorkerProcess(worker, n + 1, self._decoders()) for n in range(wanted)]
+        self.ctx.workers = wanted
 
-    async def _crawl_in_shards(self) -> None:
-        """Deal pages out to the shard processes and take their outcomes in, until none is left
-        pending or in flight.  A shard that dies has its pages filed as errors; the rest go on."""
+    async def _crawl_in_workers(self) -> None:
+        """Deal pages out to the worker processes and take their outcomes in, until none is left
+        pending or in flight.  A worker that dies has its pages in flight dealt again (see
+        :meth:`_worker_died`); the rest go on."""
         loop = asyncio.get_running_loop()
         finished = loop.create_future()
-        window = SHARD_WINDOW * math.ceil(self.cfg.concurrency / len(self._shards))
+        window = WORKER_WINDOW * math.ceil(self.cfg.concurrency / len(self._workers))
 
         def deal() -> None:
-            for shard in self._shards:
-                if not shard.alive:
+            for worker in self._workers:
+                if not worker.alive:
                     continue
                 batch: list[PageTask] = []
-                while len(shard.inflight) + len(batch) < window:
+                while len(worker.inflight) + len(batch) < window:
                     task = self._next_task()
                     if task is None:
                         break
                     batch.append(task)
                 if batch:
-                    shard.send(batch)
-            live = [s for s in self._shards if s.alive]
-            all_done = not self._pending and not any(s.inflight for s in live)
+                    worker.send(batch)
+            live = [w for w in self._workers if w.alive]
+            all_done = not self._pending and not any(w.inflight for w in live)
             if (all_done or not live) and not finished.done():
                 finished.set_result(None)
 
-        def on_message(shard: ShardProcess) -> None:
+        def on_message(worker: WorkerProcess) -> None:
             try:
                 try:
-                    batch = shard.receive()
+                    batch = worker.receive()
                 except (EOFError, OSError):
-                    self._shard_died(shard)
-                    loop.remove_reader(shard.conn.fileno())
+                    self._worker_died(worker)
+                    loop.remove_reader(worker.conn.fileno())
                     batch = []
                 for outcome in batch:
-                    self._accept(outcome, shard.decoders)
+                    self._accept(outcome, worker.decoders)
                 deal()
             except BaseException as exc:  # surface it in run(), never leave the crawl waiting
                 if not finished.done():
                     finished.set_exception(exc)
 
-        for shard in self._shards:
-            loop.add_reader(shard.conn.fileno(), on_message, shard)
+        for worker in self._workers:
+            loop.add_reader(worker.conn.fileno(), on_message, worker)
         try:
             deal()
             await finished
         finally:
-            for shard in self._shards:
-                if shard.alive:
-                    loop.remove_reader(shard.conn.fileno())
+            for worker in self._workers:
+                if worker.alive:
+                    loop.remove_reader(worker.conn.fileno())
 
-    def _shard_died(self, shard: ShardProcess) -> None:
-        """A shard process ended mid-crawl (killed, out of memory): its pages in flight go to the
-        other shards once; a page in flight on a second dead shard may be what kills them, and
+    def _worker_died(self, worker: WorkerProcess) -> None:
+        """A worker process ended mid-crawl (killed, out of memory): its pages in flight go to the
+        other workers once; a page in flight on a second dead worker may be what kills them, and
         becomes an error row."""
-        shard.alive = False
-        shard.process.join(1)
-        code = shard.process.exitcode
-        for task in shard.inflight.values():
+        worker.alive = False
+        worker.process.join(1)
+        code = worker.process.exitcode
+        for task in worker.inflight.values():
             if task.url in self._retried:
                 failure = RuntimeError(f"crawl process ended twice with this page in flight (exit code {code})")
-                self._accept(self.shard.failed(task, failure), self._here)
+                self._accept(self.worker.failed(task, failure), self._here)
             else:
                 self._retried.add(task.url)
                 self._pending.appendleft(task)
-        shard.inflight.clear()
-        self.ctx.errors.append(ErrorRecord(stage="crawl", source=shard.process.name, location=f"exit code {code}",
+        worker.inflight.clear()
+        self.ctx.errors.append(ErrorRecord(stage="crawl", source=worker.process.name, location=f"exit code {code}",
                                            reason="a crawl process ended unexpectedly; its pages were crawled again"))
 
-    def _stop_shards(self) -> None:
-        for shard in self._shards:
-            shard.stop()
-        self._shards = []
-
-    async def _check_targets(self) -> None:
-        """Images and link targets that were not crawled as pages: status only (HEAD, then GET)."""
-        targets: set[str] = set()
-        if self.cfg.check_images:
-            targets.update(self.ctx.images)
-        if self.cfg.check_links:
-            targets.update(self.ctx.links)
-        for url in sorted(t for t in targets if t not in self.ctx.checked and url_problem(t)):
-            # written so that no request can be made: broken as it stands
-            self.ctx.checked[url] = FetchResult(url=url, error=url_problem(url))
-        if not self.cfg.check_external:
-            targets = {t for t in targets if self._on_site(t)}
-        todo = sorted(t for t in targets if t.startswith(("http://", "https://"))
-                      and t not in self.ctx.checked and t not in self.ctx.pages)
-        done = 0
-
-        async def check(url: str) -> None:
-            nonlocal done
-            result = self._robots_refusal(url)
-            if result is None:
-                result, _ = await self.shard.fetch(session, url, method="HEAD")
-                if result.status in (405, 501):  # servers that do not do HEAD
-                    result, _ = await self.shard.fetch(session, url)
-            self.ctx.checked[url] = result
-            if self.state:
-                self.state.checked(result)
-            done += 1
-            self.progress("links", done, len(todo))
-
-        async with self.shard.session() as session:
-            await asyncio.gather(*(check(u) for u in todo))
+    def _stop_workers(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
 
     def _restore(self, start: list[str]) -> None:
         """``--resume``: take back what a previous, interrupted crawl finished."""
-        outcomes, checked = self.state.load(start)
+        outcomes, checked = self.journal.load(start)
         journal = self._decoders()
         for outcome in outcomes:
             self._queued.add(outcome.page.url)
@@ -397,37 +271,38 @@ class Crawler:
         self.ctx.resumed_pages = len(outcomes)
 
     def run(self, start: list[str]) -> None:
-        """Discover, crawl the pages (forking shards for a large crawl), check the targets.
-        Each phase has its own event loop: shards are forked between them, never from inside one."""
+        """Discover, crawl the pages (forking workers for a large crawl), check the targets.
+        Each phase has its own event loop: workers are forked between them, never from inside one."""
         start = [normalise_url(u) if not u.endswith((".xml", ".xml.gz")) else u for u in start]
-        if self.state:
+        if self.journal:
             if self.resume:
                 self._restore(start)
-            self.state.open(start, self.resume)
+            self.journal.open(start, self.resume)
         finished = False
         try:
             asyncio.run(self._discover(start))
-            self._start_shards()
-            if self._shards:
-                asyncio.run(self._crawl_in_shards())
-                self._stop_shards()
-            if self._pending:  # a small crawl, or shards that died
+            self._start_workers()
+            if self._workers:
+                asyncio.run(self._crawl_in_workers())
+                self._stop_workers()
+            if self._pending:  # a small crawl, or workers that died
                 asyncio.run(self._crawl_here())
-            asyncio.run(self._check_targets())
+            asyncio.run(check_targets(self.ctx, self.worker, self._hosts, self.journal, self.progress))
             finished = True
         finally:
-            self._stop_shards()
+            self._stop_workers()
             if self._over_limit:
                 shown = ", ".join(self._over_limit[:5])
                 self.ctx.errors.append(ErrorRecord(
                     stage="skip", source=f"{len(self._over_limit)} URLs", location="crawl.max_pages",
                     reason=f"not crawled: max_pages={self.cfg.max_pages} reached (first: {shown})"))
-            if self.state:
-                self.state.close(finished)
+            if self.journal:
+                self.journal.close(finished)
             if self.cache:
                 self.cache.close()
 
 
 def crawl(ctx: AuditContext, start: list[str], progress: Progress | None = None, *,
           work_dir: Path | None = None, resume: bool = False, engine=None) -> None:
+    """Crawl from the ``start`` URLs into ``ctx`` (see :class:`Crawler`)."""
     Crawler(ctx, progress, work_dir=work_dir, resume=resume, engine=engine).run(start)

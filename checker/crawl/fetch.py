@@ -1,8 +1,6 @@
 """Fetching one URL, honestly: every outcome is a :class:`FetchResult`, nothing raises.
 
-* aiohttp is the client: measured on this machine against nginx on loopback (3,000 pages of
-  53 KB, 32 in flight) it fetched 2,748 pages/s for 1.1 CPU s, against 281 pages/s and 10.7
-  CPU s for httpx.AsyncClient and 1,211 pages/s for httpx over the aiohttp transport.
+* aiohttp is the client (the fastest measured here: benchmarks/README.md).
 * Redirects are followed by hand, so chains and loops are seen, and a redirect to another
   host (or to a private address: no SSRF through redirects) is refused unless allowed.
 * Retryable failures (connection errors, timeouts, 429, 500, 502, 503, 504) are retried with

@@ -26,8 +26,8 @@ def url_problem(url: str) -> str | None:
 
 
 #: URL caches are kept small: what repeats (a shop's nav and footer links) stays cached, and a
-#: stream of distinct URLs (100,000 product pages) does not pile up in every crawl process (the
-#: larger caches held ~20 MB each at that size; each process remembers its pages' links anyway).
+#: stream of distinct URLs (100,000 product pages) does not pile up in every crawl process (each
+#: process remembers its pages' links anyway).
 URL_CACHE_SIZE = 16_384
 
 
@@ -38,7 +38,7 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@lru_cache(maxsize=URL_CACHE_SIZE)  # pages repeat the same nav links: normalising was a top cost
+@lru_cache(maxsize=URL_CACHE_SIZE)  # pages repeat the same nav links
 def normalise_url(url: str, strip_params: re.Pattern[str] = TRACKING_PARAMS) -> str:
     """Lower-case scheme and host, drop the default port, the fragment, tracking parameters and a
     trailing slash (except the root), sort the remaining query parameters."""

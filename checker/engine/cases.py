@@ -100,7 +100,8 @@ class PageInput(BaseModel):
         if self.html is None:
             return Page(fetch=fetch, **extra)
         from checker.crawl.fetch import Body
-        from checker.crawl.pages import PageTask, build_page
+        from checker.crawl.outcome import PageTask
+        from checker.crawl.pages import build_page
 
         task = PageTask(url, 0, extra.pop("seed", True), None)
         headers = {"content-type": f"{self.content_type}; charset=utf-8"}

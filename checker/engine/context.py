@@ -159,7 +159,7 @@ class AuditContext:
     rules_done: set[str] = field(default_factory=set)  # URLs of the pages those findings cover
     resumed_pages: int = 0  # pages taken over from an interrupted crawl (--resume)
     cache_hits: int = 0  # pages revalidated (304) and reused from the page cache
-    shards: int = 0  # crawl processes that fetched and parsed pages (0 = the main process did)
+    workers: int = 0  # crawl worker processes that fetched and parsed pages (0 = the main process did)
     memo: ItemMemo = field(default_factory=ItemMemo, repr=False)  # per-item values rules share
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""

@@ -38,7 +38,7 @@ class RecordFile:
     record ends (8 bytes a record).  Meant for data written once and read rarely.
 
     The file has no name: it goes with this object, or with the process however that ends.  It is
-    opened on the first non-empty record, so a small audit opens few.  Crawl shards are forked
+    opened on the first non-empty record, so a small audit opens few.  Crawl workers are forked
     while it is open, so only its descriptor is kept, written with ``os.pwrite`` and read with
     ``os.pread`` at offsets kept here: no buffer a child could flush again, no shared file
     position.  Not fsync'ed: it never outlives the process.

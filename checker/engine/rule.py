@@ -7,7 +7,7 @@ with defaults, the *scope* it runs over, and a ``check`` method that yields ``Fi
 Scopes, i.e. what the engine hands to ``check``:
 
 * ``page``     -- one crawled :class:`~checker.models.Page` at a time, whole (streamed; on large
-                  crawls in a crawl shard process, so it may use ``ctx.config`` and ``ctx.today``
+                  crawls in a crawl worker process, so it may use ``ctx.config`` and ``ctx.today``
                   but not other pages or checks: anything across pages is ``site`` scope).
 * ``product``  -- one extracted :class:`~checker.models.Product` at a time (same contract).
 * ``lot``      -- one :class:`~checker.models.InventoryLot` at a time (streamed).

@@ -1,12 +1,10 @@
-"""Fetching and processing pages: a :class:`Shard` does both for the pages it is handed.
+"""Fetching and processing pages: a :class:`Worker` does both for the pages it is handed.
 
-On a small crawl the main process is the only shard.  On a large one the crawler forks one shard
-per core and deals pages out to them: each shard has its own event loop, its own connections
+On a small crawl the main process is the only worker.  On a large one the crawler forks one worker
+per core and deals pages out to them: each worker has its own event loop, its own connections
 and its own share of the politeness limits, and parses and checks the pages it fetched, so only
-a small :class:`~checker.crawl.pages.PageOutcome` crosses between processes.  Measured on this
-2-core machine (benchmarks/README.md), a process pool that parsed pages fetched by the main
-process stayed near 200 pages/s: the main process spent ~3 ms per page fetching, pickling
-pages in and out and bookkeeping while the workers waited.
+a small :class:`~checker.crawl.outcome.PageOutcome` crosses between processes and the main
+process is left little to do per page.
 """
 
 from __future__ import annotations
@@ -24,22 +22,24 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from checker.config import CrawlConfig
+from checker.crawl.cache import PageCache
 from checker.crawl.fetch import FetchPolicy, fetch, host_of
-from checker.crawl.pages import PageOutcome, PageProcessor, PageTask, TargetDecoder
+from checker.crawl.numbers import TargetDecoder
+from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import HostGate, Robots
-from checker.crawl.state import PageCache
 from checker.crawl.urls import origin_of
 from checker.models import FetchResult
 
-#: Outcomes a forked shard sends in one message (fewer, larger messages cost less to pickle).
+#: Outcomes a forked worker sends in one message (fewer, larger messages cost less to pickle).
 SEND_BATCH = 16
 #: ... and how long a partial batch may wait, in seconds.
 SEND_INTERVAL = 0.005
-#: Allocations between young-generation collections in a shard (CPython's default is 700).
+#: Allocations between young-generation collections in a worker (CPython's default is 700).
 GC_THRESHOLD = 20_000
 
 
-class Shard:
+class Worker:
     """Fetches its pages politely (``1/share`` of the crawl's concurrency, per-host concurrency
     and request rate) and turns each into a :class:`PageOutcome`."""
 
@@ -54,9 +54,9 @@ class Shard:
         self.concurrency = math.ceil(cfg.concurrency / share)
         self._gates: dict[str, HostGate] = {}
 
-    def split(self, shares: int) -> Shard:
-        """The same shard with ``1/shares`` of the limits, to run in another process."""
-        return Shard(self.cfg, self.policy, self.robots, self.processor, self.cache, shares)
+    def split(self, shares: int) -> Worker:
+        """The same worker with ``1/shares`` of the limits, to run in another process."""
+        return Worker(self.cfg, self.policy, self.robots, self.processor, self.cache, shares)
 
     def gate(self, url: str) -> HostGate:
         host = host_of(url)
@@ -101,49 +101,55 @@ class Shard:
             result.error = "304 Not Modified without a cached copy"  # we sent no validators we still hold
         return self.processor.process(task, result, body)
 
+    def robots_refusal(self, url: str) -> FetchResult | None:
+        """The outcome of a URL robots.txt forbids (skipped on purpose, not broken); None if allowed."""
+        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
+            return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
+        return None
+
     def failed(self, task: PageTask, exc: BaseException) -> PageOutcome:
         """A bug on one URL must not stall the crawl: the page becomes an error row."""
         result = FetchResult(url=task.url, error=f"{type(exc).__name__}: {exc}")
         return self.processor.outcome(task.page(result), task.depth)
 
 
-# ---------------------------------------------------------------------- a shard in its own process
-def _serve(shard: Shard, conn, number: int) -> None:
-    """Entry point of a forked shard: crawl what the main process sends until it sends None."""
+# ---------------------------------------------------------------------- a worker in its own process
+def _serve(worker: Worker, conn, number: int) -> None:
+    """Entry point of a forked worker: crawl what the main process sends until it sends None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    # What the shard inherited (rules, lexicon, tables) lives as long as it does: keep the garbage
+    # What the worker inherited (rules, lexicon, tables) lives as long as it does: keep the garbage
     # collector off it (and its pages shared with the parent), and collect the young rarely: each
     # page leaves thousands of short-lived objects, and collections cost ~90 us a page.
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 20)
     # What the parent opened stays the parent's: the cache connection, the journal file.
-    if shard.cache is not None:
-        shard.cache = shard.cache.reader()
-    processor = shard.processor
+    if worker.cache is not None:
+        worker.cache = worker.cache.reader()
+    processor = worker.processor
     if processor.journal is not None:
-        processor.journal = processor.journal.for_shard(number)
-    processor.reset_numbers()  # the crawler decodes this shard's numbers apart from its own
+        processor.journal = processor.journal.for_worker(number)
+    processor.reset_numbers()  # the crawler decodes this worker's numbers apart from its own
     try:
-        _run_loop(shard, conn)
+        _run_loop(worker, conn)
     finally:
         if processor.journal is not None:
             processor.journal.close(finished=False)
 
 
-def _run_loop(shard: Shard, conn) -> None:
-    """The shard's event loop, under cProfile when the benchmarks ask for it."""
-    profile_dir = os.environ.get("CHECKER_PROFILE_SHARDS")  # benchmarks: where each shard's cProfile goes
+def _run_loop(worker: Worker, conn) -> None:
+    """The worker's event loop, under cProfile when the benchmarks ask for it."""
+    profile_dir = os.environ.get("CHECKER_PROFILE_WORKERS")  # benchmarks: where each worker's cProfile goes
     if not profile_dir:
-        asyncio.run(_serve_loop(shard, conn))
+        asyncio.run(_serve_loop(worker, conn))
         return
     import cProfile
 
     with cProfile.Profile() as profile:
-        asyncio.run(_serve_loop(shard, conn))
-    profile.dump_stats(os.path.join(profile_dir, f"shard-{os.getpid()}.prof"))
+        asyncio.run(_serve_loop(worker, conn))
+    profile.dump_stats(os.path.join(profile_dir, f"worker-{os.getpid()}.prof"))
 
 
-async def _serve_loop(shard: Shard, conn) -> None:
+async def _serve_loop(worker: Worker, conn) -> None:
     loop = asyncio.get_running_loop()
     todo: asyncio.Queue[PageTask] = asyncio.Queue()
     stop = asyncio.Event()
@@ -167,20 +173,20 @@ async def _serve_loop(shard: Shard, conn) -> None:
             done.clear()
             conn.send(batch)
 
-    async def worker(session) -> None:
+    async def crawl_from_queue(session) -> None:
         while True:
             task = await todo.get()
             try:
-                outcome = await shard.crawl(session, task)
+                outcome = await worker.crawl(session, task)
             except Exception as exc:
-                outcome = shard.failed(task, exc)
+                outcome = worker.failed(task, exc)
             done.append(outcome)
             if len(done) >= SEND_BATCH:
                 send()
 
     loop.add_reader(conn.fileno(), receive)
-    async with shard.session() as session:
-        workers = [asyncio.create_task(worker(session)) for _ in range(shard.concurrency)]
+    async with worker.session() as session:
+        lanes = [asyncio.create_task(crawl_from_queue(session)) for _ in range(worker.concurrency)]
         try:
             while not stop.is_set():
                 await asyncio.sleep(SEND_INTERVAL)
@@ -188,25 +194,25 @@ async def _serve_loop(shard: Shard, conn) -> None:
         except (BrokenPipeError, OSError):
             pass
         finally:
-            for w in workers:
-                w.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            for lane in lanes:
+                lane.cancel()
+            await asyncio.gather(*lanes, return_exceptions=True)
 
 
-class ShardProcess:
-    """The main process's end of a forked shard: what it was sent and has not answered yet."""
+class WorkerProcess:
+    """The main process's end of a forked worker: what it was sent and has not answered yet."""
 
-    def __init__(self, shard: Shard, number: int, decoders: tuple[TargetDecoder, TargetDecoder]) -> None:
+    def __init__(self, worker: Worker, number: int, decoders: tuple[TargetDecoder, TargetDecoder]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         context = multiprocessing.get_context("fork")  # inherits the built rules: no start-up cost
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_serve, args=(shard, child, number), daemon=True,
-                                       name=f"store-checker-shard-{number}")
+        self.process = context.Process(target=_serve, args=(worker, child, number), daemon=True,
+                                       name=f"store-checker-worker-{number}")
         self.process.start()
         child.close()
         self.inflight: dict[str, PageTask] = {}
-        self.decoders = decoders  # this shard's link and image numbers -> the audit's
+        self.decoders = decoders  # this worker's link and image numbers -> the audit's
         self.alive = True
 
     def send(self, tasks: list[PageTask]) -> None:
