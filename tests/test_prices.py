@@ -7,9 +7,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 from price_parser import Price
 
 from checker import prices
+from checker.cli import main
 from checker.extract import parse_price as page_parse_price
 from checker.prices import (
     CURRENCIES_FILE,
@@ -238,6 +240,15 @@ def test_ops_extend_the_table_for_both_sides(currencies_file):
         fh.write('SGD = ["s$", "新加坡元"]\n')
     assert parse_export_price("S$12") == parse_page_price("S$12") == (Decimal("12"), "SGD")
     assert parse_export_price("新加坡元 12") == (Decimal("12"), "SGD")
+
+
+def test_a_broken_table_stops_the_audit(currencies_file, tmp_path):
+    currencies_file.write_text('[currencies]\nCNY = ["元"]\nTWD = ["元"]\n', encoding="utf-8")
+    config = tmp_path / "checker.toml"
+    config.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", "--config", str(config)])
+    assert result.exit_code == 2
+    assert f"{currencies_file}: currencies.TWD: '元' already names CNY" in result.output
 
 
 def test_aliases_toml_no_longer_holds_currencies():
