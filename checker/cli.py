@@ -56,6 +56,7 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook."""
     from checker.audit import run_audit
     from checker.crawl.serve import serve_directory
+    from checker.prices import CurrencyTableError, currency_table
     from checker.reports.console import ProgressPrinter, print_summary
 
     try:
@@ -78,7 +79,8 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             merged._path, merged._source_text, merged._key_prefix = config._path, config._source_text, config._key_prefix
             config = merged
         engine = Engine.from_config(config)
-    except (ConfigError, RuleRegistrationError) as exc:
+        currency_table()  # checked before the crawl forks: a broken checker/currencies.toml is a usage error
+    except (ConfigError, RuleRegistrationError, CurrencyTableError) as exc:
         _fail_usage(str(exc))
     except ValueError as exc:  # pydantic error from a command-line override
         _fail_usage(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]))

@@ -18,18 +18,18 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from price_parser import Price
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from checker.config import Config, SelectorConfig
 from checker.extract.jsonld import find_products, parse_block
 from checker.models import Availability, Image, Link, Product, Resource, Variant
+from checker.prices import parse_page_price
 
 #: Wording that takes a product off the shelf (下架), in stock labels and in page notices alike.
 DISCONTINUED_WORDS = ("discontinued", "已下架", "下架", "停售", "off shelf", "off-shelf", "no longer available")
@@ -198,29 +198,9 @@ def parse_availability(value: Any) -> Availability:
 
 
 def parse_price(value: Any) -> tuple[Decimal | None, str | None]:
-    """``129``, ``"129.00"``, ``"¥1,299.00"``, ``"NT$990"`` -> (amount, ISO currency or None)."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value)), None
-    text = clean_text(str(value))
-    try:
-        return Decimal(text), None
-    except InvalidOperation:
-        pass
-    price = Price.fromstring(text)
-    currency = None
-    if price.currency:
-        # The currency names ops keep in checker/sources/aliases.toml serve pages and exports alike.
-        from checker.sources.values import currency_code
-
-        try:
-            currency = currency_code(price.currency)
-        except ValueError:
-            currency = None
-    if currency is None and "元" in text:
-        currency = "CNY"
-    return price.amount, currency
+    """``129``, ``"129.00"``, ``"¥1,299.00"``, ``"NT$990"``, ``"¥1.2万"`` -> (amount, ISO currency or None);
+    ``(None, None)`` for what is not one price, such as a range (the reading exports get too: checker.prices)."""
+    return parse_page_price(value)
 
 
 def _first(value: Any) -> Any:

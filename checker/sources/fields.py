@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from checker.prices import CURRENCIES_FILE
+
 ALIASES_FILE = Path(__file__).with_name("aliases.toml")
 KINDS = ("inventory", "catalog", "prices", "complaints")
 HEADER_SEARCH_ROWS = 20
@@ -52,11 +54,12 @@ class KindSpec:
 class AliasTable:
     kinds: dict[str, KindSpec]
     price_kinds: dict[str, str]  # normalised word -> transaction | listed | promotion
-    currencies: dict[str, str]  # lower-case symbol/word -> ISO code
 
 
 def _build(data: dict[str, Any], origin: str) -> AliasTable:
     groups: dict[str, list[str]] = data.get("aliases", {})
+    if "currencies" in data:
+        raise ValueError(f"{origin}: [currencies] moved to {CURRENCIES_FILE}, the one table for pages and exports")
     kinds: dict[str, KindSpec] = {}
     for kind in KINDS:
         spec = data.get("kinds", {}).get(kind)
@@ -92,10 +95,7 @@ def _build(data: dict[str, Any], origin: str) -> AliasTable:
     price_kinds = {
         normalise_header(word)[0]: kind for kind, words in data.get("price_kinds", {}).items() for word in words
     }
-    currencies = {word.lower(): code for code, words in data.get("currencies", {}).items() for word in words}
-    for code in data.get("currencies", {}):
-        currencies[code.lower()] = code
-    return AliasTable(kinds=kinds, price_kinds=price_kinds, currencies=currencies)
+    return AliasTable(kinds=kinds, price_kinds=price_kinds)
 
 
 @cache

@@ -3,7 +3,10 @@
 Every parser takes one raw cell (str from CSV/JSON; str, int, float, bool, date or datetime from a
 workbook) and returns the value or raises :class:`CellError` with a reason a shop operator can act on.
 Empty cells never reach a parser (see :func:`is_empty`).  These sit on the hot path: common forms are
-tried first with cheap checks, the slow general parsers only afterwards.
+tried first with cheap checks, the slow general parsers only afterwards.  Prices are read by
+:mod:`checker.prices`, as on pages.  Over 400 lines on purpose: the date, shelf-life, quantity and spec
+parsers share the cell helpers at the top (:class:`CellError`, the Excel-error check, NFKC), and build.py
+takes every converter from this one place.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from price_parser import Price
-
+from checker import prices
 from checker.sources.fields import alias_table, normalise_header
 
 
@@ -364,66 +366,24 @@ def parse_quantity(value: Any) -> int:
 
 # --------------------------------------------------------------------------------------------- prices
 
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_RANGE = re.compile(r"\d\s*(?:-|~|～|—|–|至|到)\s*\D{0,4}\d")
-_NEGATIVE = re.compile(r"(?:^|[^\w])[-−]\s*[^\s\d]{0,4}\s*\d|^\(.*\d.*\)$")
-_CURRENCY_WORD = re.compile(r"[A-Za-z]{2,3}\$|[A-Za-z]{3}|[^\d\s.,'+\-]+")
-
-
 def currency_code(word: str, default: str | None = None) -> str:
-    """ISO 4217 code for a symbol or word ("¥", "元", "NT$", "新台幣", "usd").  ``$``/``¥`` defer to default."""
-    w = _nfkc(word).strip()
-    lower = w.lower()
-    if default and lower in {"$", "¥", "￥"}:
-        return default
-    found = alias_table().currencies.get(lower)
-    if found:
-        return found
-    if len(w) == 3 and w.isascii() and w.isalpha():
-        return w.upper()
-    raise CellError(f"unknown currency {word!r}")
+    """ISO 4217 code for a currency cell ("¥", "元", "NT$", "新台幣", "usd"): :func:`checker.prices.currency_code`."""
+    try:
+        return prices.currency_code(word, default)
+    except prices.PriceError as exc:
+        raise CellError(str(exc)) from None
 
 
 def parse_price(value: Any, default_currency: str | None = None) -> tuple[Decimal, str | None]:
     """``(amount, ISO currency the cell names, or None)`` from ``¥1,299.00``, ``1299元``, ``NT$990``,
-    ``$19.99``, ``1.299,00 €``, ``1.2万`` ...  Ranges and negative prices are errors.  ``default_currency``
-    only settles the ambiguous ``$`` and ``¥``."""
-    if isinstance(value, bool):
-        raise CellError(f"expected a price, got {value}")
-    if isinstance(value, (int, float, Decimal)):
-        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if amount < 0:
-            raise CellError(f"negative price {value}")
-        if not amount.is_finite():
-            raise CellError(f"price {value} is not a number")
-        return amount, None
-    if not isinstance(value, str):
-        raise CellError(f"expected a price, got {type(value).__name__} {_show(value)}")
-    s = value.strip()
-    if _PLAIN_NUMBER.fullmatch(s):
-        return Decimal(s), None
-    _check_excel_error(s)
-    s = _nfkc(s).replace("￥", "¥")
-    if _RANGE.search(s):
-        raise CellError(f"price {value!r} is a range, not one price")
-    if _NEGATIVE.search(s):
-        raise CellError(f"negative price {value!r}")
-    multiplier = 1
-    if s.endswith("万") or s.endswith("萬") or "万元" in s or "萬元" in s:
-        multiplier = 10_000
-        s = s.replace("万", "").replace("萬", "")
-    parsed = Price.fromstring(s)
-    if parsed.amount is None:
-        raise CellError(f"unparseable price {value!r} (expected e.g. 1299, ¥1,299.00, 1299元, NT$990, 1.299,00 €)")
-    leftover = s.replace(parsed.amount_text or "", " ", 1)
-    words = [w for w in _CURRENCY_WORD.findall(leftover) if w.strip()]
+    ``1.299,00 €``, ``1.2万`` ...: the strict reading of :mod:`checker.prices`, which pages share.  Ranges,
+    negative prices, two amounts or currencies are errors; ``default_currency`` settles ``$`` and ``¥``."""
     try:
-        named = [currency_code(w, default_currency) for w in ([parsed.currency] if parsed.currency else []) + words]
-    except CellError as exc:
-        raise CellError(f"price {value!r}: {exc}") from None
-    if len(set(named)) > 1:
-        raise CellError(f"price {value!r} names two currencies")
-    return parsed.amount * multiplier, (named[0] if named else None)
+        return prices.parse_export_price(value, default_currency)
+    except prices.PriceError as exc:
+        if isinstance(value, str):
+            _check_excel_error(value.strip())  # #N/A says more than "unparseable price"
+        raise CellError(str(exc)) from None
 
 
 def parse_price_kind(value: Any) -> str:
