@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from checker.aliases import alias_table, canonical_field
 from checker.codes import SELECTOR
 from checker.models import Severity
 
@@ -91,7 +92,7 @@ class SourceConfig(BaseModel):
 
     ``path`` is resolved against the config file's directory.  Everything else is optional: the reader
     detects the format, the text encoding, the sheet and the header row, and maps columns by the alias
-    table in ``checker/sources/aliases.toml``.  Example::
+    table in ``checker/aliases.toml``.  Example::
 
         [[sources]]
         kind = "inventory"
@@ -163,8 +164,6 @@ class SourceConfig(BaseModel):
     @field_validator("columns")
     @classmethod
     def _known_columns(cls, v: dict[str, str], info: Any) -> dict[str, str]:
-        from checker.sources.fields import alias_table, canonical_field
-
         kind = info.data.get("kind")
         if kind is None:  # already reported
             return v

@@ -18,8 +18,6 @@ import itertools
 from collections import deque
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 #: (importing module, imported module) -> where: "checker/x.py:12"
@@ -137,17 +135,24 @@ def test_the_graph_sees_deferred_relative_and_package_imports(tmp_path):
     assert sorted(cycles(graph)) == [["pkg.a", "pkg.b", "pkg.a"], ["pkg.c", "pkg.sub", "pkg.sub.d", "pkg.c"]]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "cycles outside checker/crawl/, each through checker/sources/__init__.py, which a function-level import "
-    "runs: checker/extract/page.py imports checker.sources.values (being removed in another branch) and "
-    "checker/config.py imports checker.sources.fields"))
 def test_no_import_cycles():
     graph, where = import_graph(ROOT)
     found = cycles(graph)
     assert not found, "import cycles in checker/:\n  " + "\n  ".join(describe(c, where) for c in found)
 
 
-def test_no_import_cycle_through_the_crawl_package():
-    graph, where = import_graph(ROOT)
-    found = [c for c in cycles(graph) if any(m == "checker.crawl" or m.startswith("checker.crawl.") for m in c)]
-    assert not found, "import cycles through checker/crawl/:\n  " + "\n  ".join(describe(c, where) for c in found)
+#: A module may be longer than this when its docstring says why ("Over 400 lines on purpose: ...").
+MAX_LINES = 400
+
+
+@pytest.mark.xfail(strict=True, reason="checker/extract/page.py (724 lines) is being split in the extract branch")
+def test_no_module_over_400_lines_without_a_reason():
+    too_long = []
+    for path in sorted([*(ROOT / "checker").rglob("*.py"), *(ROOT / "rules").rglob("*.py")]):
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        if lines > MAX_LINES and "Over 400 lines on purpose" not in docstring:
+            too_long.append(f"{path.relative_to(ROOT)}: {lines} lines")
+    assert not too_long, "split these, or say in the docstring why not (\"Over 400 lines on purpose: ...\"):\n  " + \
+        "\n  ".join(too_long)

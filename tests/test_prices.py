@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from price_parser import Price
 
 from checker import prices
+from checker.aliases import _build
 from checker.cli import main
 from checker.extract import parse_price as page_parse_price
 from checker.prices import (
@@ -23,7 +24,6 @@ from checker.prices import (
     parse_page_price,
     read_price,
 )
-from checker.sources.fields import _build
 from checker.sources.values import CellError
 from checker.sources.values import parse_price as cell_parse_price
 

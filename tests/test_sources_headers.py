@@ -6,17 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from checker.aliases import KINDS, alias_table, normalise_header
 from checker.config import SourceConfig
 from checker.sources import read_source
 from checker.sources.errors import SourceError
-from checker.sources.fields import (
-    KINDS,
-    alias_table,
-    find_header,
-    guess_kind,
-    match_header,
-    normalise_header,
-)
+from checker.sources.fields import find_header, guess_kind, match_header
 from checker.sources.textio import decode, sniff_delimiter
 
 # --------------------------------------------------------------------------------------------- headers
@@ -78,7 +72,7 @@ def test_alias_table_is_data_and_unambiguous():
 
 
 def test_alias_table_loader_refuses_conflicts():
-    from checker.sources.fields import _build
+    from checker.aliases import _build
 
     data = {
         "aliases": {"a": ["编码"], "b": ["编码"]},

@@ -17,9 +17,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from checker.aliases import normalise_header
 from checker.config import SourceConfig
 from checker.models import CatalogItem, Complaint, ErrorRecord, InventoryLot, PriceRecord
-from checker.sources.fields import Column, HeaderMatch, cell_text, normalise_header
+from checker.sources.fields import Column, HeaderMatch, cell_text
 from checker.sources.values import (
     CellError,
     ShelfLife,

@@ -14,8 +14,8 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from checker.aliases import KINDS
 from checker.config import SourceConfig
-from checker.sources.fields import KINDS
 from checker.sources.reader import read
 from checker.sources.results import FileUnderstanding, SourceResult
 

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from checker.aliases import cjk_aliases
 from checker.decoding import SAMPLE_CHARS, Decoded, DecodeError, decode_file, detect_file
 from checker.sources.errors import SourceError
-from checker.sources.fields import cjk_aliases
 
 __all__ = ["SAMPLE_CHARS", "Decoded", "csv_rows", "decode", "detect", "html_rows", "sniff_delimiter"]
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from checker import prices
-from checker.sources.fields import alias_table, normalise_header
+from checker.aliases import alias_table, normalise_header
 
 
 class CellError(ValueError):
