@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from checker import __version__
-from checker.config import ConfigError, find_config, load_config
+from checker.config import ConfigError, find_config, load_config, parse_promotion
 from checker.engine import Engine, load_packs, load_plugins
 from checker.engine.registry import RuleRegistrationError
 from checker.models import Severity
@@ -47,12 +47,16 @@ def main() -> None:
 @click.option("--ignore", help="Comma-separated codes or prefixes to skip (added to config).")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that fails (default error).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Audit as of this date (YYYY-MM-DD).")
+@click.option("--promotion", metavar="START[:END]",
+              help="The promotion's first and last day, e.g. 2026-12-10:2026-12-12 (one day: 2026-12-10); "
+                   "overrides [promotion] start/end.")
 @click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"),
               help="A file of start URLs, one per line (# comments allowed).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl from its state file.")
 @click.option("--no-cache", is_flag=True, help="Fetch every page again (ignore ETag/Last-Modified cache).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, url_file, resume, no_cache, quiet):
+def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
+          quiet):
     """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook."""
     from checker.audit import run_audit
     from checker.crawl.serve import serve_directory
@@ -74,6 +78,12 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             overrides["fail_on"] = fail_on
         if no_cache:
             overrides["crawl"] = {**config.crawl.model_dump(), "cache": False}
+        if promotion:
+            try:
+                first, last = parse_promotion(promotion)
+            except ValueError as exc:
+                _fail_usage(str(exc))
+            overrides["promotion"] = {**config.promotion.model_dump(), "start": first, "end": last}
         if overrides:
             merged = config.model_validate({**config.model_dump(), **overrides})
             merged._path, merged._source_text, merged._key_prefix = config._path, config._source_text, config._key_prefix

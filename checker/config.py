@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from checker.aliases import alias_table, canonical_field
 from checker.codes import SELECTOR
@@ -174,6 +176,51 @@ class SourceConfig(BaseModel):
         return v
 
 
+class PromotionConfig(_Section):
+    """The promotion the audit prepares for (``[promotion]``, or ``--promotion START[:END]``): the first
+    and last day shoppers can buy at promotion prices, both inclusive, in ``timezone``.  Rules that
+    need it (a reference price's window ends the day before ``start``; stock must last past ``end``)
+    use the audit date when it is not set, and the Summary says so."""
+
+    start: date | None = Field(None, description="first day of the promotion, YYYY-MM-DD")
+    end: date | None = Field(None, description="last day (inclusive); default: the start day")
+    timezone: str | None = Field(None, description="IANA name such as Asia/Shanghai; default: the machine's")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {v!r} (an IANA name such as 'Asia/Shanghai', 'Europe/Berlin')") from None
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PromotionConfig:
+        if self.end is not None and self.start is None:
+            raise ValueError("end is set without start")
+        if self.start is not None and self.end is None:
+            self.end = self.start
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+def parse_promotion(text: str) -> tuple[date, date]:
+    """``2026-12-10:2026-12-12`` or ``2026-12-10`` (one day) -> (start, end); ValueError names the problem."""
+    parts = [p.strip() for p in text.split(":")] if ":" in text else [text.strip(), text.strip()]
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(f"--promotion {text!r}: expected START[:END] as YYYY-MM-DD, e.g. 2026-12-10:2026-12-12")
+    try:
+        start, end = (date.fromisoformat(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"--promotion {text!r}: expected START[:END] as YYYY-MM-DD, e.g. 2026-12-10:2026-12-12") from None
+    if end < start:
+        raise ValueError(f"--promotion {text!r}: the end is before the start")
+    return start, end
+
+
 class Config(_Section):
     start: list[str] = Field(default_factory=list, description="start URLs: pages or sitemap.xml")
     select: list[str] = Field(default_factory=lambda: ["ALL"])
@@ -186,6 +233,7 @@ class Config(_Section):
     extract: ExtractConfig = Field(default_factory=ExtractConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
     brand_names: list[str] = Field(default_factory=list, description="names never flagged as wording")
+    promotion: PromotionConfig = Field(default_factory=PromotionConfig)
 
     # Where the config came from, for error messages (not TOML keys).
     _path: Path | None = PrivateAttr(None)

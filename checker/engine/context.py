@@ -6,10 +6,11 @@ import os
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from checker.config import Config
+from checker.config import Config, PromotionConfig
 from checker.engine.pagestore import PageEntry, PageStore, RecordFile, StoredPage
 from checker.models import (
     CatalogItem,
@@ -133,6 +134,40 @@ class ItemMemo:
             return value
 
 
+@dataclass(frozen=True)
+class PromotionWindow:
+    """The promotion's days as rules use them: ``start`` and ``end`` inclusive, in ``timezone``.
+    ``configured`` is False when no promotion was given and the audit date stands in for both."""
+
+    start: date
+    end: date
+    timezone: tzinfo
+    zone_name: str
+    configured: bool
+
+    @classmethod
+    def of(cls, promotion: PromotionConfig, today: date) -> PromotionWindow:
+        zone: tzinfo = ZoneInfo(promotion.timezone) if promotion.timezone else datetime.now().astimezone().tzinfo
+        name = promotion.timezone or datetime.now().astimezone().tzname() or "local"
+        if promotion.start is None:
+            return cls(today, today, zone, name, False)
+        return cls(promotion.start, promotion.end or promotion.start, zone, name, True)
+
+    def local_date(self, moment: datetime | date) -> date:
+        """The promotion's calendar day of a moment (a date is taken as it is; a naive time as local)."""
+        if not isinstance(moment, datetime):
+            return moment
+        return (moment if moment.tzinfo is None else moment.astimezone(self.timezone)).date()
+
+    @property
+    def label(self) -> str:
+        """``2026-12-10 – 2026-12-12 (Asia/Shanghai)``, or what stands in when none was given."""
+        if not self.configured:
+            return f"未设置，按审计日期 {self.start} / not set: the audit date {self.start}"
+        days = f"{self.start}" if self.start == self.end else f"{self.start} – {self.end}"
+        return f"{days} ({self.zone_name})"
+
+
 @dataclass
 class AuditContext:
     """Everything one audit gathered.  Pages are kept *slim* once their own page/product rules
@@ -191,6 +226,11 @@ class AuditContext:
         """A crawled page by requested or final URL."""
         entry = self.pages.entry_for(url)
         return entry.page() if entry is not None else None
+
+    @property
+    def promotion(self) -> PromotionWindow:
+        """The promotion window (``[promotion]`` / ``--promotion``), or the audit date standing in."""
+        return PromotionWindow.of(self.config.promotion, self.today)
 
     @property
     def products(self) -> list[Product]:

@@ -55,6 +55,8 @@ class Rule:
     scope: ClassVar[Scope]
     legal_basis: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
+    #: Reads the promotion window (``ctx.promotion``): without one, the Summary says the audit date stood in.
+    needs_promotion: ClassVar[bool] = False
 
     def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
         self.options = options if options is not None else self.Options()

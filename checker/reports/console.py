@@ -69,6 +69,9 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> 
     click.echo(f"store-checker audit: {status}")
     click.echo(f"  pages {len(ctx.pages)} (ok {pages_ok}), products {ctx.product_count}, "
                f"images/links checked {len(ctx.checked)}, input errors {len(ctx.errors)}")
+    window = ctx.promotion
+    if window.configured:
+        click.echo(f"  promotion 促销期 {window.label}")
     if ctx.lots or ctx.catalog or ctx.prices or ctx.complaints:
         click.echo(f"  rows: inventory {len(ctx.lots)}, catalog {len(ctx.catalog)}, prices {len(ctx.prices)}, "
                    f"complaints {len(ctx.complaints)}")

@@ -70,6 +70,18 @@ def _header(columns: list[tuple[str, int]]) -> list[Cell]:
     return [Cell(name, HEADER) for name, _ in columns]
 
 
+def _promotion_text(ctx: AuditContext, rules: list[Rule]) -> str:
+    """The window, or, without one, which rules used the audit date in its place (said once, here)."""
+    window = ctx.promotion
+    if window.configured:
+        return window.label
+    needing = [r.code for r in rules if r.needs_promotion]
+    if not needing:
+        return "未设置 / not set"
+    return (f"未设置：{', '.join(needing)} 按审计日期 {window.start} 计算 / "
+            f"not set: {', '.join(needing)} used the audit date {window.start} instead")
+
+
 def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime):
     rows: list[tuple[str, Any]] = [
         ("店铺上线前自检报告 / Pre-promotion store audit", ""),
@@ -83,6 +95,7 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
         ("开始时间 Started", ctx.started.strftime("%Y-%m-%d %H:%M:%S")),
         ("结束时间 Finished", finished.strftime("%Y-%m-%d %H:%M:%S")),
         ("审计日期 Audit date (today)", ctx.today.isoformat()),
+        ("促销期 Promotion window", _promotion_text(ctx, rules)),
         ("起始地址 Start URLs", "\n".join(ctx.start_urls)),
         ("配置文件 Config", str(ctx.config.path or "(defaults)")),
         ("版本 store-checker version", __version__),
