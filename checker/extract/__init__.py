@@ -1,12 +1,7 @@
 """Extraction stage: HTML page -> Product, links and resources (see page.py)."""
 
-from checker.extract.page import (
-    DISCONTINUED_WORDS,
-    ExtractedPage,
-    extract_page,
-    parse_availability,
-    parse_price,
-)
+from checker.extract.page import ExtractedPage, extract_page
+from checker.extract.values import DISCONTINUED_WORDS, parse_availability, parse_price
 from checker.models import Availability, Product
 
 __all__ = ["ExtractedPage", "extract_page", "is_off_shelf", "parse_availability", "parse_price"]

@@ -1,0 +1,78 @@
+"""Small value helpers shared by the extractors: whitespace, availability, prices, JSON-LD values."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from price_parser import Price
+
+from checker.models import Availability
+
+#: Wording that takes a product off the shelf (下架), in stock labels and in page notices alike.
+DISCONTINUED_WORDS = ("discontinued", "已下架", "下架", "停售", "off shelf", "off-shelf", "no longer available")
+
+AVAILABILITY_WORDS: list[tuple[Availability, tuple[str, ...]]] = [
+    (Availability.DISCONTINUED, DISCONTINUED_WORDS),
+    (Availability.OUT_OF_STOCK, ("outofstock", "out of stock", "sold out", "soldout", "缺货", "缺貨", "售罄", "无货",
+                                 "無貨", "無庫存", "无库存", "暂时缺货")),
+    (Availability.PRE_ORDER, ("preorder", "pre-order", "预售", "預售", "预购", "預購")),
+    (Availability.IN_STOCK, ("instock", "in stock", "有货", "有貨", "现货", "現貨", "在售", "limitedavailability",
+                             "onlineonly")),
+]  # fmt: skip
+
+
+def clean_text(text: str | None) -> str:
+    """Runs of whitespace -> one space, trimmed.  ``str.split()`` splits on exactly the characters
+    the former ``re.sub(r"\\s+", " ", text).strip()`` did (``str.isspace``) at half the cost or less,
+    and ``str.split(text)`` raises TypeError for a non-string as ``re.sub`` did."""
+    return " ".join(str.split(text)) if text else ""
+
+
+def parse_availability(value: Any) -> Availability:
+    text = clean_text(str(value or "")).lower().rsplit("/", 1)[-1]
+    if not text:
+        return Availability.UNKNOWN
+    for availability, words in AVAILABILITY_WORDS:
+        if any(w in text for w in words):
+            return availability
+    return Availability.UNKNOWN
+
+
+def parse_price(value: Any) -> tuple[Decimal | None, str | None]:
+    """``129``, ``"129.00"``, ``"¥1,299.00"``, ``"NT$990"`` -> (amount, ISO currency or None)."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)), None
+    text = clean_text(str(value))
+    try:
+        return Decimal(text), None
+    except InvalidOperation:
+        pass
+    price = Price.fromstring(text)
+    currency = None
+    if price.currency:
+        # The currency names ops keep in checker/sources/aliases.toml serve pages and exports alike.
+        from checker.sources.values import currency_code
+
+        try:
+            currency = currency_code(price.currency)
+        except ValueError:
+            currency = None
+    if currency is None and "元" in text:
+        currency = "CNY"
+    return price.amount, currency
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _text_of(value: Any) -> str:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or ""
+    return clean_text(str(value)) if value is not None else ""
