@@ -1,4 +1,10 @@
-"""Extraction stage: HTML page -> Product, links and resources (see page.py)."""
+"""Extraction stage: HTML page -> Product, links and resources.
+
+``page.py`` walks the page (``extract_page``); ``jsonld.py`` and ``microdata.py`` turn structured
+data into a Product; ``visible.py`` reads what shoppers see by the configured CSS selectors and
+merges it in; ``resolve.py`` joins URLs against the page's base; ``values.py`` holds the small
+helpers they share (text, availability, prices).
+"""
 
 from checker.extract.page import ExtractedPage, extract_page
 from checker.extract.values import DISCONTINUED_WORDS, parse_availability, parse_price

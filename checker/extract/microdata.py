@@ -12,7 +12,6 @@ from checker.extract.values import clean_text, parse_availability, parse_price
 from checker.models import Availability, Image, Product
 
 
-# ---------------------------------------------------------------- microdata -> Product
 def _itemprop_value(node: Node, attrs: dict[str, str | None], base: str) -> str:
     if "content" in attrs and attrs["content"] is not None:
         return clean_text(attrs["content"])
@@ -33,7 +32,7 @@ def _props(scope: Node, base: str) -> dict[str, list[tuple[str, Node]]]:
     out: dict[str, list[tuple[str, Node]]] = {}
     scope_id = scope.mem_id
     # An itemprop belongs to the nearest itemscope above it; these are the candidates below
-    # ``scope`` (a set lookup per step up, where reading each ancestor's attributes cost more).
+    # ``scope`` (a set lookup per step up, cheaper than reading each ancestor's attributes).
     scopes = {n.mem_id for n in scope.css("[itemscope]")}
     if scope_id not in scopes:  # not an item itself: nothing can belong to it
         return out

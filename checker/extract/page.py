@@ -1,16 +1,16 @@
-"""Turn one HTML page into what the rules need: a Product (if any), links and resources.
+"""The page walk: one HTML page -> what the rules need: a Product (if any), links and resources.
 
-Order of trust for the product: schema.org JSON-LD, then microdata, then the configurable CSS
-selectors.  What shoppers *see* (visible description, banners, labels, detail images, specs
-table) is always read from the HTML as well, because that is what the ad-law and spec rules
-must screen.  selectolax does the parsing; BeautifulSoup is the fallback only when selectolax
-cannot build a tree.
+Order of trust for the product: schema.org JSON-LD (``jsonld.py``), then microdata
+(``microdata.py``), then the configurable CSS selectors (``visible.py``).  What shoppers *see*
+(visible description, banners, labels, detail images, specs table) is always read from the HTML
+as well, because that is what the ad-law and spec rules must screen.  selectolax does the
+parsing; BeautifulSoup is the fallback only when selectolax cannot build a tree.
 
-Speed (this runs for every crawled page; ``benchmarks/bench_extract.py`` measures it): every CSS
-query walks the whole DOM, tens of microseconds on a 50 KB page, so the fixed elements come
-from one query (``_PageNodes``), a configured selector runs only when its value is used
-(``_Visible``), and URL joins are remembered per origin (``_known``).  The output is the same as
-one query per element kind gave, down to lexbor's own matching rules.
+This runs for every crawled page (``benchmarks/bench_extract.py`` measures it).  Every CSS query
+walks the whole DOM, so the fixed elements come from one query (``_PageNodes``), sorted in Python
+into what one query per element kind would find, down to lexbor's own matching rules; the
+configured selectors run only when their value is used (``_Visible``), and URL joins are
+remembered per origin (``resolve.py``).
 """
 
 from __future__ import annotations
@@ -53,10 +53,10 @@ _SRC_KINDS = dict(zip(_tag_ids("img", "iframe", "video", "audio", "source"),
                       ("img", "iframe", "media", "media", "media"), strict=True))
 
 #: Every element extract_page reads outside the configured selectors, as one selector list that
-#: lexbor answers in one walk of the page.  It used to be eleven queries (title, base[href],
-#: link[rel=canonical][href], meta[name=description], the JSON-LD scripts, a[href], img[src],
-#: script[src], link[rel~=stylesheet][href], iframe[src], video/audio/source[src]); a query costs
-#: per part and element, so the tags are told apart in Python (``_PageNodes``) instead.
+#: lexbor answers in one walk of the page.  ``_PageNodes`` sorts the matches into what these eleven
+#: queries would find: title, base[href], link[rel=canonical][href], meta[name=description], the
+#: JSON-LD scripts, a[href], img[src], script[src], link[rel~=stylesheet][href], iframe[src],
+#: video/audio/source[src] (a query costs per part and element, so the tags are told apart in Python).
 _PAGE_SELECTOR = '[href], [src], title, meta[name="description"], script[type="application/ld+json"]'
 _CSS_WHITESPACE = re.compile("[ \t\n\f\r]+")
 
@@ -65,9 +65,9 @@ class _PageNodes:
     """The elements of ``_PAGE_SELECTOR``, sorted by what they are for, each list in page order.
 
     lexbor lists an element once per part of the list it matches, and says nothing of which, so
-    the checks the eleven queries made by CSS are made here, as lexbor makes them: ``rel`` and
-    ``type`` values are compared ASCII-case-insensitively (``str.lower`` agrees on these values),
-    ``name`` exactly, and ``~=`` splits on CSS whitespace."""
+    the checks those eleven queries would make by CSS are made here, as lexbor makes them:
+    ``rel`` and ``type`` values are compared ASCII-case-insensitively (``str.lower`` agrees on
+    these values), ``name`` exactly, and ``~=`` splits on CSS whitespace."""
 
     def __init__(self, tree: HTMLParser) -> None:
         self.title: Node | None = None
@@ -81,7 +81,7 @@ class _PageNodes:
         for node in tree.css(_PAGE_SELECTOR):
             tag = node.tag_id
             if tag == _A:
-                self.anchors.append(node)  # no href: its link is empty and skipped, as a[href] never had it
+                self.anchors.append(node)  # no href: its link is empty and skipped, as a[href] would not match it
             elif tag == _TITLE:
                 if self.title is None:
                     self.title = node
@@ -103,7 +103,7 @@ class _PageNodes:
                         self.jsonld.append(node)
                 elif tag == _LINK:
                     self._link(node)
-                else:  # one that came by [href] alone has no src: skipped later, as [src] never had it
+                else:  # one that came by [href] alone has no src: skipped later, as [src] would not match it
                     self.resources[_SRC_KINDS[tag]].append(node)
 
     def _link(self, node: Node) -> None:
@@ -144,12 +144,11 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
                  labelled: Container[str] = ()) -> ExtractedPage:
     """Parse one page.  Never raises for bad HTML or bad JSON-LD: problems go into the result.
 
-    ``html`` as bytes must be UTF-8: the parser reads UTF-8, so a str is encoded again first
-    (a fifth of the parse on a 50 KB page).
+    ``html`` as bytes must be UTF-8: the parser reads UTF-8, so a str is encoded first.
 
     ``labelled``: link URLs whose text the caller already has (a crawl labels each link target
-    once); their ``Link.text`` is left empty.  A shop repeats ~100 nav links on every page, and
-    reading an anchor's text was a third of the cost of reading its links."""
+    once); their ``Link.text`` is left empty, so the text of the ~100 nav links a shop repeats on
+    every page is not read again."""
     sel = (config or Config()).extract.selectors
     tree = _parse_tree(html)
     nodes = _PageNodes(tree)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 #: What joins against an origin resolved to, kept for the life of the process: a shop repeats the
 #: same hrefs on every page (menus, footer, related products, images), so most of them cost one
-#: dict lookup instead of ``urljoin`` (once the top cost per page).  Only joins that depend on
+#: dict lookup instead of ``urljoin``.  Only joins that depend on
 #: nothing of the base but its scheme and host are kept.  origin -> (links, urljoins).
 _KNOWN: dict[str, tuple[dict[str | None, str | None], dict[str, str]]] = {}
 _MAX_KNOWN = 50_000  # hrefs per origin, then it starts over (bounds memory on huge shops)
@@ -38,7 +38,7 @@ def _urljoin(base: str, href: str) -> str:
     """``urljoin(base, href)``, remembered when the href has a host or an absolute path: then
     ``urljoin`` reads nothing of the base but its scheme and host.  An href that does not parse
     (``http://[bad``) is kept as written: checking it reports it broken, where raising here
-    lost the whole page."""
+    would lose the whole page."""
     if not base or not href:  # urljoin answers these without parsing the base
         return urljoin(base, href)
     known = _known(_origin(base))[1]
@@ -56,9 +56,9 @@ def _urljoin(base: str, href: str) -> str:
 
 class _Joiner:
     """``urljoin`` for one base URL, with a fast path for the common absolute and root-relative
-    hrefs (pages carry hundreds of links; the general ``urljoin`` was the top cost per page).
-    The fast path takes such hrefs as they are, which differs from ``urljoin`` on edge cases
-    (an empty ``?``, ``//`` in the path); links and resources have always been joined so."""
+    hrefs (pages carry hundreds of links).  The fast path takes such hrefs as they are, which
+    differs from ``urljoin`` on edge cases (an empty ``?``, ``//`` in the path): that is the
+    extractor's output for them, and changing it changes the links and resources reported."""
 
     def __init__(self, base: str) -> None:
         self.base = base

@@ -24,9 +24,8 @@ AVAILABILITY_WORDS: list[tuple[Availability, tuple[str, ...]]] = [
 
 
 def clean_text(text: str | None) -> str:
-    """Runs of whitespace -> one space, trimmed.  ``str.split()`` splits on exactly the characters
-    the former ``re.sub(r"\\s+", " ", text).strip()`` did (``str.isspace``) at half the cost or less,
-    and ``str.split(text)`` raises TypeError for a non-string as ``re.sub`` did."""
+    """Runs of whitespace (``str.isspace``: the same characters as a str regex's ``\\s``) -> one
+    space, trimmed.  A falsy value gives ""; any other non-string raises TypeError."""
     return " ".join(str.split(text)) if text else ""
 
 
@@ -80,7 +79,7 @@ def _text_of(value: Any) -> str:
 
 
 def _tag_ids(*names: str) -> tuple[int, ...]:
-    """lexbor's ids of these standard tags.  ``node.tag_id`` reads an int where ``node.tag``
-    decodes a new string, five times dearer, and some 150 elements a page are told apart."""
+    """lexbor's ids of these standard tags: ``node.tag_id`` reads an int where ``node.tag``
+    decodes a new string, and some 150 elements a page are told apart."""
     probe = HTMLParser("")
     return tuple(probe.create_node(name).tag_id for name in names)

@@ -18,15 +18,14 @@ from checker.models import Availability, Image, Product
 _TH, _TD = _tag_ids("th", "td")
 
 
-# ---------------------------------------------------------------- visible HTML
 #: Selectors lexbor has parsed once in this process (see ``_check_selectors``).
 _PARSED_SELECTORS: set[str] = set()
 
 
 def _check_selectors(tree: HTMLParser, sel: SelectorConfig) -> None:
-    """Raise for a configured selector lexbor cannot parse, on every page and in field order, as
-    when each selector ran on each page; with lookups on demand a bad one would otherwise fail
-    only on the pages that need it."""
+    """Raise for a configured selector lexbor cannot parse, on every page and in field order,
+    whether or not its field is read: the selectors run on demand (``_Visible``), and a bad one
+    must not fail only on the pages that need it."""
     for selector in (sel.title, sel.subtitle, sel.sku, sel.price, sel.list_price, sel.currency, sel.description,
                      sel.availability, sel.images, sel.detail_images, sel.specs, sel.labels, sel.banners):
         if selector and selector not in _PARSED_SELECTORS:
@@ -161,7 +160,7 @@ def _first_cells(row: Node) -> list[Node]:
 def _merge(structured: Product | None, visible: _Visible, url: str) -> Product | None:
     """Structured data wins for identity and price; the visible page fills gaps and adds what
     only shoppers see (banners, labels, detail images, alt texts).  The Product is validated
-    once, from the structured one's fields (no dump to dicts and back)."""
+    once, from the structured one's fields."""
     if structured is None and not (visible.sku or visible.price is not None):
         return None
     data: dict[str, Any] = dict(structured) if structured else {"url": url, "extracted_from": "selectors"}
