@@ -8,7 +8,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from checker.extract.page import clean_text
+from checker.extract.values import clean_text
 from checker.models import Availability, Image, Product, Variant
 
 SHOPIFY_PATH = "/products.json"

@@ -1,12 +1,13 @@
-"""Extraction stage: HTML page -> Product, links and resources (see page.py)."""
+"""Extraction stage: HTML page -> Product, links and resources.
 
-from checker.extract.page import (
-    DISCONTINUED_WORDS,
-    ExtractedPage,
-    extract_page,
-    parse_availability,
-    parse_price,
-)
+``page.py`` walks the page (``extract_page``); ``jsonld.py`` and ``microdata.py`` turn structured
+data into a Product; ``visible.py`` reads what shoppers see by the configured CSS selectors and
+merges it in; ``resolve.py`` joins URLs against the page's base; ``values.py`` holds the small
+helpers they share (text, availability, prices).
+"""
+
+from checker.extract.page import ExtractedPage, extract_page
+from checker.extract.values import DISCONTINUED_WORDS, parse_availability, parse_price
 from checker.models import Availability, Product
 
 __all__ = ["ExtractedPage", "extract_page", "is_off_shelf", "parse_availability", "parse_price"]

@@ -1,4 +1,5 @@
-"""Lenient JSON-LD parsing: each block on its own, so one broken block never loses the page.
+"""JSON-LD: lenient parsing, each block on its own so one broken block never loses the page,
+and the Product a schema.org Product node describes (``product_from_jsonld``).
 
 Real themes ship CDATA wrappers, comments, trailing commas, raw tabs and HTML-escaped JSON.
 The chain is: ``json.loads(strict=False)`` -> strip CDATA / HTML-unescape and retry -> ``json5``
@@ -12,9 +13,14 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import json5
+
+from checker.extract.resolve import _urljoin
+from checker.extract.values import _first, _text_of, clean_text, parse_availability, parse_price
+from checker.models import Image, Product, Variant
 
 #: ``json.loads(text, strict=False)`` builds a new decoder on every call; this one is built once.
 #: (``json.loads`` also refuses a leading BOM up front; ``decode`` refuses it too, as no value.)
@@ -83,3 +89,84 @@ def find_products(data: Any) -> list[dict]:
                 variant_ids.add(id(v))
             found.append(node)
     return found
+
+
+# ---------------------------------------------------------------- JSON-LD -> Product
+def _offers(node: dict) -> list[dict]:
+    offers = node.get("offers") or []
+    offers = offers if isinstance(offers, list) else [offers]
+    out: list[dict] = []
+    for offer in offers:
+        if not isinstance(offer, dict):
+            continue
+        nested = offer.get("offers")
+        if nested:  # AggregateOffer with its offers listed
+            out.extend(o for o in (nested if isinstance(nested, list) else [nested]) if isinstance(o, dict))
+        out.append(offer)
+    return out
+
+
+def _list_price(offer: dict) -> Decimal | None:
+    specs = offer.get("priceSpecification") or []
+    for spec in specs if isinstance(specs, list) else [specs]:
+        if isinstance(spec, dict) and re.search(r"ListPrice|StrikethroughPrice|SRP|MSRP", str(spec.get("priceType", ""))):
+            return parse_price(spec.get("price"))[0]
+    return None
+
+
+def _images_from(value: Any, base: str) -> list[Image]:
+    items = value if isinstance(value, list) else [value] if value else []
+    images = []
+    for item in items:
+        if isinstance(item, dict):
+            url = item.get("url") or item.get("contentUrl")
+            if url:
+                images.append(Image(url=_urljoin(base, str(url)), alt=_text_of(item.get("caption") or item.get("name"))))
+        elif isinstance(item, str) and item.strip():
+            images.append(Image(url=_urljoin(base, item.strip())))
+    return images
+
+
+def product_from_jsonld(node: dict, url: str) -> Product:
+    offers = _offers(node)
+    main = next((o for o in offers if "price" in o or "lowPrice" in o), offers[0] if offers else {})
+    price, currency = parse_price(main.get("price", main.get("lowPrice")))
+    specs: dict[str, str] = {}
+    props = node.get("additionalProperty") or []
+    for prop in props if isinstance(props, list) else [props]:
+        if isinstance(prop, dict) and prop.get("name"):
+            specs[clean_text(str(prop["name"]))] = _text_of(prop.get("value"))
+    variants = []
+    for v in node.get("hasVariant", []) or []:
+        if isinstance(v, dict):
+            v_offer = (_offers(v) or [{}])[0]
+            variants.append(
+                Variant(
+                    sku=_text_of(v.get("sku")) or None,
+                    name=_text_of(v.get("name")),
+                    price=parse_price(v_offer.get("price"))[0],
+                    availability=parse_availability(v_offer.get("availability")),
+                )
+            )
+    if not variants and len(offers) > 1:
+        for o in offers:
+            if o.get("sku"):
+                variants.append(
+                    Variant(sku=_text_of(o.get("sku")), name=_text_of(o.get("name")),
+                            price=parse_price(o.get("price"))[0], availability=parse_availability(o.get("availability")))
+                )
+    return Product(
+        url=url,
+        sku=_text_of(node.get("sku") or node.get("productID") or node.get("mpn")) or None,
+        title=_text_of(node.get("name")),
+        description=clean_text(str(_first(node.get("description")) or "")),
+        brand=_text_of(node.get("brand")),
+        images=_images_from(node.get("image"), url),
+        price=price,
+        list_price=next((lp for lp in map(_list_price, offers) if lp is not None), None),
+        currency=_text_of(main.get("priceCurrency")) or currency,
+        specs=specs,
+        availability=parse_availability(main.get("availability")),
+        variants=variants,
+        extracted_from="jsonld",
+    )

@@ -1,16 +1,16 @@
-"""Turn one HTML page into what the rules need: a Product (if any), links and resources.
+"""The page walk: one HTML page -> what the rules need: a Product (if any), links and resources.
 
-Order of trust for the product: schema.org JSON-LD, then microdata, then the configurable CSS
-selectors.  What shoppers *see* (visible description, banners, labels, detail images, specs
-table) is always read from the HTML as well, because that is what the ad-law and spec rules
-must screen.  selectolax does the parsing; BeautifulSoup is the fallback only when selectolax
-cannot build a tree.
+Order of trust for the product: schema.org JSON-LD (``jsonld.py``), then microdata
+(``microdata.py``), then the configurable CSS selectors (``visible.py``).  What shoppers *see*
+(visible description, banners, labels, detail images, specs table) is always read from the HTML
+as well, because that is what the ad-law and spec rules must screen.  selectolax does the
+parsing; BeautifulSoup is the fallback only when selectolax cannot build a tree.
 
-Speed (this runs for every crawled page; ``benchmarks/bench_extract.py`` measures it): every CSS
-query walks the whole DOM, tens of microseconds on a 50 KB page, so the fixed elements come
-from one query (``_PageNodes``), a configured selector runs only when its value is used
-(``_Visible``), and URL joins are remembered per origin (``_known``).  The output is the same as
-one query per element kind gave, down to lexbor's own matching rules.
+This runs for every crawled page (``benchmarks/bench_extract.py`` measures it).  Every CSS query
+walks the whole DOM, so the fixed elements come from one query (``_PageNodes``), sorted in Python
+into what one query per element kind would find, down to lexbor's own matching rules; the
+configured selectors run only when their value is used (``_Visible``), and URL joins are
+remembered per origin (``resolve.py``).
 """
 
 from __future__ import annotations
@@ -18,30 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cached_property, lru_cache
-from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from checker.config import Config, SelectorConfig
-from checker.extract.jsonld import find_products, parse_block
-from checker.models import Availability, Image, Link, Product, Resource, Variant
-from checker.prices import parse_page_price
-
-#: Wording that takes a product off the shelf (下架), in stock labels and in page notices alike.
-DISCONTINUED_WORDS = ("discontinued", "已下架", "下架", "停售", "off shelf", "off-shelf", "no longer available")
-
-AVAILABILITY_WORDS: list[tuple[Availability, tuple[str, ...]]] = [
-    (Availability.DISCONTINUED, DISCONTINUED_WORDS),
-    (Availability.OUT_OF_STOCK, ("outofstock", "out of stock", "sold out", "soldout", "缺货", "缺貨", "售罄", "无货",
-                                 "無貨", "無庫存", "无库存", "暂时缺货")),
-    (Availability.PRE_ORDER, ("preorder", "pre-order", "预售", "預售", "预购", "預購")),
-    (Availability.IN_STOCK, ("instock", "in stock", "有货", "有貨", "现货", "現貨", "在售", "limitedavailability",
-                             "onlineonly")),
-]  # fmt: skip
+from checker.config import Config
+from checker.extract.jsonld import find_products, parse_block, product_from_jsonld
+from checker.extract.microdata import product_from_microdata
+from checker.extract.resolve import _base_url, _Joiner, _urljoin
+from checker.extract.values import _tag_ids, clean_text
+from checker.extract.visible import _merge, _Visible
+from checker.models import Link, Product, Resource
 
 
 @dataclass
@@ -54,515 +41,7 @@ class ExtractedPage:
     structured_data_errors: list[str] = field(default_factory=list)
 
 
-def _tag_ids(*names: str) -> tuple[int, ...]:
-    """lexbor's ids of these standard tags.  ``node.tag_id`` reads an int where ``node.tag``
-    decodes a new string, five times dearer, and some 150 elements a page are told apart."""
-    probe = HTMLParser("")
-    return tuple(probe.create_node(name).tag_id for name in names)
-
-
-_A, _TITLE, _BASE, _META, _SCRIPT, _LINK, _TH, _TD = _tag_ids("a", "title", "base", "meta", "script", "link", "th", "td")
-
-
-#: What joins against an origin resolved to, kept for the life of the process: a shop repeats the
-#: same hrefs on every page (menus, footer, related products, images), so most of them cost one
-#: dict lookup instead of ``urljoin`` (once the top cost per page).  Only joins that depend on
-#: nothing of the base but its scheme and host are kept.  origin -> (links, urljoins).
-_KNOWN: dict[str, tuple[dict[str | None, str | None], dict[str, str]]] = {}
-_MAX_KNOWN = 50_000  # hrefs per origin, then it starts over (bounds memory on huge shops)
-_UNKNOWN: Any = object()
-
-
-def _known(origin: str) -> tuple[dict[str | None, str | None], dict[str, str]]:
-    known = _KNOWN.get(origin)
-    if known is None or len(known[0]) + len(known[1]) > _MAX_KNOWN:
-        if len(_KNOWN) > 16:
-            _KNOWN.clear()
-        known = _KNOWN[origin] = ({}, {})
-    return known
-
-
-@lru_cache(maxsize=256)  # a page's base, asked again for each of its images (and its canonical)
-def _origin(base: str) -> str:
-    """``scheme://host:port`` of a URL that parses (the base of a fetched page)."""
-    parts = urlsplit(base)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _urljoin(base: str, href: str) -> str:
-    """``urljoin(base, href)``, remembered when the href has a host or an absolute path: then
-    ``urljoin`` reads nothing of the base but its scheme and host.  An href that does not parse
-    (``http://[bad``) is kept as written: checking it reports it broken, where raising here
-    lost the whole page."""
-    if not base or not href:  # urljoin answers these without parsing the base
-        return urljoin(base, href)
-    known = _known(_origin(base))[1]
-    joined = known.get(href)
-    if joined is None:
-        try:
-            joined = urljoin(base, href)
-            parts = urlsplit(href)
-        except ValueError:
-            return href.strip()
-        if parts.netloc or parts.path.startswith("/"):
-            known[href] = joined
-    return joined
-
-
-class _Joiner:
-    """``urljoin`` for one base URL, with a fast path for the common absolute and root-relative
-    hrefs (pages carry hundreds of links; the general ``urljoin`` was the top cost per page).
-    The fast path takes such hrefs as they are, which differs from ``urljoin`` on edge cases
-    (an empty ``?``, ``//`` in the path); links and resources have always been joined so."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.origin = _origin(base)
-        self._links = _known(self.origin)[0]
-        # A root-relative href keeps the base's host and port: when those parse, so does the link.
-        self._root_links_parse = _parsed(self.origin + "/") is not None
-
-    def _fast(self, href: str) -> str | None:
-        """The joined URL of an absolute or root-relative href (nothing of the base but its
-        origin matters for those), else None."""
-        if href.startswith(("http://", "https://")):
-            return href
-        if href.startswith("/") and not href.startswith("//") and "/." not in href:
-            return self.origin + href
-        return None
-
-    def __call__(self, href: str) -> str:
-        """A resource's URL; one that does not parse is kept as written (see ``_urljoin``)."""
-        joined = self._fast(href)
-        if joined is not None:
-            return joined
-        try:
-            return urljoin(self.base, href)
-        except ValueError:
-            return href
-
-    def link(self, raw: str | None) -> str | None:
-        """Where an ``<a href>`` leads: an absolute http(s) URL without its fragment, or None
-        (empty, ``javascript:``, ``mailto:``, ``tel:``, in-page hrefs, and hrefs that do not
-        parse: such a link has no host to be same-site with).  Remembered per origin unless it
-        depends on the page's path."""
-        target = self._links.get(raw, _UNKNOWN)
-        if target is not _UNKNOWN:
-            return target
-        href = (raw or "").strip()
-        if href and not href.startswith(("javascript:", "mailto:", "tel:", "#")):
-            joined = self._fast(href)
-            if joined is None:
-                try:
-                    return _web_url(urljoin(self.base, href).split("#", 1)[0])
-                except ValueError:
-                    return None
-            target = _web_url(joined.split("#", 1)[0])
-            if not (href[0] == "/" and self._root_links_parse):
-                target = _parsed(target)
-        else:
-            target = None
-        self._links[raw] = target
-        return target
-
-
-def _web_url(url: str) -> str | None:
-    return url if url.startswith(("http://", "https://")) else None
-
-
-def _parsed(url: str | None) -> str | None:
-    """The URL if its host and port parse (the crawl reads both), else None."""
-    if url is not None:
-        from checker.crawl.urls import url_problem  # here: the crawl package imports this module
-
-        if url_problem(url):
-            return None
-    return url
-
-
-def clean_text(text: str | None) -> str:
-    """Runs of whitespace -> one space, trimmed.  ``str.split()`` splits on exactly the characters
-    the former ``re.sub(r"\\s+", " ", text).strip()`` did (``str.isspace``) at half the cost or less,
-    and ``str.split(text)`` raises TypeError for a non-string as ``re.sub`` did."""
-    return " ".join(str.split(text)) if text else ""
-
-
-def parse_availability(value: Any) -> Availability:
-    text = clean_text(str(value or "")).lower().rsplit("/", 1)[-1]
-    if not text:
-        return Availability.UNKNOWN
-    for availability, words in AVAILABILITY_WORDS:
-        if any(w in text for w in words):
-            return availability
-    return Availability.UNKNOWN
-
-
-def parse_price(value: Any) -> tuple[Decimal | None, str | None]:
-    """``129``, ``"129.00"``, ``"¥1,299.00"``, ``"NT$990"``, ``"¥1.2万"`` -> (amount, ISO currency or None);
-    ``(None, None)`` for what is not one price, such as a range (the reading exports get too: checker.prices)."""
-    return parse_page_price(value)
-
-
-def _first(value: Any) -> Any:
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
-
-
-def _text_of(value: Any) -> str:
-    value = _first(value)
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or ""
-    return clean_text(str(value)) if value is not None else ""
-
-
-# ---------------------------------------------------------------- JSON-LD -> Product
-def _offers(node: dict) -> list[dict]:
-    offers = node.get("offers") or []
-    offers = offers if isinstance(offers, list) else [offers]
-    out: list[dict] = []
-    for offer in offers:
-        if not isinstance(offer, dict):
-            continue
-        nested = offer.get("offers")
-        if nested:  # AggregateOffer with its offers listed
-            out.extend(o for o in (nested if isinstance(nested, list) else [nested]) if isinstance(o, dict))
-        out.append(offer)
-    return out
-
-
-def _list_price(offer: dict) -> Decimal | None:
-    specs = offer.get("priceSpecification") or []
-    for spec in specs if isinstance(specs, list) else [specs]:
-        if isinstance(spec, dict) and re.search(r"ListPrice|StrikethroughPrice|SRP|MSRP", str(spec.get("priceType", ""))):
-            return parse_price(spec.get("price"))[0]
-    return None
-
-
-def _images_from(value: Any, base: str) -> list[Image]:
-    items = value if isinstance(value, list) else [value] if value else []
-    images = []
-    for item in items:
-        if isinstance(item, dict):
-            url = item.get("url") or item.get("contentUrl")
-            if url:
-                images.append(Image(url=_urljoin(base, str(url)), alt=_text_of(item.get("caption") or item.get("name"))))
-        elif isinstance(item, str) and item.strip():
-            images.append(Image(url=_urljoin(base, item.strip())))
-    return images
-
-
-def product_from_jsonld(node: dict, url: str) -> Product:
-    offers = _offers(node)
-    main = next((o for o in offers if "price" in o or "lowPrice" in o), offers[0] if offers else {})
-    price, currency = parse_price(main.get("price", main.get("lowPrice")))
-    specs: dict[str, str] = {}
-    props = node.get("additionalProperty") or []
-    for prop in props if isinstance(props, list) else [props]:
-        if isinstance(prop, dict) and prop.get("name"):
-            specs[clean_text(str(prop["name"]))] = _text_of(prop.get("value"))
-    variants = []
-    for v in node.get("hasVariant", []) or []:
-        if isinstance(v, dict):
-            v_offer = (_offers(v) or [{}])[0]
-            variants.append(
-                Variant(
-                    sku=_text_of(v.get("sku")) or None,
-                    name=_text_of(v.get("name")),
-                    price=parse_price(v_offer.get("price"))[0],
-                    availability=parse_availability(v_offer.get("availability")),
-                )
-            )
-    if not variants and len(offers) > 1:
-        for o in offers:
-            if o.get("sku"):
-                variants.append(
-                    Variant(sku=_text_of(o.get("sku")), name=_text_of(o.get("name")),
-                            price=parse_price(o.get("price"))[0], availability=parse_availability(o.get("availability")))
-                )
-    return Product(
-        url=url,
-        sku=_text_of(node.get("sku") or node.get("productID") or node.get("mpn")) or None,
-        title=_text_of(node.get("name")),
-        description=clean_text(str(_first(node.get("description")) or "")),
-        brand=_text_of(node.get("brand")),
-        images=_images_from(node.get("image"), url),
-        price=price,
-        list_price=next((lp for lp in map(_list_price, offers) if lp is not None), None),
-        currency=_text_of(main.get("priceCurrency")) or currency,
-        specs=specs,
-        availability=parse_availability(main.get("availability")),
-        variants=variants,
-        extracted_from="jsonld",
-    )
-
-
-# ---------------------------------------------------------------- microdata -> Product
-def _itemprop_value(node: Node, attrs: dict[str, str | None], base: str) -> str:
-    if "content" in attrs and attrs["content"] is not None:
-        return clean_text(attrs["content"])
-    tag = node.tag
-    if tag in ("a", "link", "area"):
-        return _urljoin(base, attrs.get("href") or "")
-    if tag in ("img", "audio", "video", "source", "iframe", "embed"):
-        return _urljoin(base, attrs.get("src") or "")
-    if tag == "time" and attrs.get("datetime"):
-        return attrs["datetime"] or ""
-    if tag in ("data", "meter") and attrs.get("value"):
-        return attrs["value"] or ""
-    return clean_text(node.text(separator=" "))
-
-
-def _props(scope: Node, base: str) -> dict[str, list[tuple[str, Node]]]:
-    """itemprop name -> values that belong to *this* itemscope (not to nested items)."""
-    out: dict[str, list[tuple[str, Node]]] = {}
-    scope_id = scope.mem_id
-    # An itemprop belongs to the nearest itemscope above it; these are the candidates below
-    # ``scope`` (a set lookup per step up, where reading each ancestor's attributes cost more).
-    scopes = {n.mem_id for n in scope.css("[itemscope]")}
-    if scope_id not in scopes:  # not an item itself: nothing can belong to it
-        return out
-    for node in scope.css("[itemprop]"):
-        if node.mem_id == scope_id:  # the item's own itemprop belongs to the item around it
-            continue
-        owner = node.parent
-        while owner.mem_id not in scopes:
-            owner = owner.parent
-        if owner.mem_id != scope_id:
-            continue
-        attrs = node.attributes  # a new dict on every access: read once
-        names = (attrs.get("itemprop") or "").split()
-        if names:
-            value = "" if "itemscope" in attrs else _itemprop_value(node, attrs, base)
-            for name in names:
-                out.setdefault(name, []).append((value, node))
-    return out
-
-
-def product_from_microdata(tree: HTMLParser, url: str) -> Product | None:
-    scope = next(
-        (n for n in tree.css("[itemscope][itemtype]") if re.search(r"schema\.org/Product\b", n.attributes.get("itemtype") or "")),
-        None,
-    )
-    if scope is None:
-        return None
-    props = _props(scope, url)
-
-    def one(name: str) -> str:
-        return props.get(name, [("", None)])[0][0]
-
-    price = list_price = None
-    currency = None
-    availability = Availability.UNKNOWN
-    for _, offer_node in props.get("offers", []):
-        offer = _props(offer_node, url)
-        amount, symbol = parse_price((offer.get("price") or offer.get("lowPrice") or [("", None)])[0][0])
-        if price is None:
-            price = amount
-            currency = (offer.get("priceCurrency") or [("", None)])[0][0] or symbol
-            availability = parse_availability((offer.get("availability") or [("", None)])[0][0])
-        for _, spec_node in offer.get("priceSpecification", []):
-            spec = _props(spec_node, url)
-            if "ListPrice" in (spec.get("priceType") or [("", None)])[0][0]:
-                list_price = parse_price((spec.get("price") or [("", None)])[0][0])[0]
-    brand_values = props.get("brand", [])
-    brand = ""
-    if brand_values:
-        value, node = brand_values[0]
-        brand = value or clean_text(node.text(separator=" "))
-    images = [Image(url=v, alt=clean_text(n.attributes.get("alt"))) for v, n in props.get("image", []) if v]
-    return Product(
-        url=url,
-        sku=one("sku") or one("productID") or one("mpn") or None,
-        title=one("name"),
-        description=one("description"),
-        brand=brand,
-        images=images,
-        price=price,
-        list_price=list_price,
-        currency=currency or None,
-        availability=availability,
-        extracted_from="microdata",
-    )
-
-
-# ---------------------------------------------------------------- visible HTML
-#: Selectors lexbor has parsed once in this process (see ``_check_selectors``).
-_PARSED_SELECTORS: set[str] = set()
-
-
-def _check_selectors(tree: HTMLParser, sel: SelectorConfig) -> None:
-    """Raise for a configured selector lexbor cannot parse, on every page and in field order, as
-    when each selector ran on each page; with lookups on demand a bad one would otherwise fail
-    only on the pages that need it."""
-    for selector in (sel.title, sel.subtitle, sel.sku, sel.price, sel.list_price, sel.currency, sel.description,
-                     sel.availability, sel.images, sel.detail_images, sel.specs, sel.labels, sel.banners):
-        if selector and selector not in _PARSED_SELECTORS:
-            tree.css_first(selector)  # SelectolaxError if it does not parse
-            _PARSED_SELECTORS.add(selector)
-
-
-class _Visible:
-    """Everything a shopper sees, by the configured CSS selectors.
-
-    A field's selector runs the first time ``_merge`` reads the field: each one is a walk of the
-    whole page, and on pages with structured data the identity fields (sku, title, price,
-    currency, availability) mostly come from it, so their selectors need not run at all."""
-
-    def __init__(self, tree: HTMLParser, sel: SelectorConfig, base: str, meta_description: str) -> None:
-        _check_selectors(tree, sel)
-        self.tree = tree
-        self.sel = sel
-        self.base = base
-        self.meta_description = meta_description
-
-    def _first(self, selector: str) -> Node | None:
-        return self.tree.css_first(selector) if selector else None
-
-    def _all(self, selector: str) -> list[Node]:
-        return self.tree.css(selector) if selector else []
-
-    def _text(self, selector: str) -> str:
-        node = self._first(selector)
-        return clean_text(node.text(separator=" ")) if node is not None else ""
-
-    @cached_property
-    def title(self) -> str:
-        return self._text(self.sel.title)
-
-    @cached_property
-    def subtitle(self) -> str:
-        return self._text(self.sel.subtitle)
-
-    @cached_property
-    def sku(self) -> str | None:
-        node = self._first(self.sel.sku)
-        return clean_text(node.attributes.get("data-sku") or node.text()) if node is not None else None
-
-    def _amount(self, selector: str, attr: str) -> tuple[Decimal | None, str | None]:
-        """(amount, the currency its text names) of the first element the selector finds."""
-        node = self._first(selector)
-        if node is None:
-            return None, None
-        return parse_price(node.attributes.get(attr) or node.text(separator=" "))
-
-    @cached_property
-    def _price(self) -> tuple[Decimal | None, str | None]:
-        return self._amount(self.sel.price, "data-price")
-
-    @cached_property
-    def _list_price(self) -> tuple[Decimal | None, str | None]:
-        """Apart from the price: structured data often gives the price and not the list price."""
-        return self._amount(self.sel.list_price, "data-list-price")
-
-    @property
-    def price(self) -> Decimal | None:
-        return self._price[0]
-
-    @property
-    def list_price(self) -> Decimal | None:
-        return self._list_price[0]
-
-    @cached_property
-    def currency(self) -> str | None:
-        """The currency element's text if there is one (even empty), else the currency the price
-        names, else the one the list price names."""
-        node = self._first(self.sel.currency)
-        if node is not None:
-            return clean_text(node.attributes.get("data-currency") or node.text())
-        return self._price[1] or self._list_price[1]
-
-    @cached_property
-    def description(self) -> str:
-        node = self._first(self.sel.description)
-        return clean_text(node.text(separator="\n")) if node is not None else ""
-
-    @cached_property
-    def availability(self) -> Availability | None:
-        node = self._first(self.sel.availability)
-        if node is None:
-            return None
-        return parse_availability(node.attributes.get("data-availability") or node.text())
-
-    @cached_property
-    def images(self) -> list[Image]:
-        images = []
-        for role, selector in (("main", self.sel.images), ("detail", self.sel.detail_images)):
-            for node in self._all(selector):
-                attrs = node.attributes
-                src = attrs.get("src") or attrs.get("data-src")
-                if src:
-                    images.append(Image(url=_urljoin(self.base, src), alt=clean_text(attrs.get("alt")),
-                                        title=clean_text(attrs.get("title")), role=role))
-        return images
-
-    @cached_property
-    def specs(self) -> dict[str, str]:
-        specs: dict[str, str] = {}
-        for row in self._all(self.sel.specs):
-            cells = _first_cells(row)
-            if len(cells) == 2:
-                specs[clean_text(cells[0].text())] = clean_text(cells[1].text(separator=" "))
-        return specs
-
-    @cached_property
-    def labels(self) -> list[str]:
-        return [t for t in (clean_text(n.text(separator=" ")) for n in self._all(self.sel.labels)) if t]
-
-    @cached_property
-    def banners(self) -> list[str]:
-        return [t for t in (clean_text(n.text(separator=" ")) for n in self._all(self.sel.banners)) if t]
-
-
-def _first_cells(row: Node) -> list[Node]:
-    """``row.css("th, td")[:2]`` (the row itself first, then its descendants in page order)
-    without a selector query per row."""
-    cells = []
-    for node in row.traverse():
-        if node.tag_id in (_TH, _TD):
-            cells.append(node)
-            if len(cells) == 2:
-                break
-    return cells
-
-
-def _merge(structured: Product | None, visible: _Visible, url: str) -> Product | None:
-    """Structured data wins for identity and price; the visible page fills gaps and adds what
-    only shoppers see (banners, labels, detail images, alt texts).  The Product is validated
-    once, from the structured one's fields (no dump to dicts and back)."""
-    if structured is None and not (visible.sku or visible.price is not None):
-        return None
-    data: dict[str, Any] = dict(structured) if structured else {"url": url, "extracted_from": "selectors"}
-    for key in ("sku", "title", "price", "list_price", "currency"):
-        if not data.get(key):
-            value = getattr(visible, key)
-            if value not in (None, ""):
-                data[key] = value
-    # What shoppers read is the visible copy; structured text is the fallback.
-    for key in ("description", "subtitle", "meta_description"):
-        value = getattr(visible, key)
-        if value:
-            data[key] = value
-    if data.get("availability", Availability.UNKNOWN) == Availability.UNKNOWN and visible.availability:
-        data["availability"] = visible.availability
-    specs = dict(visible.specs)
-    specs.update(data.get("specs") or {})
-    data["specs"] = specs
-    data["labels"] = visible.labels
-    data["banners"] = visible.banners
-    images = list(data.get("images") or [])
-    by_url = {img.url: img for img in images}
-    for img in visible.images:
-        known = by_url.get(img.url)
-        if known is None:
-            images.append(img)
-            by_url[img.url] = img
-        elif not known.alt and (img.alt or img.title):
-            updated = known.model_copy(update={"alt": img.alt, "title": img.title})
-            images[images.index(known)] = updated
-            by_url[img.url] = updated  # the same image may appear again further down the page
-    data["images"] = images
-    return Product.model_validate(data)
+_A, _TITLE, _BASE, _META, _SCRIPT, _LINK = _tag_ids("a", "title", "base", "meta", "script", "link")
 
 
 # ---------------------------------------------------------------- the fixed elements
@@ -574,10 +53,10 @@ _SRC_KINDS = dict(zip(_tag_ids("img", "iframe", "video", "audio", "source"),
                       ("img", "iframe", "media", "media", "media"), strict=True))
 
 #: Every element extract_page reads outside the configured selectors, as one selector list that
-#: lexbor answers in one walk of the page.  It used to be eleven queries (title, base[href],
-#: link[rel=canonical][href], meta[name=description], the JSON-LD scripts, a[href], img[src],
-#: script[src], link[rel~=stylesheet][href], iframe[src], video/audio/source[src]); a query costs
-#: per part and element, so the tags are told apart in Python (``_PageNodes``) instead.
+#: lexbor answers in one walk of the page.  ``_PageNodes`` sorts the matches into what these eleven
+#: queries would find: title, base[href], link[rel=canonical][href], meta[name=description], the
+#: JSON-LD scripts, a[href], img[src], script[src], link[rel~=stylesheet][href], iframe[src],
+#: video/audio/source[src] (a query costs per part and element, so the tags are told apart in Python).
 _PAGE_SELECTOR = '[href], [src], title, meta[name="description"], script[type="application/ld+json"]'
 _CSS_WHITESPACE = re.compile("[ \t\n\f\r]+")
 
@@ -586,9 +65,9 @@ class _PageNodes:
     """The elements of ``_PAGE_SELECTOR``, sorted by what they are for, each list in page order.
 
     lexbor lists an element once per part of the list it matches, and says nothing of which, so
-    the checks the eleven queries made by CSS are made here, as lexbor makes them: ``rel`` and
-    ``type`` values are compared ASCII-case-insensitively (``str.lower`` agrees on these values),
-    ``name`` exactly, and ``~=`` splits on CSS whitespace."""
+    the checks those eleven queries would make by CSS are made here, as lexbor makes them:
+    ``rel`` and ``type`` values are compared ASCII-case-insensitively (``str.lower`` agrees on
+    these values), ``name`` exactly, and ``~=`` splits on CSS whitespace."""
 
     def __init__(self, tree: HTMLParser) -> None:
         self.title: Node | None = None
@@ -602,7 +81,7 @@ class _PageNodes:
         for node in tree.css(_PAGE_SELECTOR):
             tag = node.tag_id
             if tag == _A:
-                self.anchors.append(node)  # no href: its link is empty and skipped, as a[href] never had it
+                self.anchors.append(node)  # no href: its link is empty and skipped, as a[href] would not match it
             elif tag == _TITLE:
                 if self.title is None:
                     self.title = node
@@ -624,7 +103,7 @@ class _PageNodes:
                         self.jsonld.append(node)
                 elif tag == _LINK:
                     self._link(node)
-                else:  # one that came by [href] alone has no src: skipped later, as [src] never had it
+                else:  # one that came by [href] alone has no src: skipped later, as [src] would not match it
                     self.resources[_SRC_KINDS[tag]].append(node)
 
     def _link(self, node: Node) -> None:
@@ -661,27 +140,15 @@ def _parse_tree(html: str | bytes) -> HTMLParser:
     return tree
 
 
-def _base_url(url: str, base: Node | None) -> str:
-    """What relative URLs resolve against: ``<base href>`` joined to the page URL, else (no
-    such element, or an href that does not parse) the page URL."""
-    if base is None:
-        return url
-    try:
-        return urljoin(url, base.attributes.get("href") or "")
-    except ValueError:
-        return url
-
-
 def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
                  labelled: Container[str] = ()) -> ExtractedPage:
     """Parse one page.  Never raises for bad HTML or bad JSON-LD: problems go into the result.
 
-    ``html`` as bytes must be UTF-8: the parser reads UTF-8, so a str is encoded again first
-    (a fifth of the parse on a 50 KB page).
+    ``html`` as bytes must be UTF-8: the parser reads UTF-8, so a str is encoded first.
 
     ``labelled``: link URLs whose text the caller already has (a crawl labels each link target
-    once); their ``Link.text`` is left empty.  A shop repeats ~100 nav links on every page, and
-    reading an anchor's text was a third of the cost of reading its links."""
+    once); their ``Link.text`` is left empty, so the text of the ~100 nav links a shop repeats on
+    every page is not read again."""
     sel = (config or Config()).extract.selectors
     tree = _parse_tree(html)
     nodes = _PageNodes(tree)

@@ -1,0 +1,100 @@
+"""schema.org microdata -> Product: the itemprops of the page's first Product item."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+from checker.extract.resolve import _urljoin
+from checker.extract.values import clean_text, parse_availability, parse_price
+from checker.models import Availability, Image, Product
+
+
+def _itemprop_value(node: Node, attrs: dict[str, str | None], base: str) -> str:
+    if "content" in attrs and attrs["content"] is not None:
+        return clean_text(attrs["content"])
+    tag = node.tag
+    if tag in ("a", "link", "area"):
+        return _urljoin(base, attrs.get("href") or "")
+    if tag in ("img", "audio", "video", "source", "iframe", "embed"):
+        return _urljoin(base, attrs.get("src") or "")
+    if tag == "time" and attrs.get("datetime"):
+        return attrs["datetime"] or ""
+    if tag in ("data", "meter") and attrs.get("value"):
+        return attrs["value"] or ""
+    return clean_text(node.text(separator=" "))
+
+
+def _props(scope: Node, base: str) -> dict[str, list[tuple[str, Node]]]:
+    """itemprop name -> values that belong to *this* itemscope (not to nested items)."""
+    out: dict[str, list[tuple[str, Node]]] = {}
+    scope_id = scope.mem_id
+    # An itemprop belongs to the nearest itemscope above it; these are the candidates below
+    # ``scope`` (a set lookup per step up, cheaper than reading each ancestor's attributes).
+    scopes = {n.mem_id for n in scope.css("[itemscope]")}
+    if scope_id not in scopes:  # not an item itself: nothing can belong to it
+        return out
+    for node in scope.css("[itemprop]"):
+        if node.mem_id == scope_id:  # the item's own itemprop belongs to the item around it
+            continue
+        owner = node.parent
+        while owner.mem_id not in scopes:
+            owner = owner.parent
+        if owner.mem_id != scope_id:
+            continue
+        attrs = node.attributes  # a new dict on every access: read once
+        names = (attrs.get("itemprop") or "").split()
+        if names:
+            value = "" if "itemscope" in attrs else _itemprop_value(node, attrs, base)
+            for name in names:
+                out.setdefault(name, []).append((value, node))
+    return out
+
+
+def product_from_microdata(tree: HTMLParser, url: str) -> Product | None:
+    scope = next(
+        (n for n in tree.css("[itemscope][itemtype]") if re.search(r"schema\.org/Product\b", n.attributes.get("itemtype") or "")),
+        None,
+    )
+    if scope is None:
+        return None
+    props = _props(scope, url)
+
+    def one(name: str) -> str:
+        return props.get(name, [("", None)])[0][0]
+
+    price = list_price = None
+    currency = None
+    availability = Availability.UNKNOWN
+    for _, offer_node in props.get("offers", []):
+        offer = _props(offer_node, url)
+        amount, symbol = parse_price((offer.get("price") or offer.get("lowPrice") or [("", None)])[0][0])
+        if price is None:
+            price = amount
+            currency = (offer.get("priceCurrency") or [("", None)])[0][0] or symbol
+            availability = parse_availability((offer.get("availability") or [("", None)])[0][0])
+        for _, spec_node in offer.get("priceSpecification", []):
+            spec = _props(spec_node, url)
+            if "ListPrice" in (spec.get("priceType") or [("", None)])[0][0]:
+                list_price = parse_price((spec.get("price") or [("", None)])[0][0])[0]
+    brand_values = props.get("brand", [])
+    brand = ""
+    if brand_values:
+        value, node = brand_values[0]
+        brand = value or clean_text(node.text(separator=" "))
+    images = [Image(url=v, alt=clean_text(n.attributes.get("alt"))) for v, n in props.get("image", []) if v]
+    return Product(
+        url=url,
+        sku=one("sku") or one("productID") or one("mpn") or None,
+        title=one("name"),
+        description=one("description"),
+        brand=brand,
+        images=images,
+        price=price,
+        list_price=list_price,
+        currency=currency or None,
+        availability=availability,
+        extracted_from="microdata",
+    )

@@ -1,0 +1,196 @@
+"""What a shopper sees, by the configured CSS selectors (``_Visible``), merged with the
+structured data into the page's Product (``_merge``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+from checker.config import SelectorConfig
+from checker.extract.resolve import _urljoin
+from checker.extract.values import _tag_ids, clean_text, parse_availability, parse_price
+from checker.models import Availability, Image, Product
+
+_TH, _TD = _tag_ids("th", "td")
+
+
+#: Selectors lexbor has parsed once in this process (see ``_check_selectors``).
+_PARSED_SELECTORS: set[str] = set()
+
+
+def _check_selectors(tree: HTMLParser, sel: SelectorConfig) -> None:
+    """Raise for a configured selector lexbor cannot parse, on every page and in field order,
+    whether or not its field is read: the selectors run on demand (``_Visible``), and a bad one
+    must not fail only on the pages that need it."""
+    for selector in (sel.title, sel.subtitle, sel.sku, sel.price, sel.list_price, sel.currency, sel.description,
+                     sel.availability, sel.images, sel.detail_images, sel.specs, sel.labels, sel.banners):
+        if selector and selector not in _PARSED_SELECTORS:
+            tree.css_first(selector)  # SelectolaxError if it does not parse
+            _PARSED_SELECTORS.add(selector)
+
+
+class _Visible:
+    """Everything a shopper sees, by the configured CSS selectors.
+
+    A field's selector runs the first time ``_merge`` reads the field: each one is a walk of the
+    whole page, and on pages with structured data the identity fields (sku, title, price,
+    currency, availability) mostly come from it, so their selectors need not run at all."""
+
+    def __init__(self, tree: HTMLParser, sel: SelectorConfig, base: str, meta_description: str) -> None:
+        _check_selectors(tree, sel)
+        self.tree = tree
+        self.sel = sel
+        self.base = base
+        self.meta_description = meta_description
+
+    def _first(self, selector: str) -> Node | None:
+        return self.tree.css_first(selector) if selector else None
+
+    def _all(self, selector: str) -> list[Node]:
+        return self.tree.css(selector) if selector else []
+
+    def _text(self, selector: str) -> str:
+        node = self._first(selector)
+        return clean_text(node.text(separator=" ")) if node is not None else ""
+
+    @cached_property
+    def title(self) -> str:
+        return self._text(self.sel.title)
+
+    @cached_property
+    def subtitle(self) -> str:
+        return self._text(self.sel.subtitle)
+
+    @cached_property
+    def sku(self) -> str | None:
+        node = self._first(self.sel.sku)
+        return clean_text(node.attributes.get("data-sku") or node.text()) if node is not None else None
+
+    def _amount(self, selector: str, attr: str) -> tuple[Decimal | None, str | None]:
+        """(amount, the currency its text names) of the first element the selector finds."""
+        node = self._first(selector)
+        if node is None:
+            return None, None
+        return parse_price(node.attributes.get(attr) or node.text(separator=" "))
+
+    @cached_property
+    def _price(self) -> tuple[Decimal | None, str | None]:
+        return self._amount(self.sel.price, "data-price")
+
+    @cached_property
+    def _list_price(self) -> tuple[Decimal | None, str | None]:
+        """Apart from the price: structured data often gives the price and not the list price."""
+        return self._amount(self.sel.list_price, "data-list-price")
+
+    @property
+    def price(self) -> Decimal | None:
+        return self._price[0]
+
+    @property
+    def list_price(self) -> Decimal | None:
+        return self._list_price[0]
+
+    @cached_property
+    def currency(self) -> str | None:
+        """The currency element's text if there is one (even empty), else the currency the price
+        names, else the one the list price names."""
+        node = self._first(self.sel.currency)
+        if node is not None:
+            return clean_text(node.attributes.get("data-currency") or node.text())
+        return self._price[1] or self._list_price[1]
+
+    @cached_property
+    def description(self) -> str:
+        node = self._first(self.sel.description)
+        return clean_text(node.text(separator="\n")) if node is not None else ""
+
+    @cached_property
+    def availability(self) -> Availability | None:
+        node = self._first(self.sel.availability)
+        if node is None:
+            return None
+        return parse_availability(node.attributes.get("data-availability") or node.text())
+
+    @cached_property
+    def images(self) -> list[Image]:
+        images = []
+        for role, selector in (("main", self.sel.images), ("detail", self.sel.detail_images)):
+            for node in self._all(selector):
+                attrs = node.attributes
+                src = attrs.get("src") or attrs.get("data-src")
+                if src:
+                    images.append(Image(url=_urljoin(self.base, src), alt=clean_text(attrs.get("alt")),
+                                        title=clean_text(attrs.get("title")), role=role))
+        return images
+
+    @cached_property
+    def specs(self) -> dict[str, str]:
+        specs: dict[str, str] = {}
+        for row in self._all(self.sel.specs):
+            cells = _first_cells(row)
+            if len(cells) == 2:
+                specs[clean_text(cells[0].text())] = clean_text(cells[1].text(separator=" "))
+        return specs
+
+    @cached_property
+    def labels(self) -> list[str]:
+        return [t for t in (clean_text(n.text(separator=" ")) for n in self._all(self.sel.labels)) if t]
+
+    @cached_property
+    def banners(self) -> list[str]:
+        return [t for t in (clean_text(n.text(separator=" ")) for n in self._all(self.sel.banners)) if t]
+
+
+def _first_cells(row: Node) -> list[Node]:
+    """``row.css("th, td")[:2]`` (the row itself first, then its descendants in page order)
+    without a selector query per row."""
+    cells = []
+    for node in row.traverse():
+        if node.tag_id in (_TH, _TD):
+            cells.append(node)
+            if len(cells) == 2:
+                break
+    return cells
+
+
+def _merge(structured: Product | None, visible: _Visible, url: str) -> Product | None:
+    """Structured data wins for identity and price; the visible page fills gaps and adds what
+    only shoppers see (banners, labels, detail images, alt texts).  The Product is validated
+    once, from the structured one's fields."""
+    if structured is None and not (visible.sku or visible.price is not None):
+        return None
+    data: dict[str, Any] = dict(structured) if structured else {"url": url, "extracted_from": "selectors"}
+    for key in ("sku", "title", "price", "list_price", "currency"):
+        if not data.get(key):
+            value = getattr(visible, key)
+            if value not in (None, ""):
+                data[key] = value
+    # What shoppers read is the visible copy; structured text is the fallback.
+    for key in ("description", "subtitle", "meta_description"):
+        value = getattr(visible, key)
+        if value:
+            data[key] = value
+    if data.get("availability", Availability.UNKNOWN) == Availability.UNKNOWN and visible.availability:
+        data["availability"] = visible.availability
+    specs = dict(visible.specs)
+    specs.update(data.get("specs") or {})
+    data["specs"] = specs
+    data["labels"] = visible.labels
+    data["banners"] = visible.banners
+    images = list(data.get("images") or [])
+    by_url = {img.url: img for img in images}
+    for img in visible.images:
+        known = by_url.get(img.url)
+        if known is None:
+            images.append(img)
+            by_url[img.url] = img
+        elif not known.alt and (img.alt or img.title):
+            updated = known.model_copy(update={"alt": img.alt, "title": img.title})
+            images[images.index(known)] = updated
+            by_url[img.url] = updated  # the same image may appear again further down the page
+    data["images"] = images
+    return Product.model_validate(data)
