@@ -6,6 +6,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from checker.crawl.urls import url_problem
+
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode as Node
 
@@ -117,11 +119,8 @@ def _web_url(url: str) -> str | None:
 
 def _parsed(url: str | None) -> str | None:
     """The URL if its host and port parse (the crawl reads both), else None."""
-    if url is not None:
-        from checker.crawl.urls import url_problem  # here: the crawl package imports this module
-
-        if url_problem(url):
-            return None
+    if url is not None and url_problem(url):
+        return None
     return url
 
 
