@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from checker_rules.spec.units import UnitTable, default_units
+from checker_rules.spec.units import BASE_UNITS, UnitTable, default_units
 
 from checker.text import normalise_for_matching
 
@@ -221,8 +221,6 @@ def parse(text: str, factors: Mapping[str, Decimal] | None = None) -> list[Menti
 
 def show(amount: Decimal, dimension: str) -> str:
     """An amount in its base unit, for messages: ``1000 g``, ``946.35 ml``."""
-    from checker_rules.spec.units import BASE_UNITS
-
     q = amount.quantize(Decimal("0.01")).normalize()
     text = f"{q:f}"
     return f"{text} {BASE_UNITS[dimension]}" if dimension != "count" else text
