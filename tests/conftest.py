@@ -4,7 +4,9 @@ of it shared by the tests that only read its results."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,16 @@ def store_audit(store_origin, tmp_path_factory):
     """The full audit of the fixture store, as `make audit` runs it."""
     out = tmp_path_factory.mktemp("reports") / "store.xlsx"
     return run_audit(load_config(STORE_CONFIG), [f"{store_origin}/sitemap.xml"], output=out, today=TODAY)
+
+
+@cache
+def export_generator():
+    """fixtures/make_exports.py as a module: its CATALOG_ROWS and API_ITEMS are the exports' rows (each
+    rule family adds its own), so row counts are read from it rather than written into tests."""
+    spec = importlib.util.spec_from_file_location("make_exports", ROOT / "fixtures" / "make_exports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def seeded_defects(prefix: str) -> list[dict[str, str]]:

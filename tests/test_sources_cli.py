@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import export_generator
 
 from checker.config import load_config
 from checker.engine.context import AuditContext
@@ -108,7 +109,7 @@ def test_load_sources_from_config(tmp_path: Path):
     ctx = AuditContext(config=config)
     load_sources(config, ctx, config.path.parent)
     assert len(ctx.lots) == 9 + 11 + 9 + 9 + (9 + 9)  # gbk + xlsx + big5 + jsonl + the glob (big5 + gbk again)
-    assert len(ctx.catalog) == 16 + 12
+    assert len(ctx.catalog) == len(export_generator().CATALOG_ROWS) + len(export_generator().API_ITEMS)
     assert len(ctx.prices) == 83
     assert len(ctx.complaints) == 16
     assert [(e.source, e.reason) for e in ctx.errors] == [

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import export_generator
 
 from checker.config import SourceConfig
 from checker.models import CatalogItem, Complaint, InventoryLot, PriceRecord, SourceRef
@@ -153,7 +154,7 @@ def test_catalog_xlsx_backend_export():
         "商品状态": "status", "商品链接": "url",
     }  # fmt: skip
     items = {i.sku: i for i in result.records}
-    assert len(items) == 16
+    assert len(items) == len(export_generator().CATALOG_ROWS)
     assert items["CN-TEA-1001"] == CatalogItem(
         sku="CN-TEA-1001", name="西湖龙井 明前茶 2026新茶 250g 罐装", price=Decimal("268"), list_price=Decimal("328"),
         currency=None, specs={"净含量": "250g", "产地": "浙江省杭州市西湖区", "保质期": "18个月"}, status="上架",

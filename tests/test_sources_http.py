@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import export_generator
 
 from checker.config import SourceConfig
 from checker.sources import read_source
@@ -97,7 +98,7 @@ def test_json_api_with_token_from_environment(server, monkeypatch, tmp_path):
     monkeypatch.setenv("SHOP_TOKEN", TOKEN)
     cfg = SourceConfig(kind="catalog", path=f"{server}/api/items?page=1", headers={"Authorization": "env:SHOP_TOKEN"})
     result = read_source(cfg, tmp_path)
-    assert not result.failed and len(result.records) == 12
+    assert not result.failed and len(result.records) == len(export_generator().API_ITEMS)
     assert result.understanding[0].records_at == "$.data.list"
     assert result.records[0].sku == "TW-FOOD-1101" and result.records[0].source.file == f"{server}/api/items?page=1"
     assert "s3cr3t" not in all_text(result)
