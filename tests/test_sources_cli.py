@@ -108,8 +108,8 @@ def test_load_sources_from_config(tmp_path: Path):
     ctx = AuditContext(config=config)
     load_sources(config, ctx, config.path.parent)
     assert len(ctx.lots) == 9 + 11 + 9 + 9 + (9 + 9)  # gbk + xlsx + big5 + jsonl + the glob (big5 + gbk again)
-    assert len(ctx.catalog) == 16 + 12
-    assert len(ctx.prices) == 83
+    assert len(ctx.catalog) == 16 + 9 + 12  # xlsx (+ the PR rows) + json
+    assert len(ctx.prices) == 83 + 15  # + the PR rows
     assert len(ctx.complaints) == 16
     assert [(e.source, e.reason) for e in ctx.errors] == [
         ("exports/inventory_gbk.csv", "negative quantity -12"),

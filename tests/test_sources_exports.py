@@ -153,7 +153,7 @@ def test_catalog_xlsx_backend_export():
         "商品状态": "status", "商品链接": "url",
     }  # fmt: skip
     items = {i.sku: i for i in result.records}
-    assert len(items) == 16
+    assert len(items) == 16 + 9  # + the price rules' (PR) rows
     assert items["CN-TEA-1001"] == CatalogItem(
         sku="CN-TEA-1001", name="西湖龙井 明前茶 2026新茶 250g 罐装", price=Decimal("268"), list_price=Decimal("328"),
         currency=None, specs={"净含量": "250g", "产地": "浙江省杭州市西湖区", "保质期": "18个月"}, status="上架",
@@ -188,7 +188,7 @@ def test_price_history_utf8_bom():
     u = result.understanding[0]
     assert u.encoding == "utf-8-sig" and u.encoding_how == "bom"
     assert u.mapping == {"SKU": "sku", "日期": "at", "成交价": "price", "币种": "currency", "类型": "kind"}
-    assert u.rows_error == 0 and u.rows_ok == len(result.records) == 83
+    assert u.rows_error == 0 and u.rows_ok == len(result.records) == 83 + 15  # + the PR rows
     first = result.records[0]
     assert first == PriceRecord(
         sku="CN-TEA-1001", price=Decimal("328.00"), currency="CNY", at=datetime(2026, 9, 24, 10, 0, 0),
