@@ -74,6 +74,19 @@ class Image(_Model):
     role: str = "main"  # main | detail | banner
 
 
+class ShownPrice(_Model):
+    """One price as one source of a page gives it: the structured data (``jsonld`` / ``microdata``) or
+    what the shopper sees (``visible``).  ``kind``: price | list (struck-through) | conditional (after a
+    coupon, 到手价: only some shoppers pay it).  ``amount`` is None when the value cannot be read; ``text``
+    keeps what was written then (``面议``, ``TBD``) and for visible prices."""
+
+    source: str
+    kind: str = "price"
+    amount: Decimal | None = None
+    currency: str | None = None
+    text: str = ""
+
+
 class Variant(_Model):
     """A size/colour/spec option (SKU under a product)."""
 
@@ -104,6 +117,7 @@ class Product(_Model):
     labels: list[str] = Field(default_factory=list)  # page notices: 临期, 下架, promotion badges
     banners: list[str] = Field(default_factory=list)  # promotion banner text
     extracted_from: str = ""  # jsonld | microdata | selectors | api
+    shown_prices: list[ShownPrice] = Field(default_factory=list)  # each source's own price (they may disagree)
 
 
 class Link(NamedTuple):

@@ -11,6 +11,11 @@ they do with text that is not one price:
   value there is worse than none.  :func:`read_price` keeps the range's ends (``Reading.span``) for a rule
   that wants to say "the page shows a range".
 
+Discounts are not prices: ``8.8折``, ``20% off``, ``立减20``, ``省20元`` are problems on both sides (price-parser
+alone reads ``8.8折`` as 8.8).  :func:`read_labelled` reads the prices a page labels (``原价¥299 现价¥199``,
+``到手价 ¥89``, ``券后 ¥79``, ``Was $40 Now $32``) one by one, each with what it is: the price, the reference
+(struck-through) price, or a conditional price only some shoppers pay.
+
 Amounts: thousands separators and the European decimal comma are read by the ``price-parser`` library;
 a 万/萬 right after the number multiplies it by 10,000 (``¥1.2万`` is 12000 on both sides); full-width
 digits and symbols are folded first (NFKC: ``￥１２９``).  A plain number (``129.00``) takes a fast path.
@@ -37,6 +42,7 @@ __all__ = [
     "CURRENCIES_FILE",
     "CurrencyTable",
     "CurrencyTableError",
+    "LabelledPrice",
     "PriceError",
     "Reading",
     "currency_code",
@@ -44,6 +50,7 @@ __all__ = [
     "load_currency_table",
     "parse_export_price",
     "parse_page_price",
+    "read_labelled",
     "read_price",
 ]
 
@@ -191,6 +198,8 @@ _RANGE = re.compile(r"\d()\s*(?:-|~|〜|—|–|至|到)\s*()\D{0,4}\d")
 # -5, ¥-5, -¥5, −5, (5.00) as accountants write it, 5.00- as some ERPs do; not "12,- €" (German for 12.00).
 _NEGATIVE = re.compile(r"(?:^|[^\w])[-−]\s*[^\s\d]{0,4}\s*\d|^\(.*\d.*\)$|\d\s*[-−]$")
 _WAN = re.compile(r"(?<=\d)\s*[万萬]")
+# 8.8折, 20%, 20% off, 立减20, 直降20, 省20元: a discount, not a price.
+_DISCOUNT = re.compile(r"\d\s*(?:折|%)|[立直]\s*[减減降]|省\s*\D{0,4}\d|\boff\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _ONE = Decimal(1)
 
@@ -231,6 +240,8 @@ def _read_text(s: str, raw: Any, default: str | None, strict: bool) -> Reading:
         return _range(s, m, raw, default, strict)
     if ("-" in s or "−" in s or s[:1] == "(") and _NEGATIVE.search(s):
         return _no(f"negative price {raw!r}")
+    if _DISCOUNT.search(s):
+        return _no(f"{raw!r} is a discount, not a price")
     wan = 0
     if "万" in s or "萬" in s:
         s, wan = _WAN.subn("", s)
@@ -309,6 +320,65 @@ def parse_page_price(value: Any, default_currency: str | None = None) -> tuple[D
     if reading.amount is None:
         return None, None
     return reading.amount, reading.currency
+
+
+# --------------------------------------------------------------------------------------------- labels
+
+#: Words a page writes before a price, by what the price is: ``price`` (what everyone pays now), ``list``
+#: (the reference / struck-through price) or ``conditional`` (after a coupon, for members: only some pay it).
+PRICE_LABELS: dict[str, tuple[str, ...]] = {
+    "list": ("原价", "原價", "划线价", "劃線價", "市场价", "市場價", "吊牌价", "吊牌價", "专柜价", "專櫃價", "参考价",
+             "參考價", "建议零售价", "建議售價", "定价", "定價", "was", "list price", "regular price",
+             "original price", "rrp", "msrp", "compare at"),
+    "price": ("现价", "現價", "售价", "售價", "促销价", "促銷價", "活动价", "活動價", "秒杀价", "秒殺價", "特价", "特價",
+              "优惠价", "優惠價", "一口价", "一口價", "价格", "價格", "now", "sale price", "our price", "price"),
+    "conditional": ("到手价", "到手價", "券后价", "券後價", "券后", "券後", "折后价", "折後價", "预估到手", "預估到手",
+                    "会员价", "會員價", "after coupon", "with coupon", "member price"),
+}  # fmt: skip
+_LABEL_KIND = {word: kind for kind, words in PRICE_LABELS.items() for word in words}
+_LABEL = re.compile(
+    "|".join(re.escape(w) if not w.isascii() else rf"(?<![a-z]){re.escape(w)}(?![a-z])"
+             for w in sorted(_LABEL_KIND, key=len, reverse=True)),
+    re.IGNORECASE,
+)
+# The amount right after a label: a currency word or symbol, the number, 万, a currency word ("¥89", "NT$ 1,280").
+_AFTER_LABEL = re.compile(r"[\s:：]*([^\d\s]{0,4}\s*)(\d[\d,.]*\d|\d)(\s*[万萬]?\s*(?:[A-Za-z]{3}\b|[元圆圓塊块€$¥£])?)")
+
+
+class LabelledPrice(NamedTuple):
+    """One price of a labelled price text: ``kind`` is price | list | conditional; ``amount`` None when
+    the label is followed by no readable price (``原价 面议``); ``text`` is the label and what followed."""
+
+    kind: str
+    amount: Decimal | None
+    currency: str | None
+    text: str
+
+
+def read_labelled(value: str, default_currency: str | None = None) -> list[LabelledPrice]:
+    """The prices of a page text, each with its kind.  Text before the first label, or a text with no
+    label, is read as the price (``¥129``); discounts (``8折``) are never a price."""
+    s = " ".join(_fold(value).split())
+    labels = list(_LABEL.finditer(s))
+    if not labels:
+        if not s:
+            return []
+        amount, currency = parse_page_price(s, default_currency)
+        return [LabelledPrice("price", amount, currency, s)]
+    out: list[LabelledPrice] = []
+    head = s[: labels[0].start()].strip(" ,;:：，；|/")
+    if _DIGIT.search(head):
+        out.append(LabelledPrice("price", *parse_page_price(head, default_currency), head))
+    for label, following in zip(labels, [*labels[1:], None], strict=True):
+        kind = _LABEL_KIND[label[0].lower()]
+        rest = s[label.end() : following.start() if following else len(s)]
+        amount = _AFTER_LABEL.match(rest)
+        if amount is None:
+            out.append(LabelledPrice(kind, None, None, (label[0] + rest).strip()))
+            continue
+        text = (amount[1] + amount[2] + amount[3]).strip()
+        out.append(LabelledPrice(kind, *parse_page_price(text, default_currency), (label[0] + amount[0]).strip()))
+    return out
 
 
 def _show(value: Any, limit: int = 60) -> str:

@@ -189,7 +189,7 @@ def test_price_history_utf8_bom():
     u = result.understanding[0]
     assert u.encoding == "utf-8-sig" and u.encoding_how == "bom"
     assert u.mapping == {"SKU": "sku", "日期": "at", "成交价": "price", "币种": "currency", "类型": "kind"}
-    assert u.rows_error == 0 and u.rows_ok == len(result.records) == 83
+    assert u.rows_error == 0 and u.rows_ok == len(result.records) == 83 + 15  # + the PR rows
     first = result.records[0]
     assert first == PriceRecord(
         sku="CN-TEA-1001", price=Decimal("328.00"), currency="CNY", at=datetime(2026, 9, 24, 10, 0, 0),

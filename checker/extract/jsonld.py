@@ -20,7 +20,7 @@ import json5
 
 from checker.extract.resolve import _urljoin
 from checker.extract.values import _first, _text_of, clean_text, parse_availability, parse_price
-from checker.models import Image, Product, Variant
+from checker.models import Image, Product, ShownPrice, Variant
 
 #: ``json.loads(text, strict=False)`` builds a new decoder on every call; this one is built once.
 #: (``json.loads`` also refuses a leading BOM up front; ``decode`` refuses it too, as no value.)
@@ -130,7 +130,8 @@ def _images_from(value: Any, base: str) -> list[Image]:
 def product_from_jsonld(node: dict, url: str) -> Product:
     offers = _offers(node)
     main = next((o for o in offers if "price" in o or "lowPrice" in o), offers[0] if offers else {})
-    price, currency = parse_price(main.get("price", main.get("lowPrice")))
+    raw_price = main.get("price", main.get("lowPrice"))
+    price, currency = parse_price(raw_price)
     specs: dict[str, str] = {}
     props = node.get("additionalProperty") or []
     for prop in props if isinstance(props, list) else [props]:
@@ -155,6 +156,8 @@ def product_from_jsonld(node: dict, url: str) -> Product:
                     Variant(sku=_text_of(o.get("sku")), name=_text_of(o.get("name")),
                             price=parse_price(o.get("price"))[0], availability=parse_availability(o.get("availability")))
                 )
+    list_price = next((lp for lp in map(_list_price, offers) if lp is not None), None)
+    currency = _text_of(main.get("priceCurrency")) or currency
     return Product(
         url=url,
         sku=_text_of(node.get("sku") or node.get("productID") or node.get("mpn")) or None,
@@ -163,10 +166,24 @@ def product_from_jsonld(node: dict, url: str) -> Product:
         brand=_text_of(node.get("brand")),
         images=_images_from(node.get("image"), url),
         price=price,
-        list_price=next((lp for lp in map(_list_price, offers) if lp is not None), None),
-        currency=_text_of(main.get("priceCurrency")) or currency,
+        list_price=list_price,
+        currency=currency,
         specs=specs,
         availability=parse_availability(main.get("availability")),
         variants=variants,
         extracted_from="jsonld",
+        shown_prices=structured_prices("jsonld", raw_price, price, list_price, currency),
     )
+
+
+def structured_prices(source: str, raw: Any, price: Decimal | None, list_price: Decimal | None,
+                      currency: str | None) -> list[ShownPrice]:
+    """The structured data's own price and list price (PR001 holds them against what the page shows);
+    a price given but unreadable keeps its text."""
+    shown = []
+    if price is not None or (raw is not None and str(raw).strip()):
+        shown.append(ShownPrice(source=source, amount=price, currency=currency,
+                                text="" if price is not None else clean_text(str(raw))[:60]))
+    if list_price is not None:
+        shown.append(ShownPrice(source=source, kind="list", amount=list_price, currency=currency))
+    return shown

@@ -7,6 +7,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
+from checker.extract.jsonld import structured_prices
 from checker.extract.resolve import _urljoin
 from checker.extract.values import clean_text, parse_availability, parse_price
 from checker.models import Availability, Image, Product
@@ -65,14 +66,15 @@ def product_from_microdata(tree: HTMLParser, url: str) -> Product | None:
     def one(name: str) -> str:
         return props.get(name, [("", None)])[0][0]
 
-    price = list_price = None
+    price = list_price = raw_price = None
     currency = None
     availability = Availability.UNKNOWN
     for _, offer_node in props.get("offers", []):
         offer = _props(offer_node, url)
-        amount, symbol = parse_price((offer.get("price") or offer.get("lowPrice") or [("", None)])[0][0])
+        raw = (offer.get("price") or offer.get("lowPrice") or [("", None)])[0][0]
+        amount, symbol = parse_price(raw)
         if price is None:
-            price = amount
+            price, raw_price = amount, raw
             currency = (offer.get("priceCurrency") or [("", None)])[0][0] or symbol
             availability = parse_availability((offer.get("availability") or [("", None)])[0][0])
         for _, spec_node in offer.get("priceSpecification", []):
@@ -97,4 +99,5 @@ def product_from_microdata(tree: HTMLParser, url: str) -> Product | None:
         currency=currency or None,
         availability=availability,
         extracted_from="microdata",
+        shown_prices=structured_prices("microdata", raw_price, price, list_price, currency or None),
     )

@@ -1,8 +1,14 @@
 """What a shopper sees, by the configured CSS selectors (``_Visible``), merged with the
-structured data into the page's Product (``_merge``)."""
+structured data into the page's Product (``_merge``).
+
+A price is never taken from a related-products block (a carousel, 猜你喜欢): an element inside one
+(by its class or id, :data:`_OTHER_PRODUCTS`) is passed over.  The price and list price the shopper
+sees are also kept apart from the structured data's (``Product.shown_prices``), labels read
+(``原价¥299 现价¥199``, ``到手价 ¥89``), since the two may disagree."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -13,9 +19,25 @@ from selectolax.lexbor import LexborNode as Node
 from checker.config import SelectorConfig
 from checker.extract.resolve import _urljoin
 from checker.extract.values import _tag_ids, clean_text, parse_availability, parse_price
-from checker.models import Availability, Image, Product
+from checker.models import Availability, Image, Product, ShownPrice
+from checker.prices import read_labelled
 
 _TH, _TD = _tag_ids("th", "td")
+
+#: Class or id words of blocks that show other products: their prices are never this product's.
+_OTHER_PRODUCTS = re.compile(r"related|recommend|similar|carousel|upsell|cross-?sell|also|猜你喜欢|相关|相關|推荐|推薦",
+                             re.IGNORECASE)
+
+
+def _in_other_products(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html", "-undef"):
+        attrs = parent.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if names.strip() and _OTHER_PRODUCTS.search(names):
+            return True
+        parent = parent.parent
+    return False
 
 
 #: Selectors lexbor has parsed once in this process (see ``_check_selectors``).
@@ -70,21 +92,49 @@ class _Visible:
         node = self._first(self.sel.sku)
         return clean_text(node.attributes.get("data-sku") or node.text()) if node is not None else None
 
-    def _amount(self, selector: str, attr: str) -> tuple[Decimal | None, str | None]:
-        """(amount, the currency its text names) of the first element the selector finds."""
-        node = self._first(selector)
+    @cached_property
+    def _price_nodes(self) -> tuple[Node | None, Node | None]:
+        """The first element of the price selector and of the list-price selector outside
+        related-products blocks, from one walk of the page (both are read on every page)."""
+        price_sel, list_sel = self.sel.price, self.sel.list_price
+        price = listed = None
+        if not (price_sel and list_sel):
+            for node in self._all(price_sel or list_sel):
+                if not _in_other_products(node):
+                    return (node, None) if price_sel else (None, node)
+            return None, None
+        for node in self.tree.css(f"{price_sel}, {list_sel}"):
+            if price is None and node.css_matches(price_sel) and not _in_other_products(node):
+                price = node
+            if listed is None and node.css_matches(list_sel) and not _in_other_products(node):
+                listed = node
+            if price is not None and listed is not None:
+                break
+        return price, listed
+
+    @property
+    def _price_node(self) -> Node | None:
+        return self._price_nodes[0]
+
+    @property
+    def _list_price_node(self) -> Node | None:
+        return self._price_nodes[1]
+
+    @staticmethod
+    def _amount(node: Node | None, attr: str) -> tuple[Decimal | None, str | None]:
+        """(amount, the currency its text names) of a price element."""
         if node is None:
             return None, None
         return parse_price(node.attributes.get(attr) or node.text(separator=" "))
 
     @cached_property
     def _price(self) -> tuple[Decimal | None, str | None]:
-        return self._amount(self.sel.price, "data-price")
+        return self._amount(self._price_node, "data-price")
 
     @cached_property
     def _list_price(self) -> tuple[Decimal | None, str | None]:
         """Apart from the price: structured data often gives the price and not the list price."""
-        return self._amount(self.sel.list_price, "data-list-price")
+        return self._amount(self._list_price_node, "data-list-price")
 
     @property
     def price(self) -> Decimal | None:
@@ -102,6 +152,24 @@ class _Visible:
         if node is not None:
             return clean_text(node.attributes.get("data-currency") or node.text())
         return self._price[1] or self._list_price[1]
+
+    @cached_property
+    def shown_prices(self) -> list[ShownPrice]:
+        """The price and list price as the shopper reads them (the element's text, labels read), or
+        the element's data attribute when it has no text."""
+        shown: list[ShownPrice] = []
+        seen = None
+        for kind, node, attr in (("price", self._price_node, "data-price"),
+                                 ("list", self._list_price_node, "data-list-price")):
+            if node is None or node.mem_id == seen:
+                continue
+            seen = node.mem_id
+            text = clean_text(node.text(separator=" ")) or clean_text(node.attributes.get(attr))
+            for read in read_labelled(text):
+                shown.append(ShownPrice(source="visible", kind=kind if read.kind == "price" else read.kind,
+                                        amount=read.amount, currency=read.currency,
+                                        text=(read.text if read.amount is not None else text)[:60]))
+        return shown
 
     @cached_property
     def description(self) -> str:
@@ -193,4 +261,7 @@ def _merge(structured: Product | None, visible: _Visible, url: str) -> Product |
             images[images.index(known)] = updated
             by_url[img.url] = updated  # the same image may appear again further down the page
     data["images"] = images
+    currency = data.get("currency") or None
+    data["shown_prices"] = [*data.get("shown_prices", ()), *(
+        p if p.currency or not currency else p.model_copy(update={"currency": currency}) for p in visible.shown_prices)]
     return Product.model_validate(data)

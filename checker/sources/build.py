@@ -131,11 +131,11 @@ class RowBuilder:
 
             def fn(v: Any) -> Any:
                 return parse_date(v, date1904=d1904, date_format=fmt)
-        elif fname == "at":
+        elif fname == "at":  # a price's time: its UTC offset, if written, says which day it was where
             d1904, fmt = self.date1904, cfg.date_format
 
             def fn(v: Any) -> Any:
-                return parse_datetime(v, date1904=d1904, date_format=fmt)
+                return parse_datetime(v, date1904=d1904, date_format=fmt, keep_offset=True)
         elif fname == "quantity":
             fn = parse_quantity
         elif fname == "shelf_life":

@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -120,6 +120,17 @@ _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 DATE_HINT = "expected e.g. 2026-03-01, 2026/3/1, 20260301, 2026年3月1日 or an Excel date"
 
 
+def _offset(text: str | None) -> timezone | None:
+    """``Z``, ``+08:00``, ``-0500`` as a time zone (None for none)."""
+    if not text:
+        return None
+    if text == "Z":
+        return UTC
+    hours, minutes = int(text[1:3]), int(text[-2:])
+    sign = -1 if text[0] == "-" else 1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
 def _plausible(d: date, raw: Any) -> None:
     if not MIN_YEAR <= d.year <= MAX_YEAR:
         raise CellError(f"date {_show(raw)} gives {d.isoformat()}, outside {MIN_YEAR}-{MAX_YEAR}")
@@ -137,8 +148,11 @@ def excel_serial(serial: float, date1904: bool = False) -> datetime:
     return result
 
 
-def parse_datetime(value: Any, *, date1904: bool = False, date_format: str | None = None) -> date | datetime:
-    """A date or a datetime (when a time of day other than midnight is given)."""
+def parse_datetime(value: Any, *, date1904: bool = False, date_format: str | None = None,
+                   keep_offset: bool = False) -> date | datetime:
+    """A date or a datetime (when a time of day other than midnight is given).  A UTC offset in the text
+    (``+08:00``, ``Z``) is dropped (wall time as written), or kept with ``keep_offset``: a price history's
+    times, which are cut into the promotion's calendar days."""
     if isinstance(value, datetime):
         result: date | datetime = value
     elif isinstance(value, date):
@@ -156,9 +170,9 @@ def parse_datetime(value: Any, *, date1904: bool = False, date_format: str | Non
     else:
         raise CellError(f"expected a date, got {type(value).__name__} {_show(value)}")
     if isinstance(result, datetime):
-        if result.tzinfo is not None:
+        if result.tzinfo is not None and not keep_offset:
             result = result.replace(tzinfo=None)  # wall time as written
-        if result.hour == result.minute == result.second == result.microsecond == 0:
+        if result.tzinfo is None and result.hour == result.minute == result.second == result.microsecond == 0:
             result = result.date()
     _plausible(result, value)
     return result
@@ -184,11 +198,11 @@ def _parse_date_text(s: str, date_format: str | None, date1904: bool) -> date | 
     s = _nfkc(s)
     m = _YMD.fullmatch(s)
     if m:
-        y, mo, d, hh, mi, ss, _tz = m.groups()
+        y, mo, d, hh, mi, ss, tz = m.groups()
         try:
             if hh is None:
                 return date(int(y), int(mo), int(d))
-            return datetime(int(y), int(mo), int(d), int(hh), int(mi), int(ss or 0))
+            return datetime(int(y), int(mo), int(d), int(hh), int(mi), int(ss or 0), tzinfo=_offset(tz))
         except ValueError:
             raise CellError(f"invalid date {s!r} (no such day or time)") from None
     if len(s) == 8 and s.isdigit():

@@ -1,0 +1,90 @@
+"""Discount claims in page copy: ``8折`` / ``8.8折`` / ``八五折`` (pay 80 % / 88 % / 85 %), ``20% off``,
+``-20%``, ``立减20`` / ``直降20``, ``省20元``, ``save $5``, ``$5 off``, ``半价`` / ``half price``.
+
+A claim is read from the folded text (NFKC: full-width forms), in any case.  A clause (between ，。；！
+and line breaks) that makes the discount depend on the cart (满300减50, 滿1500折150, 第二件半价, orders
+over $80, buy 2) gives the page no numbers to judge it by: its claims are left out, not judged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import NamedTuple
+
+_CLAUSE = re.compile(r"[,，。；;！!？?\n|]+")
+_CART = re.compile(
+    r"[满滿]\s*[\d一二两兩三四五六七八九十百千]|每[满滿]|第[二2两兩]件|[二两兩2]件|任[选選]|凑单|湊單|跨店|买[一1]送|買[一1]送"
+    r"|orders? (?:over|of|above)|spend|when you buy|buy \d|\b2nd\b|second item|sitewide code|with code",
+    re.IGNORECASE,
+)
+_NUM = r"(\d[\d,]*(?:\.\d+)?)"
+_CUR = r"(?:[¥$€£]|nt\$|hk\$|us\$|rmb)?\s*"
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_RATE = re.compile(r"(?<![\d.])(\d(?:\.\d{1,2})?|[1-9]\d)\s*折(?![扣後后价價起])|([一二三四五六七八九])([一二三四五六七八九])?折(?![扣後后价價起])")
+_PCT_OFF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%\s*(?:off\b|discount|折扣)|save\s+(\d{1,2})\s*%"
+                      r"|(?:^|[\s(（])-\s*(\d{1,2})\s*%", re.IGNORECASE)
+_HALF = re.compile(r"半价|半價|half[- ]price", re.IGNORECASE)
+_OFF = re.compile(rf"(?:立减|立減|直降|立省)\s*{_CUR}{_NUM}|省(?:(?:[¥$]|nt\$|hk\$)\s*{_NUM}|{_NUM}\s*(?:元|块|塊))"
+                  rf"|save\s+(?:[$€£¥]|nt\$|hk\$|us\$)\s*{_NUM}|(?:[$€£¥]|nt\$|hk\$|us\$)\s*{_NUM}\s+off\b", re.IGNORECASE)
+
+
+#: Words without which a text holds no claim (checked first: most texts have none) ...
+_HINT = re.compile(r"[折%％减減降省半券]|到手|save|off|half", re.IGNORECASE)
+#: ... and no conditional price (the labels of checker.prices.PRICE_LABELS["conditional"]).
+_CONDITIONAL_HINT = re.compile(r"到手|券|折后|折後|会员|會員|coupon|member", re.IGNORECASE)
+hints = _HINT.search
+conditional_hint = _CONDITIONAL_HINT.search
+
+
+class Claim(NamedTuple):
+    text: str  # as found in the folded text: 8折, 立减20
+    rate: Decimal | None  # the share paid: 0.8
+    off: Decimal | None  # money off
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def claims(text: str) -> tuple[list[Claim], list[str]]:
+    """(the claims the page's numbers can judge, the clauses left out as cart-level offers)."""
+    judged: list[Claim] = []
+    cart: list[str] = []
+    for clause in _CLAUSE.split(fold(text)):
+        clause = clause.strip()
+        if not clause:
+            continue
+        found = _claims_in(clause)
+        if found and _CART.search(clause):
+            cart.append(clause)
+        else:
+            judged += found
+    return judged, cart
+
+
+def _claims_in(clause: str) -> list[Claim]:
+    found: list[Claim] = []
+    for m in _RATE.finditer(clause):
+        if m[1]:
+            n = Decimal(m[1])
+            rate = n / 10 if n < 10 else n / 100
+        else:
+            tens, units = _CN_DIGIT[m[2]], _CN_DIGIT[m[3]] if m[3] else 0
+            rate = Decimal(tens * 10 + units) / 100
+        if 0 < rate < 1:
+            found.append(Claim(m[0], rate, None))
+    for m in _PCT_OFF.finditer(clause):
+        n = Decimal(next(g for g in m.groups() if g))
+        if 0 < n < 100:
+            found.append(Claim(m[0].strip(" (（"), 1 - n / 100, None))
+    for m in _HALF.finditer(clause):
+        found.append(Claim(m[0], Decimal("0.5"), None))
+    for m in _OFF.finditer(clause):
+        found.append(Claim(m[0].strip(), None, _amount(next(g for g in m.groups() if g))))
+    return found

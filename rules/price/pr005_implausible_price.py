@@ -1,0 +1,114 @@
+import re
+from statistics import median
+
+from checker_rules.price._common import close, dec, money, prices_of
+from pydantic import BaseModel, ConfigDict, Field
+
+from checker.engine import Rule, register
+from checker.models import Severity
+from checker.prices import read_price
+
+# A price range in a title: 99-129元, ¥99~¥129, NT$990–1,290, $19.99 - $24.99 (read_price checks it).
+_RANGE = re.compile(r"(?:[¥￥$€£]|NT\$|HK\$|US\$|RMB)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|块)?\s*[-~〜—–至到]\s*"
+                    r"(?:[¥￥$€£]|NT\$|HK\$|US\$|RMB)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|块|塊)?", re.IGNORECASE)
+_CURRENCY_MARK = re.compile(r"[¥￥$€£元块塊]|NT|HK|RMB", re.IGNORECASE)
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    high: float = Field(5, gt=1, description="a variant priced at least this many times the median is implausible")
+    low: float = Field(0.2, gt=0, lt=1, description="... or at most this share of it")
+    abs: float = Field(0.01, ge=0, description="tolerance when a title's price range is held against the variants")
+
+
+@register
+class ImplausiblePrice(Rule):
+    """A price that is most likely a typo: far from its sibling variants, zero, or outside the title's own price range.
+
+    What it checks:
+        Each product's variant prices against the median of all its variants' prices: one at
+        ``high`` (default 5) times the median or more, or at ``low`` (0.2) times it or less, is
+        reported (29 among 2.9s, 1290 among 129s).  A price (the product's or a variant's) of 0 or
+        below.  A price range written in the title (``¥99-129``, ``NT$990–1,290``) that the
+        variants' lowest and highest prices (or the price, without variants) do not match.
+
+    Why it matters:
+        A misplaced decimal point sells at a tenth of the price during the promotion's traffic
+        peak, or scares shoppers off at ten times it; a 0 is an order the shop must honour or
+        cancel against complaints; a title range the variants do not have is misleading.
+
+    How to fix:
+        Correct the variant's price in the backend, or the title's range.
+    """
+
+    code = "PR005"
+    name = "price.implausible"
+    summary = "价格异常（疑似录入错误）/ Implausible price (likely a typo)"
+    severity = Severity.WARNING
+    scope = "product"
+    Options = Options
+
+    def check(self, product, ctx):
+        cur = product.currency or None
+        view = prices_of(product, ctx)
+        if view.price is not None and view.price.amount <= 0:
+            yield self.finding(
+                f"价格为 {money(view.price.amount, cur)} / The price is {money(view.price.amount, cur)}",
+                sku=product.sku, url=product.url, field="price", evidence=view.price.text or money(view.price.amount),
+                suggestion="填写真实售价 / Enter the real price", reason="zero",
+            )
+        priced = [v for v in product.variants if v.price is not None]
+        for v in priced:
+            if v.price <= 0:
+                yield self.finding(
+                    f"规格「{v.name or v.sku}」价格为 {money(v.price, cur)} / Variant {v.name or v.sku!r} is priced "
+                    f"{money(v.price, cur)}",
+                    sku=v.sku or product.sku, url=product.url, field=f"variant:{v.sku or v.name}",
+                    evidence=money(v.price, cur), suggestion="填写真实售价 / Enter the real price", reason="zero",
+                )
+        positive = [v.price for v in priced if v.price > 0]
+        if len(positive) >= 3:
+            mid = median(positive)
+            high, low = dec(self.options.high), dec(self.options.low)
+            for v in priced:
+                if v.price > 0 and (v.price >= mid * high or v.price <= mid * low):
+                    times = v.price / mid
+                    yield self.finding(
+                        f"规格「{v.name or v.sku}」价格 {money(v.price, cur)} 是各规格中位价 {money(mid, cur)} 的 "
+                        f"{times:.1f} 倍，疑似录入错误 / Variant {v.name or v.sku!r} at {money(v.price, cur)} is "
+                        f"{times:.1f}× the median variant price {money(mid, cur)}: a typo?",
+                        sku=v.sku or product.sku, url=product.url, field=f"variant:{v.sku or v.name}",
+                        evidence=f"{money(v.price)} vs median {money(mid)}",
+                        suggestion="核对该规格的价格 / Check this variant's price", reason="outlier",
+                        price=str(v.price), median=str(mid),
+                    )
+        yield from self._title_range(product, view, positive, cur)
+
+    def _title_range(self, product, view, positive, cur):
+        tol = dec(self.options.abs)
+        for m in _RANGE.finditer(product.title or ""):
+            if not _CURRENCY_MARK.search(m[0]):
+                continue
+            span = read_price(m[0].strip()).span
+            if span is None:
+                continue
+            lo, hi = span
+            if positive:
+                have_lo, have_hi, what = min(positive), max(positive), "各规格价格 / the variants' prices"
+                fits = close(have_lo, lo, tol) and close(have_hi, hi, tol)
+            elif view.price is not None:
+                have_lo = have_hi = view.price.amount
+                what = "售价 / the price"
+                fits = lo - tol <= have_lo <= hi + tol
+            else:
+                continue
+            if fits:
+                continue
+            have = money(have_lo, cur) if have_lo == have_hi else f"{money(have_lo)}–{money(have_hi, cur)}"
+            yield self.finding(
+                f"标题价格区间「{m[0].strip()}」与{what.split(' / ')[0]} {have} 不符 / The title's price range "
+                f"{m[0].strip()!r} does not match {what.split(' / ')[1]} ({have})",
+                sku=product.sku, url=product.url, field="title", evidence=m[0].strip(),
+                suggestion="修正标题中的价格区间 / Correct the range in the title", reason="title-range",
+            )
