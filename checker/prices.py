@@ -28,7 +28,6 @@ Currencies: the words and symbols are data, ``checker/currencies.toml`` (validat
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from price_parser import Price
+
+from checker.datafiles import read_toml
 
 __all__ = [
     "CURRENCIES_FILE",
@@ -120,13 +121,7 @@ def load_currency_table(path: Path) -> CurrencyTable:
     def fail(where: str, message: str) -> CurrencyTableError:
         return CurrencyTableError(f"{origin}: {where}: {message}" if where else f"{origin}: {message}")
 
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise fail("", f"cannot be read ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise fail("", f"not valid TOML: {exc}") from None
+    data, _ = read_toml(path, CurrencyTableError, "the currency table")
     unknown = sorted(set(data) - {"currencies", "ambiguous"})
     if unknown:
         raise fail("", f"unknown table [{unknown[0]}] (expected [currencies] and [ambiguous])")

@@ -220,7 +220,7 @@ def test_a_broken_table_names_the_file_and_the_entry(tmp_path, text, message):
 
 
 def test_a_missing_table_names_the_file(tmp_path):
-    with pytest.raises(CurrencyTableError, match="none.toml: cannot be read"):
+    with pytest.raises(CurrencyTableError, match="none.toml: cannot read the currency table"):
         load_currency_table(tmp_path / "none.toml")
 
 

@@ -37,7 +37,6 @@ fields it cares about: ``code`` (default: the file's), ``severity``, ``field``, 
 from __future__ import annotations
 
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -48,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from checker.codes import CODE
 from checker.config import Config
+from checker.datafiles import read_toml
 from checker.engine.context import AuditContext
 from checker.engine.pack import RulePack
 from checker.engine.registry import is_selected
@@ -205,10 +205,7 @@ def load_case_file(path: Path) -> list[RuleCase]:
     code = path.stem.upper()
     if not CODE.fullmatch(code):
         raise CaseError(f"{path}: a case file is named after its rule code, e.g. AD001.toml")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CaseError(f"{path}: {exc}") from None
+    data, _ = read_toml(path, CaseError, "the case file")
     try:
         parsed = CaseFile.model_validate(data)
     except ValidationError as exc:

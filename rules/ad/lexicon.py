@@ -31,7 +31,6 @@ Terms, forms, exceptions and allowed phrases are compared in their normalised fo
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from checker.config import ConfigError
+from checker.datafiles import read_toml
 from checker.models import Severity
 from checker.text import normalise
 
@@ -230,16 +230,7 @@ def _error_text(exc: ValidationError) -> tuple[str, str]:
 
 def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
     """Parse and validate one lexicon file (entries on their own; cross-file checks in :func:`load_lexicon`)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LexiconError(f"{path}: cannot read lexicon file: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise LexiconError(f"{path}: lexicon files must be UTF-8: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path}: not valid TOML: {exc}") from None
+    data, text = read_toml(path, LexiconError, "lexicon file")
     try:
         parsed = _File.model_validate(data)
     except ValidationError as exc:

@@ -13,7 +13,6 @@ or as two spellings that normalise alike, is an error naming both places.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -23,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from checker.config import ConfigError
+from checker.datafiles import read_toml
 from checker.text import normalise
 
 UNITS_FILE = Path(__file__).resolve().parent / "units.toml"
@@ -130,16 +130,7 @@ def _where(path: Path, line: int | None) -> str:
 
 def load_units(path: Path = UNITS_FILE) -> UnitTable:
     """Read and validate the units table (default: the pack's ``units.toml``)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UnitsError(f"{path}: cannot read the units table: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise UnitsError(f"{path}: the units table must be UTF-8: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UnitsError(f"{path}: not valid TOML: {exc}") from None
+    data, text = read_toml(path, UnitsError, "the units table")
     unknown = sorted(set(data) - {"unit", "not_quantity"})
     if unknown:
         raise UnitsError(f"{path}: unknown table {unknown[0]!r} (expected [[unit]] and [[not_quantity]])")
