@@ -126,3 +126,28 @@ def test_a_broken_table_names_file_line_and_entry(tmp_path: Path, body, message)
     with pytest.raises(UnitsError) as err:
         load_units(path)
     assert str(err.value).startswith(str(path)) and message in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["无线鼠标 2.4G", "U盘 64G", "A4复印纸 70g", "70g 500张", "80g/m²", "半斤八两"])
+def test_look_alikes_of_grams_and_idioms_are_not_read(text):
+    assert [m for m in parse(text) if m.readable] == [], text
+
+
+def test_liang_and_a_half():
+    assert one("三两半").amount == Decimal(175)
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "amounts", "counts"),
+    [("洗衣液 3kg+1kg", "mass", {"3000", "1000", "4000"}, set()),
+     ("1kg/袋*2", "mass", {"1000", "2000"}, {"2"}),
+     ("200ml*10盒*2提", "volume", {"200", "2000", "4000"}, {"10", "20"}),
+     ("16 Ounce (Pack of 2)", "mass", {"453.59237", "907.18474"}, {"2"}),
+     ("500g 2袋装", "mass", {"500", "1000"}, {"2"}),
+     ("6罐*330ml", "volume", {"330", "1980"}, {"6"}),
+     ("2袋*5斤", "mass", {"2500", "5000"}, {"2"})],
+)  # fmt: skip
+def test_sums_and_packs_are_one_quantity(text, dimension, amounts, counts):
+    amounts_of = one(text).amounts()
+    assert set(amounts_of[dimension]) == {Decimal(a) for a in amounts}
+    assert set(amounts_of.get("count", ())) == {Decimal(c) for c in counts}

@@ -12,6 +12,9 @@ Kinds of mention:
 * ``single`` -- one amount: ``500ml``, ``二斤`` (1,000 g), ``半斤``, ``一斤二两`` (600 g), ``12片``.
 * ``multipack`` -- a unit amount times a count: ``250ml×12盒``, ``25g×30袋``, ``12 x 330ml``; its
   amounts are the unit amount and the total, and the count.
+  Also ``6罐*330ml`` (count first), ``1kg/袋*2``, ``200ml*10盒*2提`` (nested: 20 boxes, the inner 10 stated
+  too) and an amount followed by its pack count (``500g 2袋装``, ``16 Ounce (Pack of 2)``).  A sum
+  (``3kg+1kg``) is one ``single`` of its total that states its parts too.
 * ``dims`` -- several lengths of one thing (``200×230cm``, ``22×15×25cm``): read so that their
   numbers are not taken one by one, never compared.
 * ``range`` -- ``15–17cm``, ``1.5-2kg``: not one quantity, never compared.
@@ -19,7 +22,8 @@ Kinds of mention:
 
 Not quantities: a number glued to a letter before it (``X500``, ``A4``: model numbers), years and
 durations (``2026年``, ``12个月``: no unit), ``100%``, and the look-alikes listed under
-``[[not_quantity]]`` in the table (5G 手机, 买2件, 40支精梳棉).  A count written with the Chinese
+``[[not_quantity]]`` in the table (5G 手机, 买2件, 40支精梳棉, a paper's 70g, 半斤八两).  An upper-case ``G``
+is not grams (2.4G, 64G: GHz and GB).  A count written with the Chinese
 numeral one (一片, 一条) is an idiom more often than a quantity and is not read.
 """
 
@@ -43,6 +47,11 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?(?![\d,])|\d+\.\d+|\d+"
 _NUM = rf"(?:{_ARABIC}|[{_CN}]+|半)"
 _APPROX = r"(?:大约|约|approx\.?|approximately|about|around|ca\.|~|≈)\s*"
 _TIMES = r"\s*[×x*]\s*"
+#: Words of an outer pack, read only after a multipack's count (200ml*10盒*2提): not units of their own.
+_OUTER_PACKS = "提|箱|组|套|排|打"
+#: Between an amount and the pack count that multiplies it: 500g 2袋装, 16 Ounce (Pack of 2).
+_PACK_GAP = re.compile(r"[\s(（\[【,，、]*")
+_SUM_GAP = re.compile(r"\s*\+\s*")
 _RANGE_BEFORE = re.compile(r"\d\s*(?:[-–—~至到]|to)\s*$")
 
 
@@ -60,6 +69,9 @@ class Mention:
     per_unit: Decimal | None = None  # multipack: one unit's amount
     count: Decimal | None = None  # multipack: how many
     also: tuple[str, Decimal] | None = None  # another reading of the same words: ("volume", ml) for "32 oz"
+    #: other amounts the same words state: the parts of a sum (3kg+1kg), the inner pack of a nested
+    #: multipack (200ml*10盒*2提: 10 boxes, 2,000 ml)
+    extra: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -67,14 +79,18 @@ class Mention:
 
     def amounts(self) -> dict[str, tuple[Decimal, ...]]:
         """Dimension -> the amounts this mention states (a multipack: its unit, its total, its count)."""
+        out: dict[str, tuple[Decimal, ...]] = {}
         if self.kind == "single" and self.dimension and self.amount is not None:
-            return {self.dimension: (self.amount,)}
-        if self.kind == "multipack" and self.dimension and self.amount is not None:
-            out: dict[str, tuple[Decimal, ...]] = {self.dimension: (self.per_unit or self.amount, self.amount)}
+            out = {self.dimension: (self.amount,)}
+        elif self.kind == "multipack" and self.dimension and self.amount is not None:
+            out = {self.dimension: (self.per_unit or self.amount, self.amount)}
             if self.count is not None:
                 out["count"] = (*out.get("count", ()), self.count) if self.dimension == "count" else (self.count,)
-            return out
-        return {}
+        else:
+            return {}
+        for dim, value in self.extra:
+            out[dim] = (*out.get(dim, ()), value)
+        return out
 
 
 def cn_number(text: str) -> Decimal | None:
@@ -119,13 +135,18 @@ class Parser:
                             for a in aliases)
         counts = sorted((a for a, u in table.by_alias.items() if u.dimension == "count"), key=len, reverse=True)
         count_alt = "|".join(re.escape(a) + (r"(?![a-z])" if a[-1].isascii() else "") for a in counts)
+        pack_alt = f"{count_alt}|{_OUTER_PACKS}"
         self.pattern = re.compile(
             rf"(?<![a-z0-9.{_CN}])(?P<approx>{_APPROX})?"
-            rf"(?P<pre>(?:(?:{_ARABIC}){_TIMES})+)?"
+            # 12 x 330ml, and the count's own word before the amount: 6罐*330ml
+            rf"(?P<pre>(?:(?:{_ARABIC})\s*(?:{count_alt})?{_TIMES})+)?"
             rf"(?P<num>{_NUM})\s*-?\s*(?P<unit>{unit_alt})"
-            rf"(?:{_TIMES}(?P<mult>\d+)(?![\d.])\s*(?P<cunit>{count_alt})?)?"
+            # ×12盒, 1kg/袋*2, and the outer packs of a nested multipack: 200ml*10盒*2提
+            rf"(?:(?:\s*/\s*(?:{count_alt}))?{_TIMES}(?P<mult>\d+)(?![\d.])\s*(?P<cunit>{count_alt})?"
+            rf"(?P<more>(?:{_TIMES}\d+(?![\d.])\s*(?:{pack_alt})?)*))?"
         )
         self.compound = re.compile(rf"(?<![a-z0-9.{_CN}])(?P<approx>{_APPROX})?(?P<a>{_NUM})\s*斤\s*(?:(?P<half>半)|(?P<b>{_NUM})\s*两)")
+        self.liang_half = re.compile(rf"(?<![a-z0-9.{_CN}])(?P<approx>{_APPROX})?(?P<a>{_NUM})\s*两\s*半(?![斤两])")
         self.pack_of = re.compile(r"(?<![a-z])(?:pack|set|box|case) of (?P<n>\d+)(?!\d)")
 
     def parse(self, text: str, factors: Mapping[str, Decimal] | None = None) -> list[Mention]:
@@ -144,6 +165,12 @@ class Parser:
             amount = a * jin + (b * jin if m["half"] else b * liang)
             found.append((*m.span(), {"kind": "approx" if m["approx"] else "single", "dimension": "mass",
                                         "amount": amount, "unit": "斤"}))
+        for m in self.liang_half.finditer(norm):  # 三两半: three and a half 两
+            a = _number(m["a"])
+            if a is None or not free(*m.span()):
+                continue
+            found.append((*m.span(), {"kind": "approx" if m["approx"] else "single", "dimension": "mass",
+                                        "amount": (a + Decimal("0.5")) * self._factor("两", factors), "unit": "两"}))
         for m in self.pack_of.finditer(norm):
             if free(*m.span()):
                 found.append((*m.span(), {"kind": "single", "dimension": "count", "amount": Decimal(m["n"]),
@@ -151,11 +178,13 @@ class Parser:
         for m in self.pattern.finditer(norm):
             if not free(*m.span()):
                 continue
+            if m["unit"] == "g" and text[slice(*offsets.span(*m.span("unit")))] in ("G", "Ｇ"):
+                continue  # 2.4G, 64G: gigahertz and gigabytes; grams are a lower-case g (or 克)
             mention = self._mention(m, norm, factors)
             if mention is not None:
                 found.append((*m.span(), mention))
         out = []
-        for a, b, fields in sorted(found, key=lambda t: t[0]):
+        for a, b, fields in _combine(sorted(found, key=lambda t: t[0]), norm):
             start, end = offsets.span(a, b)
             out.append(Mention(text=text[start:end].strip(), start=start, end=end, **fields))
         return out
@@ -186,7 +215,7 @@ class Parser:
         if m["approx"]:
             return {"kind": "approx", **fields}
         if m["pre"]:
-            numbers = [n for n in re.split(_TIMES, m["pre"]) if n]
+            numbers = [re.match(_ARABIC, n)[0] for n in re.split(_TIMES, m["pre"]) if n]
             if unit.dimension == "length" or len(numbers) != 1 or "." in numbers[0]:
                 return {"kind": "dims", **fields}
             count = Decimal(numbers[0].replace(",", ""))
@@ -197,8 +226,44 @@ class Parser:
                 return {"kind": "dims", **fields}
             count = Decimal(m["mult"])
             fields.pop("also", None)
-            return {"kind": "multipack", **fields, "amount": amount * count, "per_unit": amount, "count": count}
+            outer = [Decimal(n) for n in re.findall(r"\d+", m["more"] or "")]
+            if not outer:
+                return {"kind": "multipack", **fields, "amount": amount * count, "per_unit": amount, "count": count}
+            total = count
+            for n in outer:
+                total *= n
+            # 200ml*10盒*2提: 20 boxes, 4,000 ml; one carton's 10 boxes and 2,000 ml are stated too
+            return {"kind": "multipack", **fields, "amount": amount * total, "per_unit": amount, "count": total,
+                    "extra": (("count", count), (unit.dimension, amount * count))}
         return {"kind": "single", **fields}
+
+
+def _combine(found: list[tuple[int, int, dict]], norm: str) -> list[tuple[int, int, dict]]:
+    """Mentions that are one quantity together: a sum (``3kg+1kg``: 4 kg, its parts stated too) and an
+    amount followed by the pack count that multiplies it (``500g 2袋装``, ``16 Ounce (Pack of 2)``: a
+    multipack, so that either reading, the unit or the total, is an amount of it)."""
+    out: list[tuple[int, int, dict]] = []
+    for a, b, fields in found:
+        if out:
+            pa, pb, prev = out[-1]
+            gap = norm[pb:a]
+            if (prev["kind"] == "single" and fields["kind"] == "single" and prev["dimension"] == fields["dimension"]
+                    and prev["dimension"] in ("mass", "volume") and _SUM_GAP.fullmatch(gap)):
+                parts = prev.get("extra") or ((prev["dimension"], prev["amount"]),)
+                out[-1] = (pa, b, {**prev, "amount": prev["amount"] + fields["amount"], "also": None,
+                                   "extra": (*parts, (fields["dimension"], fields["amount"]))})
+                continue
+            pack = norm.startswith(("pack", "set", "box", "case"), a) or norm.startswith("装", b) or \
+                fields.get("unit") == "pcs" and norm[a:b].endswith("pack")
+            if (prev["kind"] == "single" and not prev.get("extra") and prev["dimension"] in ("mass", "volume")
+                    and fields["kind"] == "single" and fields["dimension"] == "count" and pack
+                    and _PACK_GAP.fullmatch(gap)):
+                n = fields["amount"]
+                out[-1] = (pa, b, {**prev, "kind": "multipack", "amount": prev["amount"] * n,
+                                   "per_unit": prev["amount"], "count": n, "also": None})
+                continue
+        out.append((a, b, fields))
+    return out
 
 
 @lru_cache(maxsize=1)
