@@ -240,12 +240,22 @@ class Catalog:
 
     def variants_of(self, product: Product) -> list[CatalogItem]:
         """Backend rows that are variants of ``product``: the same product page (by path), or a SKU
-        that is the product's SKU followed by a separator (``CN-SPT-7001-42``); not its own row."""
+        that is the product's SKU followed by a separator (``CN-SPT-7001-42``) and no page of its own
+        (``CN-TEA-1001-GIFT`` at ``/p/gift.html`` is another product); not its own row."""
         own = (product.sku or "").strip().upper()
-        rows = {id(i): i for i in self.by_path.get(url_path(product.url), [])}
+        path = url_path(product.url)
+        rows = {id(i): i for i in self.by_path.get(path, [])}
         if own:
-            rows.update((id(i), i) for i in self.by_parent.get(own, ()))
+            rows.update((id(i), i) for i in self.by_parent.get(own, ()) if not i.url or _same_page(i.url, path))
         return [i for i in rows.values() if i.sku.strip().upper() != own]
+
+
+def _same_page(url: str, path: str) -> bool:
+    """``url`` names the page at ``path``, with or without its extension (a backend's ``/p/tea`` is ``/p/tea.html``)."""
+    return _PAGE_EXT.sub("", url_path(url)) == _PAGE_EXT.sub("", path)
+
+
+_PAGE_EXT = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 
 
 def url_path(url: str) -> str:

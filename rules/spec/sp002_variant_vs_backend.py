@@ -21,6 +21,11 @@ _PREFIX = re.compile(r"^(?:size|colou?r|尺码|颜色)\s*[:：]?\s*")
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    labels: list[str] = Field(
+        default_factory=lambda: ["size", "colour", "color", "eu", "us", "uk", "cn", "jp", "尺码", "颜色", "码数", "尺寸"],
+        description="words of a variant's name that label the option after them and are not a value "
+                    "(Size M, 黑色 EU 42)",
+    )
     off_shelf: list[str] = Field(
         default_factory=lambda: ["下架", "已下架", "停售", "删除", "off shelf", "off-shelf", "discontinued", "inactive",
                                  "archived", "draft", "deleted"],
@@ -45,14 +50,24 @@ def _same(option: str, value: str) -> bool:
     return short in long_
 
 
-def _options(variant: Variant, product: Product) -> list[str]:
+def _options(variant: Variant, product: Product, labels: frozenset[str] = frozenset()) -> list[str]:
     """The option values a variant shows: its specs' values, else the words of its name that are not
-    words of the product's title (``轻跑运动鞋 男款 黑白 / 42`` -> ``黑白``, ``42``)."""
+    words of the product's title (``轻跑运动鞋 男款 黑白 / 42`` -> ``黑白``, ``42``), nor a label of
+    the word after it (``Size M`` -> ``M``, ``黑色 EU 42`` -> ``黑色``, ``42``)."""
     if variant.specs:
         return [v for v in variant.specs.values() if v.strip()]
     title = normalise(product.title)
-    words = [w for w in _SPLIT.split(variant.name.strip()) for w in w.split() if w.strip(" -:：")]
-    return [w for w in words if normalise(w) not in title]
+    out = []
+    for part in _SPLIT.split(variant.name.strip()):
+        words = [w for w in part.split() if w.strip(" -:：")]
+        out += [w for i, w in enumerate(words)
+                if not (i + 1 < len(words) and normalise(w).strip(" -:：") in labels)]
+    return [w for w in out if normalise(w) not in title]
+
+
+def _value_part(name: str, labels: frozenset[str]) -> str:
+    """A variant's name without its label words: ``Size M`` -> ``M``."""
+    return " ".join(w for w in name.split() if normalise(w).strip(" -:：") not in labels)
 
 
 @register
@@ -62,10 +77,12 @@ class VariantVsBackend(Rule):
     What it checks:
         For every product the backend catalog knows: each variant on the page with a SKU must be a
         SKU of the backend, and its option values (size, colour, spec: the variant's specs, or the
-        words of its name after the product's title) must be among the backend's spec values for
+        words of its name after the product's title and label words such as Size, EU, 尺码: option
+        ``labels``; or the whole name or its value part) must be among the backend's spec values for
         that SKU (``黑色`` = ``黑``, ``42码`` = ``42``; quantities are SP001's).  Each backend row that
         is a variant of the product (the same product page URL, or a SKU that is the product's SKU
-        followed by ``-``, ``_``, ``/`` or ``.``, such as ``CN-SPT-7001-42``) must be on the page,
+        followed by ``-``, ``_``, ``/`` or ``.``, such as ``CN-SPT-7001-42``, whose URL, if it has one,
+        is this page: ``CN-TEA-1001-GIFT`` at ``/p/gift.html`` is another product) must be on the page,
         unless its status says it is off the shelf (option ``off_shelf``).  A product the backend
         does not know at all, a variant without a SKU and a backend row without specs are not judged.
 
@@ -138,7 +155,11 @@ class VariantVsBackend(Rule):
         if not values:
             return
         szh, sen = source_words(item)
-        for option in _options(v, p):
+        labels = frozenset(normalise(w) for w in self.options.labels)
+        whole = {_form(v.name), _form(_value_part(v.name, labels))} - {""}
+        if any(_form(value) in whole for value in values):
+            return  # the whole name, or its value part, is a backend value
+        for option in _options(v, p, labels):
             if any(m.readable for m in parse(option)):
                 continue  # a quantity: SP001 compares it with the backend
             if any(_same(option, value) for value in values):
