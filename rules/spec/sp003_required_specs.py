@@ -21,11 +21,11 @@ class Options(BaseModel):
         default_factory=lambda: {
             "food": ["净含量|内容量|净重|容量|net weight|net wt|net contents|net content|net volume|contents|volume",
                      "保质期|保存期限|有效期|shelf life|best before|date marking|use by|expiry",
-                     "产地|原产地|origin|country of origin|made in"],
+                     "产地|原产地|*产地|origin|country of origin|made in"],
         },
         description="category -> spec rows its pages must show; 'a|b' accepts either name, and a row whose name "
-                    "begins with one ('Origin of beans'); any script: 保質期 is 保质期. A category not listed is not "
-                    "checked",
+                    "begins with one ('Origin of beans'); '*a' a row whose name ends with a (生产地, 原料产地), '*a*' "
+                    "one that contains it; any script: 保質期 is 保质期. A category not listed is not checked",
     )
     categories: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -38,7 +38,7 @@ class Options(BaseModel):
     def _names(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for category, names in value.items():
             for entry in names:
-                if not all(part.strip() for part in entry.split("|")):
+                if not all(part.strip(" *") for part in entry.split("|")):
                     raise ValueError(f"{category}: {entry!r} has an empty name")
         return value
 
@@ -51,6 +51,20 @@ class Options(BaseModel):
         return value
 
 
+def _name_form(name: str) -> str:
+    """A required name as compared, its ``*`` kept: ``*产地`` (ends with), ``*产地*`` (contains)."""
+    return "*".join(key_form(part) for part in name.split("*"))
+
+
+def _has(row: str, name: str) -> bool:
+    """``row`` (a spec name's form) is ``name``: begins with it, or ends with / contains ``*name`` / ``*name*``."""
+    if name.startswith("*") and name.endswith("*") and len(name) > 2:
+        return name[1:-1] in row
+    if name.startswith("*"):
+        return row.endswith(name[1:])
+    return row.startswith(name)
+
+
 @register
 class RequiredSpecsMissing(Rule):
     """A product page lacks a spec row its category requires (食品: 净含量, 保质期, 产地).
@@ -61,7 +75,8 @@ class RequiredSpecsMissing(Rule):
         neither the page nor the catalog export carries a category field every shop fills in.  Each
         entry of the category's list in option ``required`` must be a spec row with a value on the
         page: ``"净含量|内容量|net weight"`` accepts any of these names, and a row whose name begins
-        with one (``Origin of beans``); Traditional names (保質期) match their Simplified form.  A
+        with one (``Origin of beans``); ``*产地`` accepts a row whose name ends with 产地 (生产地,
+        原料产地) and ``*产地*`` one that contains it; Traditional names (保質期) match their Simplified form.  A
         product whose category is not listed, or whose SKU matches no pattern, is not checked: the
         rule is off until ``categories`` is configured.
 
@@ -89,7 +104,7 @@ class RequiredSpecsMissing(Rule):
     def __init__(self, options=None, severity=None) -> None:
         super().__init__(options, severity)
         self._patterns = [(c, p.upper()) for c, ps in self.options.categories.items() for p in ps]
-        self._required = {c: [(entry, {key_form(n) for n in entry.split("|")}) for entry in names]
+        self._required = {c: [(entry, {_name_form(n) for n in entry.split("|")}) for entry in names]
                           for c, names in self.options.required.items()}
 
     def category(self, product: Product) -> str | None:
@@ -104,7 +119,7 @@ class RequiredSpecsMissing(Rule):
             return
         have = [key_form(k) for k, v in product.specs.items() if v.strip()]
         for entry, names in self._required[category]:
-            if any(row.startswith(name) for row in have for name in names):
+            if any(_has(row, name) for row in have for name in names):
                 continue
             first = entry.split("|")[0]
             yield self.finding(
