@@ -1,0 +1,26 @@
+"""ST: stock and dates (seed checks 4 and 5: 开展在库商品抽检，清理腐败变质等异常商品；抽检商品日期，处理过期商品，
+对临期商品加以说明).
+
+Every inventory lot is checked against the audit date, the promotion window and the product page
+that sells it:
+
+ST001 expired lot still sellable or on sale (and dated goods without any date) · ST002 lot expires
+during the promotion · ST003 near-expiry lot on sale without a notice on its page · ST004 abnormal
+stock (damaged, spoiled, frozen, quarantined, recalled...) counted as sellable, negative quantities ·
+ST005 the page promises stock that is not there.
+
+A lot's expiry is the export's expiry date, else its production date plus its shelf life (read by
+the export readers).  Status words, disclosure words and the categories that need dates are data
+(``words.toml``, Simplified, Traditional and English).  No rule reads the real date: the audit date
+(``--today``) and the promotion (``[promotion]`` / ``--promotion``) decide.
+"""
+
+from checker.engine import RulePack
+
+PACK = RulePack(
+    prefix="ST",
+    area_zh="库存与日期",
+    area_en="Stock and dates",
+    check="4/5. 在库商品抽检、抽检商品日期 — stock and dates",
+    docs=__doc__,
+)

@@ -1,0 +1,251 @@
+"""What the ST rules share: the word lists (``words.toml``), a lot's dates and status as the rules read
+them, the products that sell each SKU, and how a finding names its lot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from fnmatch import fnmatchcase
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from checker.config import ConfigError
+from checker.datafiles import read_toml
+from checker.models import Availability, InventoryLot, Product
+from checker.text import normalise
+
+WORDS_FILE = Path(__file__).with_name("words.toml")
+
+FOOD_SAFETY_LAW = ("《食品安全法》第三十四条（禁止经营超过保质期、腐败变质的食品）；《产品质量法》第三十五条 / "
+                   "Food Safety Law of the PRC art. 34 (no sale of food past its shelf life or spoiled); "
+                   "Product Quality Law of the PRC art. 35")
+NEAR_EXPIRY_BASIS = ("《市场监管总局关于加强临期食品管理的指导意见》（集中陈列、醒目提示）；《消费者权益保护法》第八条 / "
+                     "SAMR guidance on near-expiry food (separate display, a clear notice); Consumer Rights "
+                     "Protection Law of the PRC art. 8 (right to know)")
+
+
+class StockWordsError(ConfigError):
+    """``words.toml`` is missing, not TOML, or has an invalid entry (exit code 2)."""
+
+
+def _words(value: list[str]) -> list[str]:
+    if not value or any(not isinstance(w, str) or not w.strip() for w in value):
+        raise ValueError("give a list of non-empty words")
+    return value
+
+
+class _Disclosure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    words: list[str]
+    _check = field_validator("words")(_words)
+
+
+class _Dated(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    categories: list[str]
+    _check = field_validator("categories")(_words)
+
+
+class _WordsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    abnormal_status: dict[str, list[str]] = Field(min_length=1)
+    disclosure: _Disclosure
+    dated: _Dated
+
+    @field_validator("abnormal_status")
+    @classmethod
+    def _kinds(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for kind, words in value.items():
+            try:
+                _words(words)
+            except ValueError as exc:
+                raise ValueError(f"{kind}: {exc}") from None
+        return value
+
+
+@dataclass(frozen=True)
+class StockWords:
+    """The word lists in matching form (normalised: Traditional -> Simplified, lower case)."""
+
+    abnormal: tuple[tuple[str, str], ...]  # (word, kind), longest words first
+    disclosure: tuple[str, ...]
+    dated: frozenset[str]
+
+
+def load_words(path: Path = WORDS_FILE) -> StockWords:
+    data, _ = read_toml(path, StockWordsError, "the stock word lists")
+    try:
+        parsed = _WordsFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise StockWordsError(f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+    abnormal = sorted(((normalise(w), k) for k, ws in parsed.abnormal_status.items() for w in ws),
+                      key=lambda x: -len(x[0]))
+    return StockWords(tuple(abnormal), tuple(normalise(w) for w in parsed.disclosure.words),
+                      frozenset(parsed.dated.categories))
+
+
+@cache
+def words() -> StockWords:
+    """The pack's own lists, read once per process."""
+    return load_words()
+
+
+_STATUS_CACHE: dict[str | None, str | None] = {}
+
+
+def abnormal_kind(status: str | None) -> str | None:
+    """The kind of abnormal status (damaged, frozen...), or None for a normal (or empty) one."""
+    try:
+        return _STATUS_CACHE[status]
+    except KeyError:
+        pass
+    kind = None
+    if status and status.strip():
+        text = normalise(status)
+        kind = next((k for w, k in words().abnormal if w in text), None)
+    if len(_STATUS_CACHE) < 10_000:
+        _STATUS_CACHE[status] = kind
+    return kind
+
+
+def disclosed(product: Product) -> str | None:
+    """The notice on the page that discloses a near-expiry lot (the first matching text), if any."""
+    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values()]
+    for text in texts:
+        if text:
+            form = normalise(text)
+            if any(w in form for w in words().disclosure):
+                return text
+    return None
+
+
+# ------------------------------------------------------------------------------------------- categories
+
+
+class CategoryOptions(BaseModel):
+    """Options of the rules that ask which lots need dates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    categories: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="category -> SKU patterns (fnmatch, case-insensitive), as SP003's; empty: [rules.SP003] "
+                    "categories is used",
+    )
+    dated_categories: list[str] | None = Field(
+        None, description="categories whose lots must carry a date (default: words.toml's food, cosmetics, "
+                          "medicine, baby)",
+    )
+
+
+def category_patterns(options: CategoryOptions, ctx) -> list[tuple[str, str]]:
+    """(category, SKU pattern) pairs: the rule's own, else SP003's (one mapping of SKUs to categories)."""
+    table = options.categories
+    if not table:
+        sp003 = {k.upper(): v for k, v in ctx.config.rules.items()}.get("SP003", {})
+        table = sp003.get("categories") or {} if isinstance(sp003, dict) else {}
+    return [(c, str(p).upper()) for c, ps in table.items() for p in ps]
+
+
+def category_of(sku: str, patterns: list[tuple[str, str]]) -> str | None:
+    key = sku.strip().upper()
+    return next((c for c, p in patterns if fnmatchcase(key, p)), None)
+
+
+# ------------------------------------------------------------------------------------------- the shop's view
+
+
+@dataclass
+class Offer:
+    """A product page that sells a SKU (as the product or one of its variants)."""
+
+    product: Product
+    availability: Availability
+
+    @property
+    def in_stock(self) -> bool:
+        return self.availability == Availability.IN_STOCK
+
+
+@dataclass
+class StockView:
+    """Each SKU's product pages (from the crawl and the store APIs), worked out once per audit."""
+
+    offers: dict[str, list[Offer]] = field(default_factory=dict)
+
+    def offer(self, sku: str) -> Offer | None:
+        """The SKU's page, preferring one that offers it in stock."""
+        found = self.offers.get(sku.strip().upper())
+        if not found:
+            return None
+        return next((o for o in found if o.in_stock), found[0])
+
+
+def _build_view(products: Iterable[Product], wanted: set[str]) -> StockView:
+    view = StockView()
+    for product in products:
+        own = (product.sku or "").strip().upper()
+        if own and own in wanted:
+            view.offers.setdefault(own, []).append(Offer(product, product.availability))
+        for variant in product.variants:
+            vsku = (variant.sku or "").strip().upper()
+            if vsku and vsku in wanted and vsku != own:
+                level = variant.availability if variant.availability != Availability.UNKNOWN else product.availability
+                view.offers.setdefault(vsku, []).append(Offer(product, level))
+    return view
+
+
+def stock_view(ctx) -> StockView:
+    """The pages of the SKUs in the inventory, shared by the ST rules of one audit."""
+
+    def compute() -> StockView:
+        wanted = {lot.sku.strip().upper() for lot in ctx.lots}
+        return _build_view(ctx.products, wanted) if wanted else StockView()
+
+    return ctx.memo.get(ctx, ("stock-view", id(ctx.lots), len(ctx.lots)), compute)
+
+
+# ------------------------------------------------------------------------------------------- a lot's words
+
+
+def lot_name(lot: InventoryLot) -> tuple[str, str]:
+    """批次 L1（华东仓） / lot L1 (华东仓)."""
+    lot_id = lot.lot or "—"
+    where = f"（{lot.warehouse}）" if lot.warehouse else ""
+    where_en = f" ({lot.warehouse})" if lot.warehouse else ""
+    return f"{lot.sku} 批次 {lot_id}{where}", f"{lot.sku} lot {lot_id}{where_en}"
+
+
+def where(lot: InventoryLot) -> str:
+    """ · inventory.xlsx, row 5 (the export row), or nothing."""
+    return f" · {lot.source}" if lot.source is not None else ""
+
+
+def lot_facts(lot: InventoryLot, today: date, **more: Any) -> dict[str, Any]:
+    """What every ST finding carries about its lot (the finding's ``extra``)."""
+    facts: dict[str, Any] = {
+        "lot": lot.lot or "", "warehouse": lot.warehouse or "", "quantity": lot.quantity, "status": lot.status or "",
+        "production_date": str(lot.production_date or ""), "expiry_date": str(lot.expiry_date or ""),
+        "shelf_life_days": lot.shelf_life_days,
+        "days_left": (lot.expiry_date - today).days if lot.expiry_date is not None else None,
+    }
+    facts.update(more)
+    return facts
+
+
+def total_shelf_life(lot: InventoryLot) -> int | None:
+    if lot.shelf_life_days:
+        return lot.shelf_life_days
+    if lot.expiry_date is not None and lot.production_date is not None:
+        days = (lot.expiry_date - lot.production_date).days
+        return days if days > 0 else None
+    return None
+
+
+def evidence(lot: InventoryLot) -> str:
+    return lot.lot or (str(lot.source) if lot.source else lot.sku)
