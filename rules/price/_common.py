@@ -74,6 +74,8 @@ def page_prices(product: Product) -> PagePrices:
             view.unreadable.append(shown)
         elif shown.kind == "conditional":
             view.conditional.append(shown)
+        elif shown.kind == "list" and shown.amount <= 0:
+            continue  # a list price of 0 is no list price
         elif shown.source == "visible":
             if shown.kind == "price" and view.visible is None:
                 view.visible = shown
@@ -87,9 +89,14 @@ def page_prices(product: Product) -> PagePrices:
     if view.price is None and product.price is not None and not product.shown_prices:
         view.price = ShownPrice(source="page", amount=product.price, currency=currency)
     view.reference = visible_list or structured_list
-    if view.reference is None and product.list_price is not None and not product.shown_prices:
+    if view.reference is None and list_price(product.list_price) is not None and not product.shown_prices:
         view.reference = ShownPrice(source="page", kind="list", amount=product.list_price, currency=currency)
     return view
+
+
+def list_price(amount: Decimal | None) -> Decimal | None:
+    """A list (reference) price, or None: one of 0 or below is no list price (a backend's empty 划线价)."""
+    return amount if amount is not None and amount > 0 else None
 
 
 def shown(price: ShownPrice) -> str:

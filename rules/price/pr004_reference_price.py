@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from checker_rules.price._common import catalog_by_sku, dec, money, no_gc, priced_products, where
+from checker_rules.price._common import catalog_by_sku, dec, list_price, money, no_gc, priced_products, where
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker.engine import Rule, register
@@ -186,7 +186,7 @@ class ReferencePriceAboveLow(Rule):
                 refs[product.sku] = (ref.amount, ref.currency or product.currency or None, product.url, None,
                                      "页面 / page")
         for sku, item in catalog_by_sku(ctx).items():
-            if sku not in refs and item.list_price is not None:
+            if sku not in refs and list_price(item.list_price) is not None:
                 refs[sku] = (item.list_price, item.currency, item.url, item.source, f"后台 / backend, {where(item.source)}")
         return refs
 
