@@ -74,8 +74,8 @@ def page_prices(product: Product) -> PagePrices:
             view.unreadable.append(shown)
         elif shown.kind == "conditional":
             view.conditional.append(shown)
-        elif shown.kind == "list" and shown.amount <= 0:
-            continue  # a list price of 0 is no list price
+        elif shown.kind == "range" or (shown.kind == "list" and shown.amount <= 0):
+            continue  # an AggregateOffer's low..high is not one price; a list price of 0 is no list price
         elif shown.source == "visible":
             if shown.kind == "price" and view.visible is None:
                 view.visible = shown
