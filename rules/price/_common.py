@@ -4,7 +4,7 @@ the audit-wide views (the products, the catalog by SKU) that site rules build on
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -145,17 +145,26 @@ def prices_of(product: Product, ctx: AuditContext) -> PagePrices:
     return ctx.memo.get(product, "price.view", lambda: page_prices(product))
 
 
-def catalog_by_sku(ctx: AuditContext) -> dict[str, CatalogItem]:
-    """The backend's record of each SKU (the first row of a SKU listed twice)."""
+def sku_key(sku: str) -> str:
+    """A SKU as the catalog index is keyed: case and spaces do not count (``cn-tea-1001 `` is ``CN-TEA-1001``),
+    as in the SP rules."""
+    return "".join(sku.split()).upper()
 
-    def build() -> dict[str, CatalogItem]:
-        index: dict[str, CatalogItem] = {}
+
+class CatalogIndex(dict[str, CatalogItem]):
+    """The backend's record of each SKU by :func:`sku_key`; ``get`` takes a SKU as written."""
+
+    def get(self, sku: str | None, default: CatalogItem | None = None) -> CatalogItem | None:  # type: ignore[override]
+        return super().get(sku_key(sku), default) if sku else default
+
+
+def catalog_by_sku(ctx: AuditContext) -> CatalogIndex:
+    """The backend's record of each SKU (the first row of a SKU listed twice), case and spaces ignored."""
+
+    def build() -> CatalogIndex:
+        index = CatalogIndex()
         for item in ctx.catalog:
-            index.setdefault(item.sku, item)
+            index.setdefault(sku_key(item.sku), item)
         return index
 
     return ctx.memo.get(ctx, "price.catalog", build)
-
-
-def first(items: Iterable[ShownPrice]) -> ShownPrice | None:
-    return next(iter(items), None)

@@ -51,8 +51,9 @@ class Options(BaseModel):
 
     @model_validator(mode="after")
     def _default(self) -> Options:
-        if isinstance(self.jurisdiction, dict) and "default" not in self.jurisdiction:
-            self.jurisdiction = {**self.jurisdiction, "default": "cn"}
+        if isinstance(self.jurisdiction, dict):  # currency keys as currencies are written: EUR, not eur
+            self.jurisdiction = {"default": "cn", **{k if k == "default" else k.upper(): v
+                                                     for k, v in self.jurisdiction.items()}}
         return self
 
     def for_currency(self, currency: str | None) -> str:
@@ -185,7 +186,8 @@ class ReferencePriceAboveLow(Rule):
             if product.sku and ref is not None and product.sku not in refs:
                 refs[product.sku] = (ref.amount, ref.currency or product.currency or None, product.url, None,
                                      "页面 / page")
-        for sku, item in catalog_by_sku(ctx).items():
+        for item in catalog_by_sku(ctx).values():
+            sku = item.sku
             if sku not in refs and list_price(item.list_price) is not None:
                 refs[sku] = (item.list_price, item.currency, item.url, item.source, f"后台 / backend, {where(item.source)}")
         return refs
