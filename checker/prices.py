@@ -48,6 +48,7 @@ __all__ = [
     "Reading",
     "currency_code",
     "currency_table",
+    "fold",
     "load_currency_table",
     "parse_export_price",
     "parse_page_price",
@@ -90,6 +91,11 @@ def _fold(s: str) -> str:
         return s
     s = unicodedata.normalize("NFKC", s)
     return s if s.isprintable() else s.translate(_ZERO_WIDTH)
+
+
+#: The folding every price reading starts with (NFKC: ``￥１２９``; zero-width characters dropped), for the
+#: rules that read price text themselves.
+fold = _fold
 
 
 @dataclass(frozen=True)

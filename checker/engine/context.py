@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checker.config import Config, PromotionConfig
 from checker.engine.pagestore import PageEntry, PageStore, RecordFile, StoredPage
@@ -134,6 +136,40 @@ class ItemMemo:
             return value
 
 
+def _zone(key: str) -> ZoneInfo | None:
+    """The IANA zone of a name or of a path into a zoneinfo directory, or None."""
+    key = key.strip().lstrip(":")
+    if "zoneinfo/" in key:
+        key = key.rsplit("zoneinfo/", 1)[1]
+    if not key or key.startswith("/"):
+        return None
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def system_zone() -> tuple[tzinfo, str]:
+    """The machine's time zone as a real zone (with its daylight saving time): the ``TZ`` variable's, else
+    the one ``/etc/localtime`` links to, else ``/etc/timezone``'s; only when none names a zone, the fixed
+    UTC offset of now (which is wrong across a daylight-saving change: a July promotion audited in
+    December)."""
+    candidates = []
+    if os.environ.get("TZ"):
+        candidates.append(os.environ["TZ"])
+    else:
+        with suppress(OSError):
+            candidates.append(str(Path("/etc/localtime").resolve(strict=True)))
+        with suppress(OSError):
+            candidates.append(Path("/etc/timezone").read_text(encoding="utf-8"))
+    for key in candidates:
+        zone = _zone(key)
+        if zone is not None:
+            return zone, zone.key
+    now = datetime.now().astimezone()
+    return now.tzinfo or ZoneInfo("UTC"), now.tzname() or "local"
+
+
 @dataclass(frozen=True)
 class PromotionWindow:
     """The promotion's days as rules use them: ``start`` and ``end`` inclusive, in ``timezone``.
@@ -147,8 +183,7 @@ class PromotionWindow:
 
     @classmethod
     def of(cls, promotion: PromotionConfig, today: date) -> PromotionWindow:
-        zone: tzinfo = ZoneInfo(promotion.timezone) if promotion.timezone else datetime.now().astimezone().tzinfo
-        name = promotion.timezone or datetime.now().astimezone().tzname() or "local"
+        zone, name = (ZoneInfo(promotion.timezone), promotion.timezone) if promotion.timezone else system_zone()
         if promotion.start is None:
             return cls(today, today, zone, name, False)
         return cls(promotion.start, promotion.end or promotion.start, zone, name, True)

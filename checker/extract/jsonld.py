@@ -20,7 +20,7 @@ import json5
 
 from checker.extract.resolve import _urljoin
 from checker.extract.values import _first, _text_of, clean_text, parse_availability, parse_price
-from checker.models import Image, Product, ShownPrice, Variant
+from checker.models import Availability, Image, Product, ShownPrice, Variant
 
 #: ``json.loads(text, strict=False)`` builds a new decoder on every call; this one is built once.
 #: (``json.loads`` also refuses a leading BOM up front; ``decode`` refuses it too, as no value.)
@@ -127,11 +127,25 @@ def _images_from(value: Any, base: str) -> list[Image]:
     return images
 
 
+def _main_offer(offers: list[dict]) -> dict:
+    """The offer that is the product's price: the first priced one in stock, else the first priced one not out
+    of stock, else the first priced one (an OutOfStock offer listed first is not what the page sells at)."""
+    priced = [o for o in offers if "price" in o or "lowPrice" in o]
+    if not priced:
+        return offers[0] if offers else {}
+    stock = [parse_availability(o.get("availability")) for o in priced]
+    return next((o for o, a in zip(priced, stock, strict=True) if a == Availability.IN_STOCK),
+                next((o for o, a in zip(priced, stock, strict=True) if a != Availability.OUT_OF_STOCK), priced[0]))
+
+
 def product_from_jsonld(node: dict, url: str) -> Product:
     offers = _offers(node)
-    main = next((o for o in offers if "price" in o or "lowPrice" in o), offers[0] if offers else {})
+    main = _main_offer(offers)
     raw_price = main.get("price", main.get("lowPrice"))
     price, currency = parse_price(raw_price)
+    # An AggregateOffer's lowPrice..highPrice is a range, not the price (PR001 does not compare it).
+    high = parse_price(main.get("highPrice"))[0] if "price" not in main and "lowPrice" in main else None
+    price_range = (price, high) if price is not None and high is not None and high != price else None
     specs: dict[str, str] = {}
     props = node.get("additionalProperty") or []
     for prop in props if isinstance(props, list) else [props]:
@@ -172,16 +186,20 @@ def product_from_jsonld(node: dict, url: str) -> Product:
         availability=parse_availability(main.get("availability")),
         variants=variants,
         extracted_from="jsonld",
-        shown_prices=structured_prices("jsonld", raw_price, price, list_price, currency),
+        shown_prices=structured_prices("jsonld", raw_price, price, list_price, currency, price_range),
     )
 
 
 def structured_prices(source: str, raw: Any, price: Decimal | None, list_price: Decimal | None,
-                      currency: str | None) -> list[ShownPrice]:
+                      currency: str | None, price_range: tuple[Decimal, Decimal] | None = None) -> list[ShownPrice]:
     """The structured data's own price and list price (PR001 holds them against what the page shows);
-    a price given but unreadable keeps its text."""
+    a price given but unreadable keeps its text; an AggregateOffer's low..high is kind ``range`` (its
+    amount the low end), never the price."""
     shown = []
-    if price is not None or (raw is not None and str(raw).strip()):
+    if price_range is not None:
+        low, high = price_range
+        shown.append(ShownPrice(source=source, kind="range", amount=low, currency=currency, text=f"{low}–{high}"))
+    elif price is not None or (raw is not None and str(raw).strip()):
         shown.append(ShownPrice(source=source, amount=price, currency=currency,
                                 text="" if price is not None else clean_text(str(raw))[:60]))
     if list_price is not None:

@@ -9,6 +9,7 @@ sees are also kept apart from the structured data's (``Product.shown_prices``), 
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -18,9 +19,9 @@ from selectolax.lexbor import LexborNode as Node
 
 from checker.config import SelectorConfig
 from checker.extract.resolve import _urljoin
-from checker.extract.values import _tag_ids, clean_text, parse_availability, parse_price
+from checker.extract.values import _tag_ids, clean_text, parse_availability
 from checker.models import Availability, Image, Product, ShownPrice
-from checker.prices import read_labelled
+from checker.prices import PriceError, currency_code, currency_table, parse_page_price, read_labelled
 
 _TH, _TD = _tag_ids("th", "td")
 
@@ -68,6 +69,10 @@ class _Visible:
         self.sel = sel
         self.base = base
         self.meta_description = meta_description
+        #: The page's currency (its structured data's, else its currency element's): what a bare ``$`` or
+        #: ``¥`` in the visible prices means, as a source's ``currency`` setting does for an export.
+        #: ``_merge`` sets it before any price is read.
+        self.default_currency: str | None = None
 
     def _first(self, selector: str) -> Node | None:
         return self.tree.css_first(selector) if selector else None
@@ -120,12 +125,11 @@ class _Visible:
     def _list_price_node(self) -> Node | None:
         return self._price_nodes[1]
 
-    @staticmethod
-    def _amount(node: Node | None, attr: str) -> tuple[Decimal | None, str | None]:
-        """(amount, the currency its text names) of a price element."""
+    def _amount(self, node: Node | None, attr: str) -> tuple[Decimal | None, str | None]:
+        """(amount, the currency its text names) of a price element; a bare ``$`` / ``¥`` is the page's currency."""
         if node is None:
             return None, None
-        return parse_price(node.attributes.get(attr) or node.text(separator=" "))
+        return parse_page_price(node.attributes.get(attr) or node.text(separator=" "), self.default_currency)
 
     @cached_property
     def _price(self) -> tuple[Decimal | None, str | None]:
@@ -165,7 +169,7 @@ class _Visible:
                 continue
             seen = node.mem_id
             text = clean_text(node.text(separator=" ")) or clean_text(node.attributes.get(attr))
-            for read in read_labelled(text):
+            for read in read_labelled(text, self.default_currency):
                 shown.append(ShownPrice(source="visible", kind=kind if read.kind == "price" else read.kind,
                                         amount=read.amount, currency=read.currency,
                                         text=(read.text if read.amount is not None else text)[:60]))
@@ -225,10 +229,29 @@ def _first_cells(row: Node) -> list[Node]:
     return cells
 
 
+def _page_currency(structured: Product | None, visible: _Visible) -> str | None:
+    """The currency the page names itself: its structured data's, else its currency element's (a code or an
+    unambiguous word; a bare ``$`` / ``¥`` there settles nothing)."""
+    if structured is not None and structured.currency:
+        try:
+            return currency_code(structured.currency)
+        except PriceError:
+            return None
+    node = visible._first(visible.sel.currency)
+    text = clean_text(node.attributes.get("data-currency") or node.text()) if node is not None else ""
+    if not text or unicodedata.normalize("NFKC", text).strip().lower() in currency_table().ambiguous:
+        return None
+    try:
+        return currency_code(text)
+    except PriceError:
+        return None
+
+
 def _merge(structured: Product | None, visible: _Visible, url: str) -> Product | None:
     """Structured data wins for identity and price; the visible page fills gaps and adds what
     only shoppers see (banners, labels, detail images, alt texts).  The Product is validated
     once, from the structured one's fields."""
+    visible.default_currency = _page_currency(structured, visible)
     if structured is None and not (visible.sku or visible.price is not None):
         return None
     data: dict[str, Any] = dict(structured) if structured else {"url": url, "extracted_from": "selectors"}

@@ -3,26 +3,38 @@
 
 A claim is read from the folded text (NFKC: full-width forms), in any case.  A clause (between ，。；！
 and line breaks) that makes the discount depend on the cart (满300减50, 滿1500折150, 第二件半价, orders
-over $80, buy 2) gives the page no numbers to judge it by: its claims are left out, not judged.
+over $80, buy 2, any N件: 3件7折, 拍2件 到手价 ¥140) gives the page no numbers to judge it by: its claims and
+its conditional prices are left out, not judged.  So are up-to and from claims (低至3折, 5折起, up to 50% off:
+some item or size somewhere), and 折 that is folding (三折叠伞, 五折页) or no discount at all (10折).
+
+A claim made for a coupon or members (领券立减20, 会员专享8折: a coupon word before it in its clause) is the
+arithmetic of the conditional price beside it (券后¥79); any other claim (直降20元 券后¥55) is judged on its
+own, against the price and the reference price.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
 
-_CLAUSE = re.compile(r"[,，。；;！!？?\n|]+")
+from checker.prices import fold
+
+_CLAUSE = re.compile(r"(?:[，。；;！!？?\n|]|(?<!\d),|,(?!\d))+")  # not the comma of 1,299
 _CART = re.compile(
-    r"[满滿]\s*[\d一二两兩三四五六七八九十百千]|每[满滿]|第[二2两兩]件|[二两兩2]件|任[选選]|凑单|湊單|跨店|买[一1]送|買[一1]送"
+    r"[满滿]\s*[\d一二两兩三四五六七八九十百千]|每[满滿]|第[二2两兩]件|[\d一二两兩三四五六七八九十]\s*件|任[选選]|凑单|湊單|跨店|买[一1]送|買[一1]送"
     r"|orders? (?:over|of|above)|spend|when you buy|buy \d|\b2nd\b|second item|sitewide code|with code",
     re.IGNORECASE,
 )
 _NUM = r"(\d[\d,]*(?:\.\d+)?)"
 _CUR = r"(?:[¥$€£]|nt\$|hk\$|us\$|rmb)?\s*"
+#: Up-to and from claims: the best discount of some item or size, not this price's.
+_UP_TO = re.compile(r"低至|低到|最低|最高|最多|高达|高達|up\s+to|as\s+low\s+as|(?:折|%|off|元|块|塊)\s*起", re.IGNORECASE)
+#: A coupon or members' word before a claim in its clause: the claim is the conditional price's arithmetic.
+_COUPON = re.compile(r"券|coupon|会员|會員|member|plus", re.IGNORECASE)
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
-_RATE = re.compile(r"(?<![\d.])(\d(?:\.\d{1,2})?|[1-9]\d)\s*折(?![扣後后价價起])|([一二三四五六七八九])([一二三四五六七八九])?折(?![扣後后价價起])")
+_RATE = re.compile(r"(?<![\d.])(\d(?:\.\d{1,2})?|[1-9]\d)\s*折(?![扣後后价價起叠疊页頁])"
+                   r"|([一二三四五六七八九])([一二三四五六七八九])?折(?![扣後后价價起叠疊页頁])")
 _PCT_OFF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%\s*(?:off\b|discount|折扣)|save\s+(\d{1,2})\s*%"
                       r"|(?:^|[\s(（])-\s*(\d{1,2})\s*%", re.IGNORECASE)
 _HALF = re.compile(r"半价|半價|half[- ]price", re.IGNORECASE)
@@ -42,10 +54,7 @@ class Claim(NamedTuple):
     text: str  # as found in the folded text: 8折, 立减20
     rate: Decimal | None  # the share paid: 0.8
     off: Decimal | None  # money off
-
-
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    coupon: bool = False  # made for a coupon or members (领券立减20): the conditional price's arithmetic
 
 
 def _amount(text: str) -> Decimal:
@@ -61,18 +70,30 @@ def claims(text: str) -> tuple[list[Claim], list[str]]:
         if not clause:
             continue
         found = _claims_in(clause)
-        if found and _CART.search(clause):
+        if found and (_CART.search(clause) or _UP_TO.search(clause)):
             cart.append(clause)
         else:
             judged += found
     return judged, cart
 
 
+def conditional_clauses(text: str) -> list[str]:
+    """The clauses of a text that may hold a conditional price judged by its own arithmetic: not those
+    with a cart condition (2件到手价¥150, 拍2件 到手价 ¥140)."""
+    return [c for c in (c.strip() for c in _CLAUSE.split(fold(text))) if c and not _CART.search(c)]
+
+
 def _claims_in(clause: str) -> list[Claim]:
+    return [c._replace(coupon=bool(_COUPON.search(clause, 0, clause.find(c.text)))) for c in _found_in(clause)]
+
+
+def _found_in(clause: str) -> list[Claim]:
     found: list[Claim] = []
     for m in _RATE.finditer(clause):
         if m[1]:
             n = Decimal(m[1])
+            if n >= 10 and n % 10 == 0:
+                continue  # 10折 is no discount, 20折 none either: not 1折
             rate = n / 10 if n < 10 else n / 100
         else:
             tens, units = _CN_DIGIT[m[2]], _CN_DIGIT[m[3]] if m[3] else 0

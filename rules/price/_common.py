@@ -4,7 +4,7 @@ the audit-wide views (the products, the catalog by SKU) that site rules build on
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -74,6 +74,8 @@ def page_prices(product: Product) -> PagePrices:
             view.unreadable.append(shown)
         elif shown.kind == "conditional":
             view.conditional.append(shown)
+        elif shown.kind == "range" or (shown.kind == "list" and shown.amount <= 0):
+            continue  # an AggregateOffer's low..high is not one price; a list price of 0 is no list price
         elif shown.source == "visible":
             if shown.kind == "price" and view.visible is None:
                 view.visible = shown
@@ -87,9 +89,14 @@ def page_prices(product: Product) -> PagePrices:
     if view.price is None and product.price is not None and not product.shown_prices:
         view.price = ShownPrice(source="page", amount=product.price, currency=currency)
     view.reference = visible_list or structured_list
-    if view.reference is None and product.list_price is not None and not product.shown_prices:
+    if view.reference is None and list_price(product.list_price) is not None and not product.shown_prices:
         view.reference = ShownPrice(source="page", kind="list", amount=product.list_price, currency=currency)
     return view
+
+
+def list_price(amount: Decimal | None) -> Decimal | None:
+    """A list (reference) price, or None: one of 0 or below is no list price (a backend's empty 划线价)."""
+    return amount if amount is not None and amount > 0 else None
 
 
 def shown(price: ShownPrice) -> str:
@@ -138,17 +145,26 @@ def prices_of(product: Product, ctx: AuditContext) -> PagePrices:
     return ctx.memo.get(product, "price.view", lambda: page_prices(product))
 
 
-def catalog_by_sku(ctx: AuditContext) -> dict[str, CatalogItem]:
-    """The backend's record of each SKU (the first row of a SKU listed twice)."""
+def sku_key(sku: str) -> str:
+    """A SKU as the catalog index is keyed: case and spaces do not count (``cn-tea-1001 `` is ``CN-TEA-1001``),
+    as in the SP rules."""
+    return "".join(sku.split()).upper()
 
-    def build() -> dict[str, CatalogItem]:
-        index: dict[str, CatalogItem] = {}
+
+class CatalogIndex(dict[str, CatalogItem]):
+    """The backend's record of each SKU by :func:`sku_key`; ``get`` takes a SKU as written."""
+
+    def get(self, sku: str | None, default: CatalogItem | None = None) -> CatalogItem | None:  # type: ignore[override]
+        return super().get(sku_key(sku), default) if sku else default
+
+
+def catalog_by_sku(ctx: AuditContext) -> CatalogIndex:
+    """The backend's record of each SKU (the first row of a SKU listed twice), case and spaces ignored."""
+
+    def build() -> CatalogIndex:
+        index = CatalogIndex()
         for item in ctx.catalog:
-            index.setdefault(item.sku, item)
+            index.setdefault(sku_key(item.sku), item)
         return index
 
     return ctx.memo.get(ctx, "price.catalog", build)
-
-
-def first(items: Iterable[ShownPrice]) -> ShownPrice | None:
-    return next(iter(items), None)

@@ -1,4 +1,4 @@
-from checker_rules.price._common import PRICE_LAW, money, priced_products, same_currency, shown, where
+from checker_rules.price._common import PRICE_LAW, list_price, money, priced_products, same_currency, shown, where
 
 from checker.engine import Rule, register
 from checker.models import Severity
@@ -46,7 +46,7 @@ class SaleAboveList(Rule):
                     price=str(price.amount), list_price=str(ref.amount), where="page",
                 )
         for item in ctx.catalog:
-            if item.price is None or item.list_price is None or item.price <= item.list_price:
+            if item.price is None or list_price(item.list_price) is None or item.price <= item.list_price:
                 continue
             yield self.finding(
                 f"后台售价 {money(item.price, item.currency)} 高于划线价 {money(item.list_price, item.currency)}"

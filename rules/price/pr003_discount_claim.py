@@ -1,7 +1,7 @@
 from decimal import Decimal
 from typing import Literal
 
-from checker_rules.price._claims import Claim, claims, conditional_hint, hints
+from checker_rules.price._claims import Claim, claims, conditional_clauses, conditional_hint, hints
 from checker_rules.price._common import PRICE_LAW, dec, money, prices_of
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,11 +31,13 @@ class DiscountClaim(Rule):
         and its reference (struck-through) price: the claim holds when the price is at most
         reference × rate (or reference − N) plus ``abs`` (default 0.01), so 8折 on 79 / 99 holds
         (79 ≤ 79.20) and a deeper cut than claimed is not reported.  A conditional price in the
-        same text (``领券立减20 券后¥79``, ``到手价 ¥89``) is checked for its own arithmetic: it is
+        same text is never above the price (``到手价 ¥89``), and is checked for its own arithmetic
+        when the text states it (``领券立减20 券后¥79``: a coupon's claim, 领券 / 会员 before it): it is
         what the claim gives from the price or the reference price (rounded down by less than one
-        unit at most), and never above the price.  A claim the page gives no
-        numbers for (no reference price) and a cart-level offer (满300减50, 第二件半价, orders over
-        $80) are not judged.
+        unit at most).  Any other claim is judged on its own (``直降20元 券后¥55``: 直降20 against
+        the price and the reference price).  A claim the page gives no numbers for (no reference
+        price), a cart-level offer (满300减50, 第二件半价, 3件7折, orders over $80; a 2件到手价 too),
+        an up-to or from claim (低至3折, 5折起, up to 50% off) and 折叠 (folding) are not judged.
 
     Why it matters:
         A discount that is not there is a false price comparison (虚假折价、减价), price fraud
@@ -65,27 +67,30 @@ class DiscountClaim(Rule):
             if not hints(text):
                 continue
             found, _cart = claims(text)
-            conditional = [p for p in read_labelled(text) if p.kind == "conditional" and p.amount is not None] \
-                if conditional_hint(text) else []
+            conditional = [p for clause in conditional_clauses(text) for p in read_labelled(clause)
+                           if p.kind == "conditional" and p.amount is not None] if conditional_hint(text) else []
             if conditional:
-                result, bases, result_label = conditional[0].amount, [price, ref], conditional[0].text
+                result, result_label = conditional[0].amount, conditional[0].text
                 if result > price + tol:
                     yield self._finding(product, field, text, conditional[0].text,
                                         f"条件价 {result_label} 高于售价 {money(price, cur)} / The conditional price "
                                         f"{money(result, cur)} is above the price {money(price, cur)}")
                     continue
-            else:
-                result, bases, result_label = price, [ref], f"售价 {money(price, cur)}"
-            bases = [b for b in bases if b is not None and b > 0]
-            exact = bool(conditional)
             for claim in found:
+                # A coupon's claim (领券立减20) is the conditional price's arithmetic; any other claim is judged on
+                # its own, the price against the reference price.
+                if conditional and claim.coupon:
+                    result, bases, label, exact = conditional[0].amount, [price, ref], conditional[0].text, True
+                else:
+                    result, bases, label, exact = price, [ref], f"售价 {money(price, cur)}", False
+                bases = [b for b in bases if b is not None and b > 0]
                 if not bases or any(self._holds(claim, base, result, tol, exact) for base in bases):
                     continue
                 base = bases[-1]
                 gives = self._gives(base, result)
                 yield self._finding(
                     product, field, text, claim.text,
-                    f"宣传「{claim.text}」，但 {result_label} 对比 {money(base, cur)} 只是 {gives} / "
+                    f"宣传「{claim.text}」，但 {label} 对比 {money(base, cur)} 只是 {gives} / "
                     f"Claims {claim.text!r}, but {money(result, cur)} against {money(base, cur)} is {gives}",
                     claimed=claim.text, price=str(result), reference=str(base),
                 )

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from checker_rules.price._common import catalog_by_sku, dec, money, no_gc, priced_products, where
+from checker_rules.price._common import catalog_by_sku, dec, list_price, money, no_gc, priced_products, where
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker.engine import Rule, register
@@ -51,8 +51,9 @@ class Options(BaseModel):
 
     @model_validator(mode="after")
     def _default(self) -> Options:
-        if isinstance(self.jurisdiction, dict) and "default" not in self.jurisdiction:
-            self.jurisdiction = {**self.jurisdiction, "default": "cn"}
+        if isinstance(self.jurisdiction, dict):  # currency keys as currencies are written: EUR, not eur
+            self.jurisdiction = {"default": "cn", **{k if k == "default" else k.upper(): v
+                                                     for k, v in self.jurisdiction.items()}}
         return self
 
     def for_currency(self, currency: str | None) -> str:
@@ -185,8 +186,9 @@ class ReferencePriceAboveLow(Rule):
             if product.sku and ref is not None and product.sku not in refs:
                 refs[product.sku] = (ref.amount, ref.currency or product.currency or None, product.url, None,
                                      "页面 / page")
-        for sku, item in catalog_by_sku(ctx).items():
-            if sku not in refs and item.list_price is not None:
+        for item in catalog_by_sku(ctx).values():
+            sku = item.sku
+            if sku not in refs and list_price(item.list_price) is not None:
                 refs[sku] = (item.list_price, item.currency, item.url, item.source, f"后台 / backend, {where(item.source)}")
         return refs
 
