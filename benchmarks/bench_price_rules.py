@@ -32,6 +32,8 @@ ROOT = HERE.parent
 OUT = HERE / "out" / "price-rules"
 sys.path.insert(0, str(ROOT))
 
+from checker_rules.price._common import products as products_read_back  # noqa: E402
+
 from checker.config import Config, PromotionConfig, SourceConfig  # noqa: E402
 from checker.engine import AuditContext, build_rules  # noqa: E402
 from checker.models import FetchResult, Page, Product, ShownPrice, Variant  # noqa: E402
@@ -151,17 +153,22 @@ def main() -> int:
     rules = build_rules(config)
     timings: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for rule in rules:
-        if rule.scope != "product":
-            continue
-        t = time.perf_counter()
-        found = 0
-        for product in products:
-            found += sum(1 for _ in rule.check(product, ctx))
-        timings[rule.code], counts[rule.code] = time.perf_counter() - t, found
+    # Product rules run as the engine runs them: all of them on one product, then the next, so the view
+    # of a product's prices they share (ctx.memo) is worked out once per product; the first rule to ask
+    # pays for it.  (Timing one rule over every product, then the next, defeated the memo: +0.9 s.)
+    product_rules = [rule for rule in rules if rule.scope == "product"]
+    for rule in product_rules:
+        timings[rule.code], counts[rule.code] = 0.0, 0
+    clock = time.perf_counter
+    for product in products:
+        ctx.memo.start(product)
+        for rule in product_rules:
+            t = clock()
+            counts[rule.code] += sum(1 for _ in rule.check(product, ctx))
+            timings[rule.code] += clock() - t
     ctx.memo.start(ctx)
     t = time.perf_counter()
-    readback = len(ctx.memo.get(ctx, "price.products", lambda: list(ctx.products)))
+    readback = len(products_read_back(ctx))  # as the site rules read them (once, shared)
     timings["read back"] = time.perf_counter() - t
     for rule in rules:
         if rule.scope != "site":
