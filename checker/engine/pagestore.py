@@ -21,6 +21,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from pydantic import BaseModel, ConfigDict
+
 from checker.models import Page, Product
 
 #: How much :meth:`RecordFile.__iter__` reads at a time.
@@ -140,6 +142,13 @@ class PageEntry(NamedTuple):
         return Page.model_validate_json(self.blob)
 
 
+class _ProductOnly(BaseModel):
+    """A stored page's JSON read for its product alone (the rest is parsed, not validated)."""
+
+    model_config = ConfigDict(extra="ignore")
+    product: Product | None = None
+
+
 class StoredPage(NamedTuple):
     """A page as :class:`PageStore` keeps it: the facts of its :class:`PageEntry` (same fields,
     same order), and where its JSON is."""
@@ -223,9 +232,9 @@ class PageStore(Mapping[str, Page]):
         return {e.final_url or e.url for e in self._entries.values()}
 
     def products(self) -> Iterator[Product]:
-        """Every page's product (reads back the pages that have one)."""
+        """Every page's product (reads back the pages that have one: only their product is validated)."""
         for entry in self._entries.values():
             if entry.has_product:
-                product = entry.page().product
+                product = _ProductOnly.model_validate_json(entry.blobs[entry.number]).product
                 if product is not None:
                     yield product
