@@ -173,3 +173,22 @@ def test_zip_bomb_limit_is_configurable():
 def test_zip_bomb_is_small_on_disk():
     assert (BAD / "zip_bomb.xlsx").stat().st_size < 300_000
     assert sum(p.stat().st_size for p in BAD.iterdir()) < 600_000
+
+
+def test_an_expiry_date_that_disagrees_with_production_plus_shelf_life_is_a_warning_and_is_used(tmp_path):
+    """Both written and more than a day apart: the lot is kept with the export's expiry date, and an
+    Errors row names the file, row and column (issue 25); a day apart (calendar months) is not flagged."""
+    (tmp_path / "库存.csv").write_bytes(
+        "库存导出\n商品编码,批次,数量,生产日期,保质期,到期日\n"
+        "TEA-1,L1,5,2026/3/1,12个月,2027/3/1\n"   # agrees
+        "TEA-2,L2,5,2026/3/1,12个月,2027/2/28\n"  # a day off (calendar months vs a 28-day February): not flagged
+        "TEA-3,L3,5,2026/3/1,12个月,2026/9/1\n"   # six months early
+        .encode("gb18030"))
+    result = read_source(SourceConfig(kind="inventory", path="库存.csv"), tmp_path)
+    assert [(r.sku, str(r.expiry_date)) for r in result.records] == [
+        ("TEA-1", "2027-03-01"), ("TEA-2", "2027-02-28"), ("TEA-3", "2026-09-01")]
+    assert result.errors == []
+    (warning,) = result.warnings
+    assert warning.source.endswith("库存.csv") and "row 5" in warning.location and "到期日" in warning.location
+    assert warning.reason == ("warning: expiry date 2026-09-01 disagrees with production date 2026-03-01 + shelf life "
+                              "(2027-03-01); the expiry date is used")

@@ -20,7 +20,8 @@ How it is understood:
 * a file that cannot be read at all (not found, not the format it claims, no header, zip bomb ...) is one
   clear error for the file;
 * expiry is derived from production date + shelf life when absent (months by the calendar: 12个月 from
-  2026-03-01 expires 2027-03-01).
+  2026-03-01 expires 2027-03-01); when both are written and disagree by more than a day, the export's
+  expiry date is used and a warning row says so.
 
 Decisions (tested in tests/test_sources_bad.py):
 

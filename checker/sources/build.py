@@ -255,6 +255,11 @@ class RowBuilder:
         where = location(self.sheet, rowno, [c for c, _ in bad], self.row_label)
         self.errors.append(ErrorRecord(stage="read", source=self.file, location=where, reason=reason))
 
+    def _row_warning(self, rowno: int, col: Column, reason: str) -> None:
+        """A row that is read, with something the operator should know (a warning on the Errors sheet)."""
+        where = location(self.sheet, rowno, [col], self.row_label)
+        self.warnings.append(ErrorRecord(stage="read", source=self.file, location=where, reason=f"warning: {reason}"))
+
     def _file_warning(self, reason: str) -> ErrorRecord:
         where = f"sheet {self.sheet}" if self.sheet else ""
         return ErrorRecord(stage="read", source=self.file, location=where, reason=f"warning: {reason}")
@@ -280,8 +285,14 @@ class RowBuilder:
         shelf: ShelfLife | None = v.pop("shelf_life", None)
         if shelf is not None:
             days = v["shelf_life_days"] = shelf.to_days(production)
-            if production is not None and "expiry_date" not in v:
-                v["expiry_date"] = production + timedelta(days=days)
+            if production is not None:
+                derived = production + timedelta(days=days)
+                if "expiry_date" not in v:
+                    v["expiry_date"] = derived
+                elif abs((v["expiry_date"] - derived).days) > 1:  # the export's own expiry date is used
+                    self._row_warning(rowno, self.mapping["expiry_date"],
+                                      f"expiry date {v['expiry_date']} disagrees with production date {production} "
+                                      f"+ shelf life ({derived}); the expiry date is used")
         expiry = v.get("expiry_date")
         if expiry is not None and production is not None and expiry < production:
             col = self.mapping.get("expiry_date") or self.mapping["production_date"]
