@@ -194,6 +194,12 @@ class Crawler:
         finished = loop.create_future()
         window = WORKER_WINDOW * math.ceil(self.cfg.concurrency / len(self._workers))
 
+        def lose(worker: WorkerProcess) -> None:
+            """A worker found dead, by a read or by a write, is given up once."""
+            if worker.alive:
+                self._worker_died(worker)
+                loop.remove_reader(worker.conn.fileno())
+
         def deal() -> None:
             for worker in self._workers:
                 if not worker.alive:
@@ -205,7 +211,11 @@ class Crawler:
                         break
                     batch.append(task)
                 if batch:
-                    worker.send(batch)
+                    try:
+                        worker.send(batch)
+                    except OSError:  # it died since its last message (a broken pipe): the batch never left
+                        self._pending.extendleft(reversed(batch))
+                        lose(worker)
             live = [w for w in self._workers if w.alive]
             all_done = not self._pending and not any(w.inflight for w in live)
             if (all_done or not live) and not finished.done():
@@ -213,11 +223,12 @@ class Crawler:
 
         def on_message(worker: WorkerProcess) -> None:
             try:
+                if not worker.alive:  # given up already, when a write to it failed
+                    return
                 try:
                     batch = worker.receive()
                 except (EOFError, OSError):
-                    self._worker_died(worker)
-                    loop.remove_reader(worker.conn.fileno())
+                    lose(worker)
                     batch = []
                 for outcome in batch:
                     self._accept(outcome, worker.decoders)
