@@ -32,7 +32,6 @@ ROOT = HERE.parent
 OUT = HERE / "out" / "price-rules"
 sys.path.insert(0, str(ROOT))
 
-from checker_rules.price._common import products as products_read_back  # noqa: E402
 
 from checker.config import Config, PromotionConfig, SourceConfig  # noqa: E402
 from checker.engine import AuditContext, build_rules  # noqa: E402
@@ -168,7 +167,7 @@ def main() -> int:
             timings[rule.code] += clock() - t
     ctx.memo.start(ctx)
     t = time.perf_counter()
-    readback = len(products_read_back(ctx))  # as the site rules read them (once, shared)
+    readback = len(ctx.site_products())  # as the site rules read them (once, shared)
     timings["read back"] = time.perf_counter() - t
     for rule in rules:
         if rule.scope != "site":

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -27,6 +28,20 @@ from checker.models import (
 )
 
 T = TypeVar("T")
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a bulk of acyclic objects (products read back, a price
+    history's days, findings): it would only rescan the audit's millions of records, as the export
+    readers found (checker/sources/reader.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 #: The targets of a page without any (shared: never append to it).
 NO_TARGETS = array("I")
@@ -272,6 +287,17 @@ class AuditContext:
         """Every product seen: the crawled pages' (read back and validated: costly on big stores)
         and the store APIs' whose page was not crawled."""
         return [*self.pages.products(), *self.api_products]
+
+    def site_products(self) -> list[Product]:
+        """:attr:`products`, read back once for all the site rules of an audit (they share the list
+        through :attr:`memo`, keyed on this context), with the cyclic garbage collector off: it would
+        only rescan the audit's records while 100,000 acyclic products are made."""
+
+        def read() -> list[Product]:
+            with no_gc():
+                return self.products
+
+        return self.memo.get(self, "engine.products", read)
 
     @property
     def product_count(self) -> int:

@@ -3,13 +3,11 @@ the audit-wide views (the products, the catalog by SKU) that site rules build on
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from checker.engine.context import no_gc
 from checker.models import CatalogItem, Product, ShownPrice, SourceRef
 
 if TYPE_CHECKING:
@@ -105,29 +103,9 @@ def shown(price: ShownPrice) -> str:
     return f"{text}（{SOURCE_NAMES.get(price.source, price.source)}）"
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """The cyclic garbage collector off for a bulk of acyclic objects (products read back, a price
-    history's days, findings): it would only rescan the audit's millions of records, as the export
-    readers found (checker/sources/reader.py)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def products(ctx: AuditContext) -> list[Product]:
-    """Every product of the audit, read back once for all site rules (``ctx.products`` validates
-    every stored page again on each call)."""
-
-    def read() -> list[Product]:
-        with no_gc():
-            return list(ctx.products)
-
-    return ctx.memo.get(ctx, "price.products", read)
+    """Every product of the audit, read back once for all site rules of every pack."""
+    return ctx.site_products()
 
 
 def priced_products(ctx: AuditContext) -> list[tuple[Product, PagePrices]]:

@@ -4,10 +4,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from checker_rules.price._common import catalog_by_sku, dec, list_price, money, no_gc, priced_products, where
+from checker_rules.price._common import catalog_by_sku, dec, list_price, money, priced_products, where
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker.engine import Rule, register
+from checker.engine.context import no_gc
 from checker.models import PriceRecord, Severity, SourceRef
 
 Jurisdiction = Literal["cn", "eu"]

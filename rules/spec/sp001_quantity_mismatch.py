@@ -92,7 +92,7 @@ class QuantityMismatch(Rule):
     def check(self, site, ctx) -> Iterator[Finding]:
         catalog = Catalog.of(ctx.catalog)
         keys = self.options.key_forms()
-        for product in ctx.products:
+        for product in ctx.site_products():
             yield from self._product(product, catalog, keys)
 
     # ------------------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ class VariantVsBackend(Rule):
             return
         catalog = Catalog.of(ctx.catalog)
         off = {normalise(w) for w in self.options.off_shelf}
-        for product in ctx.products:
+        for product in ctx.site_products():
             yield from self._product(product, catalog, off)
 
     def _product(self, p: Product, catalog: Catalog, off: set[str]) -> Iterator[Finding]:

@@ -205,7 +205,7 @@ def stock_view(ctx) -> StockView:
 
     def compute() -> StockView:
         wanted = {lot.sku.strip().upper() for lot in ctx.lots}
-        return _build_view(ctx.products, wanted) if wanted else StockView()
+        return _build_view(ctx.site_products(), wanted) if wanted else StockView()
 
     return ctx.memo.get(ctx, ("stock-view", id(ctx.lots), len(ctx.lots)), compute)
 
