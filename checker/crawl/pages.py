@@ -12,10 +12,11 @@ from collections.abc import Container
 from datetime import date
 
 from checker.config import Config
-from checker.crawl.fetch import Body, host_of
+from checker.crawl.fetch import Body
 from checker.crawl.journal import Journal
 from checker.crawl.numbers import TargetNumbers
 from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.scope import Scope
 from checker.crawl.urls import normalise_url
 from checker.decoding import decode_html
 from checker.engine import Engine
@@ -54,19 +55,19 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     return page
 
 
-def page_targets(page: Page, hosts: set[str] | None = None,
+def page_targets(page: Page, scope: Scope | None = None,
                  known: dict[str, str | None] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """A full page's same-site links ``{normalised url: text}`` and images ``{url: role}``, each
-    once, in page order.  ``hosts``: the site's hosts (None: the page's own host); ``known``: a
-    memory of href -> normalised same-site URL or None, kept by the caller for the same hosts
+    once, in page order.  ``scope``: the crawl's (None: the page's own origin); ``known``: a
+    memory of href -> normalised same-site URL or None, kept by the caller for the same scope
     (the nav links of every page are the same hrefs)."""
-    hosts = hosts if hosts is not None else {host_of(page.url)}
+    scope = scope if scope is not None else Scope.around(page.url)
     known = {} if known is None else known
     links: dict[str, str] = {}
     for url, text in page.links:
         target = known.get(url, False)
         if target is False:
-            target = normalise_url(url) if host_of(url) in hosts else None
+            target = normalise_url(url) if scope.contains(url) else None
             if target == url:
                 target = url  # one string kept, not two equal ones (in the numbers, the queue...)
             known[url] = target
@@ -88,15 +89,15 @@ def slim_page(page: Page) -> Page:
 class PageProcessor:
     """Build a page, run its page and product rules, and cut it down to a :class:`PageOutcome`.
 
-    ``hosts`` are the site's hosts (links elsewhere are not followed or indexed).  Targets travel
+    ``scope`` is the crawl's (links out of it are not followed or indexed).  Targets travel
     as numbers (:class:`TargetNumbers`), and a link is asked to be followed once per process: the
     ~100 nav links on every page would otherwise cost the crawler ~1 us each."""
 
-    def __init__(self, config: Config, today: date, hosts: set[str], engine=None, *, journal: Journal | None = None,
+    def __init__(self, config: Config, today: date, scope: Scope, engine=None, *, journal: Journal | None = None,
                  cache: bool = False) -> None:
         self.config = config
         self.today = today
-        self.hosts = hosts
+        self.scope = scope
         self.engine = engine or Engine.from_config(config)
         self.journal = journal
         self.cache = cache
@@ -125,7 +126,7 @@ class PageProcessor:
         if page.fetch.ok:
             if len(self._known) > 200_000:  # a memory, not a record: bounded on huge shops
                 self._known.clear()
-            links, images = page_targets(page, self.hosts, self._known)
+            links, images = page_targets(page, self.scope, self._known)
             result.links, result.new_links = self.link_numbers.encode(links)
             result.images, result.new_images = self.image_numbers.encode(images)
             if depth < self.max_depth:

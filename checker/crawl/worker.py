@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import math
 import multiprocessing
@@ -28,6 +29,7 @@ from checker.crawl.numbers import TargetDecoder
 from checker.crawl.outcome import PageOutcome, PageTask
 from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import HostGate, Robots
+from checker.crawl.scope import GuardedResolver, Scope
 from checker.crawl.urls import origin_of
 from checker.models import FetchResult
 
@@ -78,15 +80,31 @@ class Worker:
         timeout = aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout, sock_read=cfg.read_timeout)
         connector = aiohttp.TCPConnector(limit=self.concurrency,
                                          limit_per_host=math.ceil(cfg.per_host_concurrency / self.share),
-                                         ttl_dns_cache=300)
+                                         ttl_dns_cache=300, resolver=GuardedResolver(self.scope))
         async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=True,
                                          headers={"User-Agent": cfg.user_agent}) as session:
             yield session
 
-    async def fetch(self, session, url: str, method: str = "GET", headers: dict | None = None):
-        async with self.gate(url).semaphore:
-            return await fetch(session, url, self.policy, method=method, headers=headers,
-                               before_request=lambda u: self.gate(u).pace())
+    @property
+    def scope(self) -> Scope:
+        if self.policy.scope is None:
+            self.policy.scope = Scope()
+        return self.policy.scope
+
+    @contextlib.asynccontextmanager
+    async def slot(self, url: str):
+        """One request's turn on its host: a concurrency slot, then the rate limit's pace."""
+        gate = self.gate(url)
+        async with gate.semaphore:
+            await gate.pace()
+            yield
+
+    async def fetch(self, session, url: str, method: str = "GET", headers: dict | None = None, *,
+                    external: bool = False, max_body_bytes: int | None = None):
+        policy = self.policy
+        if max_body_bytes is not None and max_body_bytes != policy.max_body_bytes:
+            policy = dataclasses.replace(policy, max_body_bytes=max_body_bytes)
+        return await fetch(session, url, policy, method=method, headers=headers, slot=self.slot, external=external)
 
     async def crawl(self, session, task: PageTask) -> PageOutcome:
         validators = self.cache.validators(task.url) if self.cache else {}
@@ -103,9 +121,8 @@ class Worker:
 
     def robots_refusal(self, url: str) -> FetchResult | None:
         """The outcome of a URL robots.txt forbids (skipped on purpose, not broken); None if allowed."""
-        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
-            return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
-        return None
+        reason = self.robots.refusal(origin_of(url), url) if self.cfg.respect_robots else None
+        return None if reason is None else FetchResult(url=url, error=reason, skipped=True)
 
     def failed(self, task: PageTask, exc: BaseException) -> PageOutcome:
         """A bug on one URL must not stall the crawl: the page becomes an error row."""
