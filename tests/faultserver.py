@@ -206,7 +206,8 @@ class ConnectionRecorder:
 
 
 class RoutedHandler(BaseHTTPRequestHandler):
-    """Answers from ``server.routes``: path -> (status, content type, body, headers)."""
+    """Answers from ``server.routes``: path -> (status, content type, body[, headers]) or a
+    callable(handler) returning one (None: it wrote its answer); ``"*"``: any other path."""
 
     protocol_version = "HTTP/1.1"
 
@@ -219,7 +220,7 @@ class RoutedHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = urlsplit(self.path).path
         self.server.hits[path] += 1
-        route = self.server.routes.get(path)
+        route = self.server.routes.get(path, self.server.routes.get("*", (404, "text/plain", b"no such page")))
         if callable(route):
             route = route(self)
         if route is None:

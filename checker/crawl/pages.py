@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Container
 from datetime import date
 
+from selectolax.lexbor import LexborHTMLParser
+
 from checker.config import Config
 from checker.crawl.fetch import Body
 from checker.crawl.journal import Journal
@@ -39,6 +41,9 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     page = task.page(result)
     if not result.ok or body is None:
         return page
+    if result.status == 204 or not body.data.strip():
+        page.fetch.error = f"empty page: HTTP {result.status} without content / 空白页面：没有内容"
+        return page
     if result.content_type and "html" not in result.content_type:
         page.fetch.error = f"not an HTML page ({result.content_type})"
         return page
@@ -46,6 +51,9 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     if page.charset.lower() in UTF8_NAMES:  # valid UTF-8 (it decoded): the parser takes the bytes as they are
         html = body.data
     extracted = extract_page(html, result.final_url or result.url, config, labelled=labelled)
+    if extracted.product is None and not extracted.links and not extracted.resources and _blank(html):
+        page.fetch.error = "empty page: the HTML shows nothing (no text, no image, no link) / 空白页面：页面无任何内容"
+        return page
     page.canonical = extracted.canonical
     page.title = extracted.title
     page.product = extracted.product
@@ -53,6 +61,14 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     page.resources = extracted.resources
     page.structured_data_errors = extracted.structured_data_errors
     return page
+
+
+def _blank(html: str | bytes) -> bool:
+    """Whether a page without product, links or resources shows no text either (asked of those only)."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(["script", "style", "noscript", "template"])
+    body = tree.body
+    return body is None or not body.text(strip=True)
 
 
 def page_targets(page: Page, scope: Scope | None = None,
