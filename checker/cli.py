@@ -1,7 +1,8 @@
 """Command line: ``checker audit``, ``checker rules``, ``checker inspect``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or config error;
-3 the audit crashed (a partial workbook is still written); 130 interrupted (Ctrl-C, partial).
+3 the audit crashed (a partial workbook is still written); 130 interrupted (Ctrl-C, partial);
+143 terminated (SIGTERM, partial).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from checker.engine.registry import RuleRegistrationError
 from checker.models import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 
 
 def _fail_usage(message: str) -> None:
@@ -58,7 +60,7 @@ def main() -> None:
 def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
           quiet):
     """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook."""
-    from checker.audit import run_audit
+    from checker.audit import Terminated, run_audit, terminate_like_ctrl_c
     from checker.crawl.serve import serve_directory
     from checker.prices import CurrencyTableError, currency_table
     from checker.reports.console import ProgressPrinter, print_summary
@@ -110,8 +112,13 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             start_urls = [f"{origin}/{entry}"] + [u for u in start_urls if u.startswith(origin)]
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
-        result = run_audit(config, start_urls, output=output, today=today.date() if today else None,
-                           progress=ProgressPrinter(quiet=quiet), engine=engine, resume=resume)
+        try:
+            with terminate_like_ctrl_c():
+                result = run_audit(config, start_urls, output=output, today=today.date() if today else None,
+                                   progress=ProgressPrinter(quiet=quiet), engine=engine, resume=resume)
+        except Terminated:  # after the crawl, while the rules ran or the workbook was written
+            click.echo("terminated (SIGTERM) before the workbook was written", err=True)
+            sys.exit(EXIT_TERMINATED)
 
     for error in result.ctx.errors[:50]:
         click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)
@@ -122,7 +129,7 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     if isinstance(result.exception, KeyboardInterrupt):
         click.echo("interrupted: the workbook holds what was done (marked PARTIAL); "
                    "run the same command with --resume to continue", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if isinstance(result.exception, Terminated) else EXIT_INTERRUPTED)
     if result.exception is not None:
         traceback.print_exception(result.exception, file=sys.stderr)
         sys.exit(EXIT_CRASH)

@@ -195,7 +195,9 @@ class Crawler:
         if self.journal:
             self.journal.flush()  # a forked child must not inherit unwritten lines
         worker = self.worker.split(wanted)
-        self._workers = [WorkerProcess(worker, n + 1, self._decoders()) for n in range(wanted)]
+        self._workers = []
+        for n in range(wanted):
+            self._workers.append(WorkerProcess(worker, n + 1, self._decoders(), self._workers))
         self.ctx.workers = wanted
 
     async def _crawl_in_workers(self) -> None:

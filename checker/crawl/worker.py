@@ -131,9 +131,15 @@ class Worker:
 
 
 # ---------------------------------------------------------------------- a worker in its own process
-def _serve(worker: Worker, conn, number: int) -> None:
-    """Entry point of a forked worker: crawl what the main process sends until it sends None."""
+def _serve(worker: Worker, conn, number: int, parent_ends: list) -> None:
+    """Entry point of a forked worker: crawl what the main process sends until it sends None, or
+    until the main process is gone.  ``parent_ends``: the main process's ends of this worker's pipe
+    and of those forked before it, inherited by the fork: closed here, so that the main process's
+    death (even by SIGKILL) is an end-of-file on the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (a partial workbook)
+    for end in parent_ends:
+        end.close()
     # What the worker inherited (rules, lexicon, tables) lives as long as it does: keep the garbage
     # collector off it (and its pages shared with the parent), and collect the young rarely: each
     # page leaves thousands of short-lived objects, and collections cost ~90 us a page.
@@ -168,6 +174,7 @@ def _run_loop(worker: Worker, conn) -> None:
 
 async def _serve_loop(worker: Worker, conn) -> None:
     loop = asyncio.get_running_loop()
+    parent = os.getppid()
     todo: asyncio.Queue[PageTask] = asyncio.Queue()
     stop = asyncio.Event()
     done: list[PageOutcome] = []
@@ -205,7 +212,7 @@ async def _serve_loop(worker: Worker, conn) -> None:
     async with worker.session() as session:
         lanes = [asyncio.create_task(crawl_from_queue(session)) for _ in range(worker.concurrency)]
         try:
-            while not stop.is_set():
+            while not stop.is_set() and os.getppid() == parent:  # an orphan stops (belt and braces to the EOF)
                 await asyncio.sleep(SEND_INTERVAL)
                 send()
         except (BrokenPipeError, OSError):
@@ -219,12 +226,14 @@ async def _serve_loop(worker: Worker, conn) -> None:
 class WorkerProcess:
     """The main process's end of a forked worker: what it was sent and has not answered yet."""
 
-    def __init__(self, worker: Worker, number: int, decoders: tuple[TargetDecoder, TargetDecoder]) -> None:
+    def __init__(self, worker: Worker, number: int, decoders: tuple[TargetDecoder, TargetDecoder],
+                 siblings: list[WorkerProcess] = ()) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         context = multiprocessing.get_context("fork")  # inherits the built rules: no start-up cost
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_serve, args=(worker, child, number), daemon=True,
+        parent_ends = [self.conn] + [s.conn for s in siblings]  # the fork inherits them: closed there
+        self.process = context.Process(target=_serve, args=(worker, child, number, parent_ends), daemon=True,
                                        name=f"store-checker-worker-{number}")
         self.process.start()
         child.close()
