@@ -78,12 +78,16 @@ class Worker:
         self._gates = {}
         cfg = self.cfg
         timeout = aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout, sock_read=cfg.read_timeout)
+        resolver = GuardedResolver(self.scope)  # every connection's addresses pass the scope's check
         connector = aiohttp.TCPConnector(limit=self.concurrency,
                                          limit_per_host=math.ceil(cfg.per_host_concurrency / self.share),
-                                         ttl_dns_cache=300, resolver=GuardedResolver(self.scope))
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=True,
-                                         headers={"User-Agent": cfg.user_agent}) as session:
-            yield session
+                                         ttl_dns_cache=300, resolver=resolver)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=True,
+                                             headers={"User-Agent": cfg.user_agent}) as session:
+                yield session
+        finally:
+            await resolver.close()
 
     @property
     def scope(self) -> Scope:
