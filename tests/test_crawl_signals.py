@@ -64,9 +64,9 @@ def slow_shop():
         yield server, shop
 
 
-def start_audit(tmp_path: Path, shop: str) -> tuple[subprocess.Popen, Path]:
+def start_audit(tmp_path: Path, shop: str, workers: int = 2) -> tuple[subprocess.Popen, Path]:
     config = tmp_path / "checker.toml"
-    config.write_text("[crawl]\nworkers = 2\nconcurrency = 2\nper_host_concurrency = 2\nmax_depth = 0\n"
+    config.write_text(f"[crawl]\nworkers = {workers}\nconcurrency = 2\nper_host_concurrency = 2\nmax_depth = 0\n"
                       "check_links = false\ncheck_images = false\ncache = false\n", encoding="utf-8")
     out = tmp_path / "audit.xlsx"
     process = subprocess.Popen([sys.executable, "-m", "checker", "audit", f"{shop}/sitemap.xml", "-o", str(out),
@@ -75,18 +75,19 @@ def start_audit(tmp_path: Path, shop: str) -> tuple[subprocess.Popen, Path]:
     return process, out
 
 
-def crawling_in_workers(process: subprocess.Popen, server) -> set[int]:
-    """Wait until the audit crawls in its two worker processes; their pids."""
-    assert wait_for(lambda: len(children(process.pid)) == 2 and sum(server.hits.values()) > 40), \
+def crawling_in_workers(process: subprocess.Popen, server, workers: int = 2) -> set[int]:
+    """Wait until the audit crawls in its ``workers`` worker processes; their pids."""
+    assert wait_for(lambda: len(children(process.pid)) == workers and sum(server.hits.values()) > 40), \
         process.stderr.read().decode() if process.poll() is not None else "no workers"
     return children(process.pid)
 
 
-def test_sigterm_writes_a_partial_workbook_and_exits_143(tmp_path, slow_shop):
+@pytest.mark.parametrize("processes", [2, 0])
+def test_sigterm_writes_a_partial_workbook_and_exits_143(tmp_path, slow_shop, processes):
     server, shop = slow_shop
-    process, out = start_audit(tmp_path, shop)
+    process, out = start_audit(tmp_path, shop, processes)
     try:
-        workers = crawling_in_workers(process, server)
+        workers = crawling_in_workers(process, server, processes)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
     finally:
