@@ -119,6 +119,9 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
         except Terminated:  # after the crawl, while the rules ran or the workbook was written
             click.echo("terminated (SIGTERM) before the workbook was written", err=True)
             sys.exit(EXIT_TERMINATED)
+        except KeyboardInterrupt:  # a second Ctrl-C, while the partial workbook was written (not click's exit 1)
+            click.echo("interrupted again: the workbook may not be written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     for error in result.ctx.errors[:50]:
         click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)

@@ -114,3 +114,24 @@ def test_workers_die_with_a_killed_parent(tmp_path, slow_shop):
             process.kill()
         for pid in children(process.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("signal_exception,code", [("KeyboardInterrupt", 130), ("Terminated", 143)])
+def test_a_signal_while_the_workbook_is_written(tmp_path, monkeypatch, signal_exception, code):
+    """A second Ctrl-C (or a SIGTERM) that escapes the audit, as while its partial workbook is
+    written, still exits 130 (143), not click's "Aborted!" 1."""
+    from click.testing import CliRunner
+
+    import checker.audit
+    from checker.cli import main
+
+    exception = KeyboardInterrupt if signal_exception == "KeyboardInterrupt" else checker.audit.Terminated
+
+    def interrupted(*args, **kwargs):
+        raise exception()
+
+    monkeypatch.setattr(checker.audit, "run_audit", interrupted)
+    (tmp_path / "checker.toml").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", "http://127.0.0.1:9/", "--config", str(tmp_path / "checker.toml"),
+                                       "-q", "-o", str(tmp_path / "a.xlsx")])
+    assert result.exit_code == code, result.output
