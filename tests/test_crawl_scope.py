@@ -187,3 +187,9 @@ def test_allowed_hosts_are_validated(tmp_path):
     assert scope.contains("http://cdn.shop.com/a") and scope.contains("https://cdn.shop.com/a")
     assert not scope.contains("https://cdn.shop.com:8080/a") and not scope.contains("http://img.shop.com:8443/a")
     assert scope.contains("https://img.shop.com:8443/a")
+
+
+def test_an_international_start_host_is_known_to_the_resolver_by_its_wire_name():
+    inner = StubResolver({"xn--bcher-kva.example": ["10.1.2.3"]})  # a staging shop on a private address
+    guard = GuardedResolver(Scope.around("http://bücher.example/"), inner)
+    assert [a["host"] for a in asyncio.run(guard.resolve("xn--bcher-kva.example", 80))] == ["10.1.2.3"]

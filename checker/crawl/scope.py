@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import socket
@@ -110,6 +111,8 @@ class Scope:
         if parts is not None:
             self.starts.add(parts)
             self.start_hosts.add(parts[1])
+            with contextlib.suppress(UnicodeError):  # the resolver is asked the name as the wire spells it
+                self.start_hosts.add(parts[1].encode("idna").decode("ascii"))
 
     def contains(self, url: str) -> bool:
         """In scope: a start origin (or its other scheme, both on default ports) or allow-listed."""
