@@ -40,13 +40,13 @@ pytestmark = pytest.mark.skipif(not DEFECTS.is_file(), reason="fixtures/store/_d
 
 
 @cache
-def _audit(promotion: tuple[str, str] | None = None):
+def _audit(promotion: tuple[str, str] | None = None, select: tuple[str, ...] = ("ST",)):
     from checker.crawl.pages import slim_page
     from checker.decoding import decode_html
     from checker.sources import load_sources
 
     config = load_config(CONFIG)
-    update: dict = {"select": ["ST"], "ignore": []}
+    update: dict = {"select": list(select), "ignore": []}
     if promotion:
         update["promotion"] = config.promotion.model_copy(update={"start": date.fromisoformat(promotion[0]),
                                                                   "end": date.fromisoformat(promotion[1])})
@@ -92,7 +92,7 @@ def test_every_seeded_stock_defect_is_found_and_nothing_else():
 def test_each_finding_names_the_lot_its_dates_and_the_export_row():
     findings, _ = _audit()
     for f in findings:
-        if f.code == "ST005":
+        if f.code in ("ST005", "ST006"):  # about a page: its availability, its copy
             continue
         assert f.source is not None and f.source.file and f.source.row, f
         assert f.extra["lot"] == f.evidence and f.extra["warehouse"]
@@ -110,8 +110,11 @@ def test_the_planted_inventory_defects_are_found_or_named_look_alikes():
     planted = [r for r in _rows(PLANTED) if r["file"].startswith("inventory")]
     assert planted
     for row in planted:
-        if row["field"] == "quantity":  # a negative quantity: the reader's row error
-            assert any("negative quantity" in e.reason and row["file"] in e.source for e in ctx.errors), row
+        if row["field"] == "quantity":  # a negative quantity: read, and ST004's finding
+            assert any(f.field == "quantity" and f.extra["quantity"] == int(row["value"]) and f.sku == row["sku"]
+                       for f in findings), row
+        elif "row error" in row["problem"]:
+            assert any(row["value"] in e.reason and row["file"] in e.source for e in ctx.errors), row
         elif row["sku"] in LOOK_ALIKES:
             assert row["sku"] not in flagged, (row, LOOK_ALIKES[row["sku"]])
         else:
@@ -126,3 +129,21 @@ def test_a_lot_expiring_the_day_after_the_promotion_ends_is_not_st002():
     st002 = [(f.sku, f.evidence) for f in during if f.code == "ST002"]
     assert ("CN-BABY-5001", "RC2025-06") in st002
     assert ("CN-BABY-5001", "RC2025-06") not in {(f.sku, f.evidence) for f in during if f.code == "ST003"}
+
+
+def test_scarcity_claims_revise_the_ad_findings_against_the_stock():
+    """With AD005 and ST selected, as in an audit: a false claim's AD005 finding is raised to error with the
+    stock figure (and ST006 adds nothing for it), a true one is lowered to info, a claim no lexicon term
+    flags is ST006's own error, and AD005's other findings are untouched."""
+    findings, _ = _audit(select=("AD005", "ST"))
+    ad005 = {f.sku: f for f in findings if f.code == "AD005"}
+    longjing, alishan = ad005["CN-TEA-1001"], ad005["TW-TEA-1103"]
+    assert (longjing.severity.value, longjing.escalated_by, longjing.extra["claimed_units"]) == ("error", "ST006", 3)
+    assert longjing.extra["sellable"] == 320 + 1200 + 200 + 24 and "虚假稀缺" in longjing.message
+    assert (alishan.severity.value, alishan.extra["sellable"], alishan.escalated_by) == ("info", 35, None)
+    assert "库存证实" in alishan.message
+    st006 = [(f.sku, f.severity.value) for f in findings if f.code == "ST006"]
+    assert st006 == [("EN-SNK-2103", "error")]
+    others = [f for f in findings if f.code == "AD005" and f.sku not in ("CN-TEA-1001", "TW-TEA-1103")]
+    assert {f.extra["term"] for f in others} >= {"仅此一次", "最後一天", "Today only"} and all(f.severity.value == "warning" for f in others)
+    assert all("revised_by" not in f.extra for f in others)

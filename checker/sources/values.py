@@ -350,7 +350,8 @@ _QTY = re.compile(r"([+-]?)\s*(\d{1,3}(?:[,，_' ]\d{3})+|\d+)(\.\d+)?\s*([^\d\s
 
 
 def parse_quantity(value: Any) -> int:
-    """Whole, non-negative: ``1200``, ``1,200``, ``1 200``, ``1200件``, ``12.0`` (Excel)."""
+    """Whole: ``1200``, ``1,200``, ``1 200``, ``1200件``, ``12.0`` (Excel), ``-12``.  A negative stock
+    count is kept, not refused: it is a finding of its own (ST004), not a row to drop."""
     if isinstance(value, bool):
         raise CellError(f"expected a quantity, got {value}")
     if isinstance(value, int):
@@ -373,8 +374,6 @@ def parse_quantity(value: Any) -> int:
         number = int(re.sub(r"\D", "", digits)) * (-1 if sign == "-" else 1)
     else:
         raise CellError(f"expected a quantity, got {type(value).__name__} {_show(value)}")
-    if number < 0:
-        raise CellError(f"negative quantity {number}")
     return number
 
 
