@@ -109,7 +109,7 @@ def test_load_sources_from_config(tmp_path: Path):
     ctx = AuditContext(config=config)
     load_sources(config, ctx, config.path.parent)
     # gbk + xlsx + big5 + jsonl + mac + the glob (big5 + gbk again)
-    assert len(ctx.lots) == 10 + 11 + 9 + 9 + 3 + (9 + 10)
+    assert len(ctx.lots) == 10 + 11 + 9 + 9 + 4 + (9 + 10)
     assert len(ctx.catalog) == len(export_generator().CATALOG_ROWS) + len(export_generator().API_ITEMS)
     assert len(ctx.prices) == len(export_generator().price_history()) - 1  # less the header row
     assert len(ctx.complaints) == 16

@@ -147,3 +147,31 @@ def test_scarcity_claims_revise_the_ad_findings_against_the_stock():
     others = [f for f in findings if f.code == "AD005" and f.sku not in ("CN-TEA-1001", "TW-TEA-1103")]
     assert {f.extra["term"] for f in others} >= {"仅此一次", "最後一天", "Today only"} and all(f.severity.value == "warning" for f in others)
     assert all("revised_by" not in f.extra for f in others)
+
+
+def test_the_stock_sheet_lists_every_lot_first_to_expire_first(tmp_path):
+    import openpyxl
+
+    from checker.reports.xlsx import write_workbook
+
+    findings, ctx = _audit()
+    rules = build_rules(ctx.config)
+    path = write_workbook(tmp_path / "audit.xlsx", ctx, findings, rules)
+    sheet = openpyxl.load_workbook(path)["库存 Stock"]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert header[:2] == ["SKU", "批次 Lot"] and header[8] == "可售 Sellable"
+    assert len(rows) == len(ctx.lots)
+    longjing = [r for r in rows if r[0] == "CN-TEA-1001"]
+    assert [r[1] for r in longjing] == ["L20250410", "L20250601-M", "L20261001-M", "L20260405", "L20260405-S"]
+    assert [r[7] for r in longjing[:3]] == [-44, 8, 312]  # days left on 2026-11-23
+    assert longjing[0][8] == "否 no: 已过期 / expired" and longjing[1][8] == "是 yes"
+    assert longjing[0][9].startswith("有货 in stock · http://store.test/p/longjing-green-tea-250g.html")
+    assert longjing[0][10] == "exports/inventory.xlsx, sheet 库存明细, row 5"
+    held = next(r for r in rows if r[1] == "NUT2026-09-R")
+    assert held[4] == "退货待检" and held[8].startswith("否 no: 状态异常（退货待检）")
+    negative = next(r for r in rows if r[1] == "NUT2026-06")
+    assert (negative[3], negative[8]) == (-12, "否 no: 数量为负 / negative count")
+    known = {p.sku for p in ctx.site_products()} | {v.sku for p in ctx.site_products() for v in p.variants}
+    known |= {c.sku for c in ctx.catalog}
+    unknown = {r[0] for r in rows if r[9].startswith("未知 SKU")}
+    assert unknown == {lot.sku for lot in ctx.lots} - known == {"CN-GIFT-9901"}

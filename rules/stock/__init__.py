@@ -16,6 +16,8 @@ the export readers).  Status words, disclosure words and the categories that nee
 (``--today``) and the promotion (``[promotion]`` / ``--promotion``) decide.
 """
 
+from checker_rules.stock._sheet import stock_sheets
+
 from checker.engine import RulePack
 
 PACK = RulePack(
@@ -24,4 +26,5 @@ PACK = RulePack(
     area_en="Stock and dates",
     check="4/5. 在库商品抽检、抽检商品日期 — stock and dates",
     docs=__doc__,
+    sheets=stock_sheets,
 )

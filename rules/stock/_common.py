@@ -120,6 +120,11 @@ def words() -> StockWords:
     return load_words()
 
 
+#: The kinds of abnormal status (words.toml's keys) in Chinese, for messages and the stock sheet.
+KINDS_ZH = {"damaged": "破损", "spoiled": "变质", "frozen": "冻结", "quarantined": "待检", "recalled": "召回",
+            "returned": "退货待检", "expired": "过期"}
+
+
 _STATUS_CACHE: dict[str | None, str | None] = {}
 
 
