@@ -336,6 +336,11 @@ def check_case(rc: RuleCase) -> list[str]:
     raised is wrong whatever the case expected."""
     found, errors = run_case(rc)
     problems = [f"rule error: {e.location}: {e.reason}" for e in errors if e.stage == "rule"]
+    for finding in found:  # Rule.finding builds without validation (speed): the cases validate it
+        try:
+            Finding.model_validate(dict(finding))
+        except ValidationError as exc:
+            problems.append(f"invalid finding {finding.code}: {exc}")
     return problems + compare(found, rc.expected())
 
 
