@@ -139,6 +139,12 @@ class PageProcessor:
             self.journal.page(result, slim_json)
         return result
 
+    def lands_elsewhere_on_site(self, task: PageTask, result: FetchResult) -> bool:
+        """A page fetched through redirects to another page of this site (followed while depth allows)."""
+        final = result.final_url
+        return (result.ok and bool(result.redirects) and final is not None and task.depth < self.max_depth
+                and host_of(final) in self.hosts and normalise_url(final) != normalise_url(task.url))
+
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
         try:
@@ -147,4 +153,25 @@ class PageProcessor:
         except Exception as exc:
             result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
             page = task.page(result)
+        if self.lands_elsewhere_on_site(task, result):
+            return self.redirect_outcome(page, task.depth)
         return self.outcome(page, task.depth, body.headers if body is not None else None)
+
+    def redirect_outcome(self, page: Page, depth: int) -> PageOutcome:
+        """A redirect is a link: the page it lands on is crawled and audited as itself, once (audited
+        here too, its product's findings came twice when the sitemap lists both URLs).  Only the page
+        rules run here (the redirect chain, with the product's SKU), and no product is kept."""
+        local = self._local
+        local.errors = []
+        findings = self.engine.check_scope("page", page, local, page.url)
+        slim = slim_page(page).model_copy(update={"product": None})
+        slim_json = slim.model_dump_json()
+        result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
+        final = normalise_url(page.fetch.final_url or page.url)
+        result.links, result.new_links = self.link_numbers.encode({final: ""})
+        if final not in self._followed:
+            result.follow = [final]
+            self._followed.add(final)
+        if self.journal is not None:
+            self.journal.page(result, slim_json)
+        return result
