@@ -8,7 +8,8 @@ leaves is a :class:`~checker.crawl.outcome.PageOutcome`, small and cheap to pick
 
 from __future__ import annotations
 
-from collections.abc import Container
+import re
+from collections.abc import Callable, Container
 from datetime import date
 
 from checker.config import Config
@@ -77,11 +78,26 @@ def page_targets(page: Page, hosts: set[str] | None = None,
     return links, images
 
 
-def slim_page(page: Page) -> Page:
-    """What the audit keeps of a page after its own rules ran (see :data:`LONG_COPY`)."""
+#: Where a description splits into sentences (Chinese and Western punctuation, line breaks).
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s")
+
+
+def kept_sentences(text: str, keepers: tuple[Callable[[str], bool], ...]) -> str:
+    """The sentences of ``text`` any of ``keepers`` wants (a near-expiry notice, a scarcity claim), one
+    per line; "" when none does."""
+    if not text or not keepers:
+        return ""
+    sentences = (s.strip() for s in _SENTENCE_END.split(text))
+    return "\n".join(s for s in sentences if s and any(keep(s) for keep in keepers))
+
+
+def slim_page(page: Page, keepers: tuple[Callable[[str], bool], ...] = ()) -> Page:
+    """What the audit keeps of a page after its own rules ran (see :data:`LONG_COPY`): of the
+    description, only the sentences the site rules read (``keepers``: :attr:`Engine.sentence_keepers`)."""
     update: dict = {"links": [], "resources": []}
     if page.product is not None:
-        update["product"] = page.product.model_copy(update=LONG_COPY)
+        copy = dict(LONG_COPY, description=kept_sentences(page.product.description, keepers))
+        update["product"] = page.product.model_copy(update=copy)
     return page.model_copy(update=update)
 
 
@@ -119,7 +135,7 @@ class PageProcessor:
         local = self._local  # page rules may read config and today, and file errors: nothing else
         local.errors = []
         findings = self.engine.check_page(page, local)
-        slim = slim_page(page)
+        slim = slim_page(page, self.engine.sentence_keepers)
         slim_json = slim.model_dump_json()  # the journal's, and the page store's
         result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
         if page.fetch.ok:

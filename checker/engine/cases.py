@@ -265,7 +265,7 @@ def run_case(rc: RuleCase) -> tuple[list[Finding], list[ErrorRecord]]:
         page = page_input.build(config)
         findings += engine.check_page(page, ctx)
         links, images = page_targets(page) if page.fetch.ok else ({}, {})
-        ctx.add_page_targets(slim_page(page), links, images)
+        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), links, images)
     for data in ([case.product] if case.product is not None else []) + case.products:
         product = Product.model_validate({"url": DEFAULT_PRODUCT_URL, **data})
         findings += engine.check_scope("product", product, ctx, product.url)

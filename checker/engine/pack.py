@@ -49,6 +49,9 @@ class RulePack:
     docs: str = ""
     check: str = ""
     cases_dir: str = "cases"
+    #: Sentences of a page's long copy (the description) the pack's site rules read: kept when the
+    #: page is slimmed after its own rules ran (see :func:`checker.crawl.pages.slim_page`).
+    keep_sentence: Callable[[str], bool] | None = field(default=None, compare=False)
     #: The pack's own workbook sheets, given the audit's context and the codes that ran (None: none).
     sheets: Callable[[Any, frozenset[str]], Iterable[PackSheet]] | None = field(default=None, compare=False)
     #: Set by the loader: the package the pack was loaded from, and the codes it registered.

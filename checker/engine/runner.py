@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from checker.config import Config, ConfigError, config_key_line
 from checker.engine.context import AuditContext, no_gc
-from checker.engine.registry import is_selected, load_plugins, resolve_by_prefix
+from checker.engine.registry import is_selected, load_plugins, pack_of, resolve_by_prefix
 from checker.engine.rule import Rule, iter_findings
 from checker.models import ErrorRecord, Finding, Severity
 
@@ -48,6 +48,9 @@ class Engine:
         self.by_scope: dict[str, list[Rule]] = {}
         for rule in rules:
             self.by_scope.setdefault(rule.scope, []).append(rule)
+        packs = {id(p): p for p in (pack_of(r.code) for r in rules) if p is not None and p.keep_sentence}
+        #: What the selected rules' packs keep of a page's description for the site rules.
+        self.sentence_keepers: tuple = tuple(p.keep_sentence for p in packs.values())
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:

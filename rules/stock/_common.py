@@ -143,9 +143,20 @@ def abnormal_kind(status: str | None) -> str | None:
     return kind
 
 
+def keeps_sentence(sentence: str) -> bool:
+    """A description sentence the ST rules read after the crawl: a near-expiry notice or a scarcity
+    claim (the rest of the description is dropped with the slim page)."""
+    form = normalise(sentence)
+    w = words()
+    return (any(x in form for x in w.disclosure) or any(x in form for x in w.scarcity_vague)
+            or any(p.search(form) for p in w.scarcity_numbered))
+
+
 def disclosed(product: Product) -> str | None:
-    """The notice on the page that discloses a near-expiry lot (the first matching text), if any."""
-    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values()]
+    """The notice on the page that discloses a near-expiry lot (the first matching text), if any.  Of
+    the description, a crawled page keeps only such sentences (:func:`keeps_sentence`)."""
+    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values(),
+             *product.description.splitlines()]
     for text in texts:
         if text:
             form = normalise(text)
