@@ -4,9 +4,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from checker_rules.price._common import catalog_by_sku, dec, list_price, money, priced_products, sku_key, where
+from checker_rules.price._common import catalog_by_sku, dec, list_price, money, priced_products, where
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.engine.context import no_gc
 from checker.models import PriceRecord, Severity, SourceRef
@@ -188,7 +189,7 @@ class ReferencePriceAboveLow(Rule):
             if product.sku and ref is not None and sku_key(product.sku) not in refs:
                 refs[sku_key(product.sku)] = (ref.amount, ref.currency or product.currency or None, product.url,
                                               None, "页面 / page", product.sku)
-        for key, item in catalog_by_sku(ctx).items():
+        for key, item in catalog_by_sku(ctx).by_sku.items():
             if key not in refs and list_price(item.list_price) is not None:
                 refs[key] = (item.list_price, item.currency, item.url, item.source,
                              f"后台 / backend, {where(item.source)}", item.sku)
