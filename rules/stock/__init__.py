@@ -7,13 +7,17 @@ that sells it:
 ST001 expired lot still sellable or on sale (and dated goods without any date) · ST002 lot expires
 during the promotion · ST003 near-expiry lot on sale without a notice on its page · ST004 abnormal
 stock (damaged, spoiled, frozen, quarantined, recalled...) counted as sellable, negative quantities ·
-ST005 the page promises stock that is not there.
+ST005 the page promises stock that is not there · ST006 a scarcity claim (仅剩3件, only 2 left) the stock
+contradicts (it raises or lowers AD005's finding on the claim).
 
 A lot's expiry is the export's expiry date, else its production date plus its shelf life (read by
 the export readers).  Status words, disclosure words and the categories that need dates are data
 (``words.toml``, Simplified, Traditional and English).  No rule reads the real date: the audit date
 (``--today``) and the promotion (``[promotion]`` / ``--promotion``) decide.
 """
+
+from checker_rules.stock._common import keeps_sentence
+from checker_rules.stock._sheet import stock_sheets
 
 from checker.engine import RulePack
 
@@ -23,4 +27,6 @@ PACK = RulePack(
     area_en="Stock and dates",
     check="4/5. 在库商品抽检、抽检商品日期 — stock and dates",
     docs=__doc__,
+    sheets=stock_sheets,
+    keep_sentence=keeps_sentence,
 )
