@@ -176,7 +176,7 @@ class PageProcessor:
         """A page fetched through redirects to another page of this site (followed while depth allows)."""
         final = result.final_url
         return (result.ok and bool(result.redirects) and final is not None and task.depth < self.max_depth
-                and host_of(final) in self.hosts and normalise_url(final) != normalise_url(task.url))
+                and self.scope.contains(final) and normalise_url(final) != normalise_url(task.url))
 
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
