@@ -18,6 +18,8 @@ File layout (see any file in ``lexicon/`` for a full example)::
     term = "最佳"                     # Simplified or Traditional, any width or case: it is normalised
     forms = ["最佳的"]                # optional: other spellings reported as this term
     exceptions = ["最佳赏味期"]        # optional: phrases containing the term where it is harmless
+    preceded_by = ["聚酯纤维"]         # optional: harmless right after one of these words (聚酯纤维100%, 李冠军)
+    followed_by = ["遥控器"]           # optional: harmless right before one of these words (万能遥控器, 100%棉)
     suggestion = "..."               # any default may be overridden per term
 
     [[allow]]                        # a phrase in which *no* term is flagged (required disclaimers)
@@ -58,6 +60,10 @@ CATEGORY_CODES: dict[str, str] = {
 }
 CODE_CATEGORIES = {code: category for category, code in CATEGORY_CODES.items()}
 
+#: How a context word may be joined to a term in ``preceded_by`` / ``followed_by`` (after normalisation).
+_JOINERS = ("", " ", ":", ": ")
+
+
 class LexiconError(ConfigError):
     """A lexicon file is missing, not TOML, or has an invalid entry (exit code 2, like config errors)."""
 
@@ -89,6 +95,8 @@ class TermEntry(_Strict):
     suggestion: str = Field(min_length=1)
     forms: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
+    preceded_by: tuple[str, ...] = ()
+    followed_by: tuple[str, ...] = ()
     note: str = ""
 
     @field_validator("term", "legal_basis", "reason", "suggestion", "note", mode="before")
@@ -101,14 +109,14 @@ class TermEntry(_Strict):
     def _category_or_code(cls, value: Any) -> Any:
         return _category(value)
 
-    @field_validator("forms", "exceptions", mode="before")
+    @field_validator("forms", "exceptions", "preceded_by", "followed_by", mode="before")
     @classmethod
     def _strip_list(cls, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return tuple(_strip(v) for v in value)
         return value
 
-    @field_validator("forms", "exceptions")
+    @field_validator("forms", "exceptions", "preceded_by", "followed_by")
     @classmethod
     def _non_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(not v for v in value):
@@ -122,6 +130,19 @@ class TermEntry(_Strict):
     @property
     def spellings(self) -> tuple[str, ...]:
         return (self.term, *self.forms)
+
+    @property
+    def all_exceptions(self) -> tuple[str, ...]:
+        """``exceptions`` plus the phrases ``preceded_by`` / ``followed_by`` stand for: each word
+        joined to each spelling directly, by a space or by a colon (聚酯纤维100%, 棉: 100%, 100% cotton)."""
+        joined = [
+            phrase
+            for spelling in self.spellings
+            for sep in _JOINERS
+            for phrase in [word + sep + spelling for word in self.preceded_by]
+            + [spelling + sep + word for word in self.followed_by]
+        ]
+        return tuple(dict.fromkeys((*self.exceptions, *joined)))
 
     @property
     def is_chinese(self) -> bool:

@@ -8,10 +8,13 @@ How a text is screened (:meth:`Matcher.scan`):
    Taiwan/Hong Kong wording of each phrase where it differs by more than characters (最高階);
 2. find every occurrence of every term, form, exception and allowed phrase (overlapping);
 3. drop English spellings that are not whole words (``best`` in ``bestow``, ``cure`` in
-   ``secure``); Chinese has no word boundaries, so Chinese spellings match anywhere;
+   ``secure``, ``#1`` in the model code ``3#1``) or that sit inside a handle (``@best``,
+   ``best_buy``, ``the-best-cotton-tee``); Chinese has no word boundaries, so Chinese spellings
+   match anywhere;
 4. drop a term that lies inside a longer one (``第一`` in ``全国第一``, ``最`` in ``最佳``);
 5. drop a term inside one of its own exceptions (``第一`` in ``第一步``), inside an allowed
-   phrase (``治疗`` in ``本品不具有疾病预防、治疗功能``) or inside a configured brand name;
+   phrase (``治疗`` in ``本品不具有疾病预防、治疗功能``), inside a configured brand name or
+   the product's own brand, or inside a title in 《》 (《糖尿病治疗指南》);
 6. of terms that still overlap, report the first (``全网最低价``: ``全网最低``, not also ``最低价``);
 7. report positions and the matched text from the *original* text.
 
@@ -22,6 +25,7 @@ rules share one screening of each product (:func:`checker_rules.ad.base.screen`)
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,9 +46,40 @@ def _is_word_char(char: str) -> bool:
 
 
 def _word_edges(spelling: str) -> tuple[bool, bool]:
-    """Whether a normalised spelling must sit on a word boundary at its start / end: only where it
-    begins / ends with a letter or digit of an alphabetic script (``#1`` checks only its end)."""
-    return _is_word_char(spelling[0]), _is_word_char(spelling[-1])
+    """Whether a normalised spelling must sit on a word boundary at its start / end: where it
+    begins / ends with a letter or digit of an alphabetic script, or begins with ``#`` (``#1``
+    glued to a letter or digit is part of a model code: ``3#1``, ``A#1``)."""
+    return _is_word_char(spelling[0]) or spelling[0] == "#", _is_word_char(spelling[-1])
+
+
+#: Characters that make a run of text a handle, path or identifier (``@best``, ``best_buy``,
+#: ``/collections/best``), where an English word is part of a name, not a claim.
+_HANDLE_MARKS = frozenset("@_/")
+
+
+def _in_handle(norm: str, start: int, end: int) -> bool:
+    """Whether ``norm[start:end]`` lies inside a handle: the run of non-space characters around it
+    holds ``@``, ``_`` or ``/``, or is a slug of four or more hyphen-joined parts
+    (``the-best-cotton-tee``)."""
+    left = start
+    while left > 0 and not norm[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(norm) and not norm[right].isspace():
+        right += 1
+    token = norm[left:right]
+    return not _HANDLE_MARKS.isdisjoint(token) or token.count("-") >= 3
+
+
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,60}》|〈[^〈〉\n]{1,60}〉")
+
+
+def _book_titles(norm: str) -> list[tuple[int, int]]:
+    """Spans of book, film and song titles in 《》/〈〉: a term inside a title is part of a name
+    (《糖尿病治疗指南》, 《最好的我们》), not a claim about the product."""
+    if "《" not in norm and "〈" not in norm:
+        return []
+    return [m.span() for m in _BOOK_TITLE.finditer(norm)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +104,7 @@ class Matcher:
         for index, entry in enumerate(lexicon.entries):
             for spelling in entry.spec.spellings:
                 roles.setdefault(normalise(spelling), []).append((_TERM, index))
-            for exception in entry.spec.exceptions:
+            for exception in entry.spec.all_exceptions:
                 roles.setdefault(normalise(exception), []).append((_EXCEPTION, index))
         for allow in lexicon.allows:
             roles.setdefault(normalise(allow.spec.phrase), []).append((_ALLOW, -1))
@@ -104,6 +139,8 @@ class Matcher:
                 right and end < last and _is_word_char(norm[end])
             ):
                 continue
+            if left and right and _in_handle(norm, start, end):
+                continue
             for kind, index in roles:
                 if kind == _TERM:
                     terms.append((start, end, index))
@@ -114,6 +151,7 @@ class Matcher:
         if not terms:
             return ()
         allowed.extend(_brand_spans(norm, _normalised_brands(brands)))
+        allowed.extend(_book_titles(norm))
         allowed_cover = _Cover(allowed)
         exception_cover = {index: _Cover(spans) for index, spans in exceptions.items()}
         no_cover = _Cover([])
