@@ -98,6 +98,12 @@ def report(label: str, result: dict, judgements: dict) -> None:
         f"{c} {v['not']}/{v['claim'] + v['not']} false" for c, v in sorted(by_category.items())))
     if by_term_false:
         print("  false alarms by term: " + ", ".join(f"{t} {n}" for t, n in by_term_false.most_common(12)))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for flag in flags:
+        spans.setdefault(flag["id"], []).append((flag["start"], flag["start"] + len(flag["match"])))
+    lost = [f"{i} {m}" for (i, start, m), (verdict, _) in judgements.items() if verdict == "claim"
+            and not any(a < start + len(m) and start < b for a, b in spans.get(i, ()))]
+    print(f"  judged claims not flagged (real-copy misses): {len(lost)}" + (f": {', '.join(lost[:10])}" if lost else ""))
     print(f"  core art. 9(3) terms of the public lists: {result['terms']} terms x 2 scripts x (sentence, title) = "
           f"{result['checks']} checks; recall {recall:.1%} (target >= 95 %)")
     for miss in result["missed"][:40]:

@@ -26,6 +26,12 @@ File layout (see any file in ``lexicon/`` for a full example)::
     phrase = "本品不具有疾病预防、治疗功能"
     reason = "法定提示语 / required disclaimer"
 
+    [[licensed]]                     # a licensed product category: its text may name its function
+    category = "medical"             # the category whose terms are not flagged in such a text
+    phrases = ["兽药", "国药准字"]     # any of these in the text marks it ...
+    patterns = ['[0-9]+片/盒']        # ... or a match of any of these regular expressions
+    reason = "兽药、药品可标注批准的功能主治 / a licensed medicine may state its indications"
+
 Terms, forms, exceptions and allowed phrases are compared in their normalised form
 (:func:`checker.text.normalise`): ``頂級``, ``顶级`` and ``ＴＯＰ１``/``top1`` are one spelling each.
 """
@@ -172,10 +178,36 @@ class AllowPhrase(_Strict):
         return _strip(value)
 
 
+class LicensedContext(_Strict):
+    """Words or patterns that mark a text as a licensed product of a category (a veterinary drug,
+    a registered medicine, a disinfectant, a scale): that category's terms name its function there."""
+
+    category: Category
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    reason: str = Field(min_length=1)
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category_or_code(cls, value: Any) -> Any:
+        return _category(value)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return value
+
+
 class _File(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     term: list[dict[str, Any]] = Field(default_factory=list)
     allow: list[AllowPhrase] = Field(default_factory=list)
+    licensed: list[LicensedContext] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -204,6 +236,7 @@ class Lexicon:
     entries: tuple[Entry, ...]
     allows: tuple[Allow, ...]
     files: tuple[Path, ...]
+    licensed: tuple[LicensedContext, ...] = ()
 
     def for_category(self, category: str) -> list[Entry]:
         return [e for e in self.entries if e.spec.category == category]
@@ -249,7 +282,7 @@ def _error_text(exc: ValidationError) -> tuple[str, str]:
     return loc, f"{err['msg']}{more}"
 
 
-def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
+def load_file(path: Path) -> tuple[list[Entry], list[Allow], list[LicensedContext]]:
     """Parse and validate one lexicon file (entries on their own; cross-file checks in :func:`load_lexicon`)."""
     data, text = read_toml(path, LexiconError, "lexicon file")
     try:
@@ -257,9 +290,9 @@ def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [str(p) for p in err["loc"]]
-        if loc[:1] == ["allow"] and len(loc) > 1:
+        if loc[:1] in (["allow"], ["licensed"]) and len(loc) > 1:
             n = int(loc[1]) + 1
-            raise LexiconError(f"{path}: allow #{n}: {'.'.join(loc[2:]) or 'entry'}: {err['msg']}") from None
+            raise LexiconError(f"{path}: {loc[0]} #{n}: {'.'.join(loc[2:]) or 'entry'}: {err['msg']}") from None
         raise LexiconError(f"{path}: {'.'.join(loc)}: {err['msg']}") from None
     defaults = {k: v for k, v in parsed.defaults.model_dump().items() if v is not None}
     entries: list[Entry] = []
@@ -281,7 +314,7 @@ def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
             raise LexiconError(f"{_where(path, line)}: {label}: {field}: {message}") from None
         entries.append(Entry(spec, path, n, line))
     allows = [Allow(a, path, _line_of(text, "phrase", a.phrase)) for a in parsed.allow]
-    return entries, allows
+    return entries, allows, list(parsed.licensed)
 
 
 def default_files() -> list[Path]:
@@ -300,8 +333,10 @@ def load_lexicon(paths: Sequence[Path] | None = None) -> Lexicon:
         raise LexiconError(f"{LEXICON_DIR}: no lexicon files (*.toml)")
     entries: list[Entry] = []
     allows: list[Allow] = []
+    licensed: list[LicensedContext] = []
     for path in paths:
-        e, a = load_file(Path(path))
+        e, a, lic = load_file(Path(path))
+        licensed.extend(lic)
         entries.extend(e)
         allows.extend(a)
 
@@ -333,4 +368,4 @@ def load_lexicon(paths: Sequence[Path] | None = None) -> Lexicon:
                 f"{_where(allow.path, allow.line)}: allow {allow.spec.phrase!r}: phrase: contains no lexicon term "
                 "(an allowed phrase only makes sense around a term)"
             )
-    return Lexicon(tuple(entries), tuple(allows), tuple(Path(p) for p in paths))
+    return Lexicon(tuple(entries), tuple(allows), tuple(Path(p) for p in paths), tuple(licensed))

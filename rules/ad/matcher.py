@@ -12,11 +12,13 @@ How a text is screened (:meth:`Matcher.scan`):
    ``best_buy``, ``the-best-cotton-tee``); Chinese has no word boundaries, so Chinese spellings
    match anywhere;
 4. drop a term that lies inside a longer one (``第一`` in ``全国第一``, ``最`` in ``最佳``);
-5. drop a term inside one of its own exceptions (``第一`` in ``第一步``), inside an allowed
+5. drop the terms of a category the text marks as a licensed product of it (``[[licensed]]``
+   in the lexicon: 兽药, 国药准字, 10片/盒 for medical terms);
+6. drop a term inside one of its own exceptions (``第一`` in ``第一步``), inside an allowed
    phrase (``治疗`` in ``本品不具有疾病预防、治疗功能``), inside a configured brand name or
    the product's own brand, or inside a title in 《》 (《糖尿病治疗指南》);
-6. of terms that still overlap, report the first (``全网最低价``: ``全网最低``, not also ``最低价``);
-7. report positions and the matched text from the *original* text.
+7. of terms that still overlap, report the first (``全网最低价``: ``全网最低``, not also ``最低价``);
+8. report positions and the matched text from the *original* text.
 
 The automaton is built once per process per set of lexicon files (:func:`get_matcher`).  Scan
 results are cached per text (banners and labels repeat across a shop's pages), and the six AD
@@ -37,7 +39,7 @@ from checker_rules.ad.lexicon import Entry, Lexicon, default_files, load_lexicon
 
 from checker.text import normalise, normalise_for_matching, regional_variants
 
-_TERM, _EXCEPTION, _ALLOW = 0, 1, 2
+_TERM, _EXCEPTION, _ALLOW, _LICENSED = 0, 1, 2, 3
 
 
 def _is_word_char(char: str) -> bool:
@@ -108,6 +110,12 @@ class Matcher:
                 roles.setdefault(normalise(exception), []).append((_EXCEPTION, index))
         for allow in lexicon.allows:
             roles.setdefault(normalise(allow.spec.phrase), []).append((_ALLOW, -1))
+        for index, context in enumerate(lexicon.licensed):
+            for phrase in context.phrases:
+                roles.setdefault(normalise(phrase), []).append((_LICENSED, index))
+        self._licensed_patterns = [
+            (context.category, re.compile(pattern)) for context in lexicon.licensed for pattern in context.patterns
+        ]
         # Taiwan/Hong Kong wordings of the same phrase (最高级 -> 最高階), unless another entry owns them.
         variants = regional_variants(roles)
         for key, key_roles in list(roles.items()):
@@ -132,6 +140,7 @@ class Matcher:
         terms: list[tuple[int, int, int]] = []
         exceptions: dict[int, list[tuple[int, int]]] = {}
         allowed: list[tuple[int, int]] = []
+        licensed: set[str] = set()
         last = len(norm)
         for pattern, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
             left, right, roles = self._info[pattern]
@@ -146,8 +155,13 @@ class Matcher:
                     terms.append((start, end, index))
                 elif kind == _EXCEPTION:
                     exceptions.setdefault(index, []).append((start, end))
+                elif kind == _LICENSED:
+                    licensed.add(self.lexicon.licensed[index].category)
                 else:
                     allowed.append((start, end))
+        if not terms:
+            return ()
+        terms = self._outside_licensed(norm, terms, licensed)
         if not terms:
             return ()
         allowed.extend(_brand_spans(norm, _normalised_brands(brands)))
@@ -172,6 +186,22 @@ class Matcher:
             ostart, oend = offsets.span(start, end)
             hits.append(Hit(self.lexicon.entries[index], ostart, oend, text[ostart:oend]))
         return tuple(hits)
+
+
+    def _outside_licensed(
+        self, norm: str, terms: list[tuple[int, int, int]], licensed: set[str]
+    ) -> list[tuple[int, int, int]]:
+        """``terms`` without those of a category the text marks as a licensed product (兽药,
+        国药准字, 10片/盒: a medicine states its indications).  Patterns only run when a term of
+        their category was found."""
+        entries = self.lexicon.entries
+        found = {entries[index].spec.category for _, _, index in terms}
+        for category, pattern in self._licensed_patterns:
+            if category in found and category not in licensed and pattern.search(norm):
+                licensed.add(category)
+        if not licensed:
+            return terms
+        return [t for t in terms if entries[t[2]].spec.category not in licensed]
 
 
 class _Cover:
