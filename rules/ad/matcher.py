@@ -57,18 +57,21 @@ def _word_edges(spelling: str) -> tuple[bool, bool]:
 #: Characters that make a run of text a handle, path or identifier (``@best``, ``best_buy``,
 #: ``/collections/best``), where an English word is part of a name, not a claim.
 _HANDLE_MARKS = frozenset("@_/")
+_HANDLE_CHARS = frozenset("@_/-.")
 
 
-def _in_handle(norm: str, start: int, end: int) -> bool:
-    """Whether ``norm[start:end]`` lies inside a handle: the run of non-space characters around it
-    holds ``@``, ``_`` or ``/``, or is a slug of four or more hyphen-joined parts
-    (``the-best-cotton-tee``)."""
-    left = start
-    while left > 0 and not norm[left - 1].isspace():
+def _in_handle(norm: str, start: int, end: int, reach: int = 80) -> bool:
+    """Whether ``norm[start:end]`` lies inside a handle: the run of letters, digits and ``@_/-.``
+    around it (at most ``reach`` characters either side) holds ``@``, ``_`` or ``/``, or is a slug
+    of four or more hyphen-joined parts (``the-best-cotton-tee``)."""
+    left, floor = start, max(0, start - reach)
+    while left > floor and (_is_word_char(norm[left - 1]) or norm[left - 1] in _HANDLE_CHARS):
         left -= 1
-    right = end
-    while right < len(norm) and not norm[right].isspace():
+    right, ceiling = end, min(len(norm), end + reach)
+    while right < ceiling and (_is_word_char(norm[right]) or norm[right] in _HANDLE_CHARS):
         right += 1
+    if left == start and right == end:
+        return False
     token = norm[left:right]
     return not _HANDLE_MARKS.isdisjoint(token) or token.count("-") >= 3
 
@@ -113,6 +116,8 @@ class Matcher:
         for index, context in enumerate(lexicon.licensed):
             for phrase in context.phrases:
                 roles.setdefault(normalise(phrase), []).append((_LICENSED, index))
+        # One regular expression each: a pattern that starts with a literal is searched fast; joined
+        # into one alternation they were five times slower over long descriptions.
         self._licensed_patterns = [
             (context.category, re.compile(pattern)) for context in lexicon.licensed for pattern in context.patterns
         ]
@@ -148,10 +153,13 @@ class Matcher:
                 right and end < last and _is_word_char(norm[end])
             ):
                 continue
-            if left and right and _in_handle(norm, start, end):
-                continue
             for kind, index in roles:
                 if kind == _TERM:
+                    # Past the edge checks, a handle needs a handle character right beside the word.
+                    if (left and right and ((start and norm[start - 1] in _HANDLE_CHARS)
+                                            or (end < last and norm[end] in _HANDLE_CHARS))
+                            and _in_handle(norm, start, end)):
+                        continue
                     terms.append((start, end, index))
                 elif kind == _EXCEPTION:
                     exceptions.setdefault(index, []).append((start, end))
