@@ -99,8 +99,11 @@ def screen(
 
     The six AD rules each read one category of the same screening: they share it through the
     engine's per-item memo (:meth:`LexiconRule.screened`), so each text is scanned once, not
-    once per rule.
+    once per rule.  The product's own brand (from its structured data or the catalog) counts
+    as one of ``brands``: a brand is a name, never a claim.
     """
+    if product.brand and product.brand not in brands:
+        brands = (*brands, product.brand)
     by_category: dict[str, list[Screened]] = {}
     for field, text, where in _texts(_content(product), tuple(fields)):
         hits = matcher.scan(text, brands)
