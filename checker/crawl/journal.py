@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from checker.crawl.numbers import TargetNumbers
 from checker.crawl.outcome import PageOutcome
@@ -152,3 +153,26 @@ def outcome_from_record(record: dict, numbers: JournalNumbers, link_numbers: Tar
         findings=[Finding.model_validate(f) for f in record.get("findings", [])],
         errors=[ErrorRecord.model_validate(e) for e in record.get("errors", [])],
     )
+
+
+JOURNAL_NAME = ".crawl-state.jsonl"
+
+
+def resume_port(work_dir: Path) -> int:
+    """The 127.0.0.1 port of the interrupted crawl in ``work_dir``'s journal, for ``--serve --resume``:
+    serving on it again gives the same start URLs, so the journal matches; 0 (any port) when none."""
+    try:
+        with (work_dir / JOURNAL_NAME).open(encoding="utf-8") as fh:
+            start = json.loads(fh.readline()).get("start") or []
+    except (OSError, ValueError, AttributeError):
+        return 0
+    ports = {urlsplit(url).port for url in start if urlsplit(url).hostname == "127.0.0.1"}
+    return ports.pop() if len(ports) == 1 and None not in ports else 0
+
+
+def resume_note(resumed_pages: int, work_dir: Path) -> str:
+    """What ``--resume`` did, in one line: never start over without a word."""
+    where = work_dir / JOURNAL_NAME
+    if resumed_pages:
+        return f"已继续 / resumed {resumed_pages} pages from {where}"
+    return f"没有可继续的抓取 / nothing to resume: starting fresh (no interrupted crawl of these start URLs in {where})"

@@ -63,9 +63,12 @@ class ProgressPrinter:
             self._last_phase = phase
 
 
-def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> None:
+def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | str, *, incomplete: bool = False) -> None:
+    """``incomplete``: the audit could not look at the shop (exit 4): never "complete"."""
     pages_ok = ctx.pages.ok_count
     status = click.style("PARTIAL 未完成", fg="yellow", bold=True) if ctx.partial else "complete 完成"
+    if incomplete and not ctx.partial:
+        status = click.style("NOT AUDITED 未审核", fg="red", bold=True)
     click.echo(f"store-checker audit: {status}")
     click.echo(f"  pages {len(ctx.pages)} (ok {pages_ok}), products {ctx.product_count}, "
                f"images/links checked {len(ctx.checked)}, input errors {len(ctx.errors)}")
@@ -81,10 +84,12 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> 
     for area, (e, w, i) in rows:
         click.echo(f"  {pad(area_name(area), 26)}{e:>7}{w:>9}{i:>6}")
     click.echo(f"  {pad('total 合计', 26)}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
-    top = [f for f in findings if f.severity.rank >= fail_on.rank][:10]
+    shown = Severity.ERROR if fail_on == "never" else Severity(fail_on)
+    top = [f for f in findings if f.severity.rank >= shown.rank][:10]
     if top:
         click.echo("")
-        click.echo(f"  first {len(top)} at or above '{fail_on.value}':")
+        click.echo(f"  first {len(top)} at or above '{shown.value}'"
+                   f"{' (--fail-on never: they do not fail the run)' if fail_on == 'never' else ''}:")
         for f in top:
             where = f.sku or (urlsplit(f.url).path if f.url else "")
             click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message, 60).rstrip()}")

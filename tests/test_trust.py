@@ -1,0 +1,211 @@
+"""An audit's answer can be trusted (issue 20): a run that checked nothing says so with its own exit
+code, and ordinary mistakes are one clear line and exit 2 before the crawl.  Through the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import EXIT_NOT_AUDITED, main
+
+PRODUCT = '<h1 class="product-title">OK</h1><span data-sku="OK-1"></span><span class="price-current">¥9</span>'
+
+
+@pytest.fixture
+def store(tmp_path):
+    root = tmp_path / "store"
+    (root / "p").mkdir(parents=True)
+    (root / "p" / "ok.html").write_text(PRODUCT, encoding="utf-8")
+    (root / "sitemap.xml").write_text('<urlset><url><loc>http://shop.local/p/ok.html</loc></url></urlset>',
+                                      encoding="utf-8")
+    return root
+
+
+def audit(*args, cwd: Path | None = None):
+    return CliRunner().invoke(main, ["audit", "-q", *map(str, args)], catch_exceptions=False)
+
+
+def write_config(tmp_path, text: str) -> Path:
+    path = tmp_path / "checker.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- rule selection: exit 2
+@pytest.mark.parametrize("args, expected", [
+    (["--select", "ZZ999"], "--select: 选择的规则不存在 / 'ZZ999' matches no rule"),
+    (["--select", "AD01"], "'AD01' matches no rule (did you mean AD001?)"),
+    (["--select", "LN", "--ignore", "AD,LN"], "no rule left to run: select = ['LN'], ignore = ['AD', 'LN']"),
+])
+def test_a_selection_that_matches_no_rule_is_a_usage_error(store, tmp_path, args, expected):
+    out = tmp_path / "r.xlsx"
+    result = audit("--serve", store, "-o", out, *args)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert not out.exists()  # stopped before the crawl
+
+
+def test_config_select_matching_no_rule_names_the_config_line(store, tmp_path):
+    config = write_config(tmp_path, '# shop\nselect = ["AD01"]\n')
+    result = audit("--serve", store, "--config", config, "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 2
+    assert f"{config}:2: select: 选择的规则不存在 / 'AD01' matches no rule (did you mean AD001?)" in result.output
+
+
+# --------------------------------------------------------------------------- start URLs: exit 2
+def test_a_start_url_that_is_not_http_is_a_usage_error_with_a_suggestion(tmp_path):
+    out = tmp_path / "r.xlsx"
+    result = audit("not-a-url", "shop.example.com/sitemap.xml", "ftp://x/y", "-o", out)
+    assert result.exit_code == 2, result.output
+    assert "start URL 'not-a-url' is not an http(s) URL: did you mean http://not-a-url?" in result.output
+    assert "did you mean http://shop.example.com/sitemap.xml?" in result.output
+    assert "'ftp://x/y' is not an http(s) URL: only http:// and https:// can be crawled" in result.output
+    assert "LN001" not in result.output and not out.exists()
+
+
+# --------------------------------------------------------------------------- nothing audited: exit 4
+@pytest.mark.parametrize("sitemap, reason", [
+    ('<?xml version="1.0"?><rss version="2.0"><channel><title>news</title></channel></rss>',
+     "the root element is <rss>, not <urlset> or <sitemapindex>"),
+    ('<urlset><url><loc>http://shop.local/p/ok.html</loc></url><url><loc>http://shop', "not a readable sitemap"),
+])
+def test_an_unreadable_start_sitemap_is_exit_4_with_a_red_line(store, tmp_path, sitemap, reason):
+    (store / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    result = audit("--serve", store, "-o", out)
+    assert result.exit_code == EXIT_NOT_AUDITED == 4, result.output
+    assert "NOT AUDITED 未审核" in result.output and "complete 完成" not in result.output
+    assert "无法读取 sitemap / cannot read sitemap http://127.0.0.1:" in result.output and reason in result.output
+    assert out.exists()  # the workbook is still written, with the error row
+
+
+def test_a_404_start_sitemap_is_exit_4(store, tmp_path):
+    from checker.crawl.serve import serve_directory
+
+    with serve_directory(store) as origin:
+        result = audit(f"{origin}/missing-sitemap.xml", "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 4, result.output
+    assert f"cannot read sitemap {origin}/missing-sitemap.xml: HTTP 404" in result.output
+
+
+def test_no_page_audited_is_exit_4_even_with_fail_on_never(store, tmp_path):
+    from checker.crawl.serve import serve_directory
+
+    with serve_directory(store) as origin:
+        result = audit(f"{origin}/p/gone.html", "-o", tmp_path / "r.xlsx", "--fail-on", "never")
+    assert result.exit_code == 4, result.output
+    assert "没有审核任何页面 / no page could be audited: 1 page(s) found, none read" in result.output
+
+
+def test_fail_on_never_reports_findings_and_exits_0(store, tmp_path):
+    (store / "sitemap.xml").write_text("<urlset><url><loc>http://shop.local/p/ok.html</loc></url>"
+                                       "<url><loc>http://shop.local/p/gone.html</loc></url></urlset>", encoding="utf-8")
+    base = ["--serve", store, "-o", tmp_path / "r.xlsx"]
+    assert audit(*base).exit_code == 1
+    result = audit(*base, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "LN001" in result.output and "(--fail-on never: they do not fail the run)" in result.output
+    config = write_config(tmp_path, 'fail_on = "never"\n')
+    assert audit(*base, "--config", config).exit_code == 0
+
+
+# --------------------------------------------------------------------------- output path
+def test_an_existing_folder_as_output_gets_a_new_workbook_in_it(store, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = audit("--serve", store, "-o", folder)
+    assert result.exit_code == 0, result.output
+    (book,) = folder.glob("audit-*.xlsx")
+    assert f"workbook: {book}" in result.output
+    assert openpyxl.load_workbook(book).sheetnames[0] == "Summary"
+
+
+def test_an_unwritable_output_folder_is_exit_2_before_the_crawl(store, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = audit("--serve", store, "-o", blocker / "sub" / "r.xlsx")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (f"error: 无法写入报告 / cannot write the workbook {blocker}/sub/r.xlsx: "
+                                     f"{blocker} is a file, not a folder")
+
+
+# --------------------------------------------------------------------------- sources and data files
+def test_every_missing_source_file_is_named_before_the_crawl(store, tmp_path):
+    config = write_config(tmp_path, '[[sources]]\nkind = "inventory"\npath = "stock.csv"\n\n'
+                                    '[[sources]]\nkind = "prices"\npath = "prices/*.csv"\n')
+    result = audit("--serve", store, "--config", config, "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 2, result.output
+    assert f"{config}:3: sources #1 (inventory): 找不到导出文件 / file not found: {tmp_path / 'stock.csv'}" in result.output
+    assert f"{config}:7: sources #2 (prices): 找不到导出文件 / no file matches 'prices/*.csv'" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+BROKEN_TERMS = """[defaults]
+category = "AD001"
+severity = "error"
+legal_basis = "广告法第九条"
+reason = "绝对化"
+suggestion = "删除"
+
+[[term]]
+term = "宇宙第一棒"
+
+[[term]]
+term = "全网最牛"
+sevrity = "error"
+"""
+
+
+def test_a_broken_custom_lexicon_is_exit_2_naming_file_line_and_term(store, tmp_path):
+    (tmp_path / "my-terms.toml").write_text(BROKEN_TERMS, encoding="utf-8")
+    config = write_config(tmp_path, '[rules.AD001]\nextra_terms_file = "my-terms.toml"\n')
+    result = audit("--serve", store, "--config", config, "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'my-terms.toml'}:12: term #2 '全网最牛': sevrity" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_checker_rules_reads_the_configured_extra_terms_file(tmp_path, monkeypatch):
+    (tmp_path / "my-terms.toml").write_text(BROKEN_TERMS, encoding="utf-8")
+    config = write_config(tmp_path, '[rules.AD001]\nextra_terms_file = "my-terms.toml"\n')
+    monkeypatch.chdir(tmp_path)
+    broken = CliRunner().invoke(main, ["rules", "AD001"])
+    assert broken.exit_code == 2 and "my-terms.toml:12: term #2 '全网最牛'" in broken.output
+    (tmp_path / "my-terms.toml").write_text(BROKEN_TERMS.replace('sevrity = "error"\n', ""), encoding="utf-8")
+    fixed = CliRunner().invoke(main, ["rules", "AD001", "--config", str(config)])
+    assert fixed.exit_code == 0, fixed.output
+    assert "Extra terms file 自定义词表 my-terms.toml: read, no errors; 2 term(s) of this category: 宇宙第一棒, 全网最牛" \
+        in fixed.output
+
+
+# --------------------------------------------------------------------------- config errors, all at once
+def test_config_errors_come_all_at_once_in_plain_words_at_their_lines(store, tmp_path):
+    config = write_config(tmp_path, (
+        'fail_on = "fatal"\n'                     # 1
+        '\n'
+        '[crawl]\n'                               # 3
+        'concurency = 8\n'                        # 4
+        'timeout = 0\n'                           # 5
+        '\n'
+        '[[sources]]\n'                           # 7
+        'kind = "inventory"\n'
+        'path = "stock.csv"\n'
+        '\n'
+        '[[sources]]\n'                           # 11
+        'kind = "stock"\n'                        # 12
+        'path = "more.csv"\n'
+    ))
+    result = audit("--serve", store, "--config", config)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        f"error: {config}:1: fail_on: 应为其中之一 / must be one of 'error', 'warning' or 'info' (got 'fatal')",
+        f"error: {config}:4: crawl.concurency: 未知的键 / unknown key: did you mean concurrency?",
+        f"error: {config}:5: crawl.timeout: 必须大于 / must be more than 0 (got 0)",
+        f"error: {config}:12: sources #2.kind: 应为其中之一 / must be one of 'inventory', 'catalog', 'prices' or "
+        "'complaints' (got 'stock')",
+    ]
+    assert "Extra inputs" not in result.output and "Input should" not in result.output
