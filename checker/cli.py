@@ -123,7 +123,7 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
 
     serving = contextlib.nullcontext(None)
     if serve_dir is not None:
-        serving = serve_directory(serve_dir, port=resume_port(workbook.parent) if resume else 0)
+        serving = serve_directory(serve_dir, port=_free_port(resume_port(workbook.parent)) if resume else 0)
     with serving as origin:
         if origin is not None:
             entry = "sitemap.xml" if (serve_dir / "sitemap.xml").is_file() else ""
@@ -173,6 +173,19 @@ def _preflight(config, engine, start_urls: list[str], workbook: Path, *, select:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _free_port(port: int) -> int:
+    """``port`` if 127.0.0.1 can listen on it now, else 0 (any: the resume then starts fresh, and says so)."""
+    import socket
+
+    if port:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return 0
+    return port
 
 
 def not_audited(ctx, start_urls: list[str]) -> list[str]:

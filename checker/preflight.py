@@ -58,9 +58,10 @@ def check_selection(config: Config, registry: dict[str, type[Rule]], *, select_o
 
 
 def report_path(output: Path | str, now: datetime | None = None) -> Path:
-    """A folder (an existing one, or a name ending in a slash) means a new ``audit-*.xlsx`` in it."""
+    """A folder (an existing one, a name ending in a slash, or one without a suffix such as ``reports``)
+    means a new ``audit-*.xlsx`` in it."""
     path = Path(output)
-    if path.is_dir() or str(output).endswith(("/", os.sep)):
+    if path.is_dir() or str(output).endswith(("/", os.sep)) or not path.suffix:
         now = now or datetime.now()
         return path / f"audit-{now:%Y%m%d-%H%M%S}.xlsx"
     return path

@@ -209,3 +209,34 @@ def test_config_errors_come_all_at_once_in_plain_words_at_their_lines(store, tmp
         "'complaints' (got 'stock')",
     ]
     assert "Extra inputs" not in result.output and "Input should" not in result.output
+
+
+# --------------------------------------------------------------------------- resume with --serve
+def test_resume_with_serve_takes_back_the_interrupted_crawl_and_says_so(store, tmp_path, monkeypatch):
+    from checker.reports.console import ProgressPrinter
+
+    locs = "".join(f"<url><loc>http://shop.local/p/{n}.html</loc></url>" for n in range(8))
+    (store / "sitemap.xml").write_text(f"<urlset>{locs}</urlset>", encoding="utf-8")
+    for n in range(8):
+        (store / "p" / f"{n}.html").write_text(PRODUCT.replace("OK-1", f"OK-{n}"), encoding="utf-8")
+    config = write_config(tmp_path, "[crawl]\nconcurrency = 1\ncache = false\n")
+    out = tmp_path / "reports"
+    args = ["audit", "--serve", str(store), "--config", str(config), "-o", str(out)]
+    calls = []
+
+    def interrupt(self, phase, done, total):
+        calls.append(done)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ProgressPrinter, "__call__", interrupt)
+        first = CliRunner().invoke(main, args)
+    assert first.exit_code == 130, first.output
+    assert (out / ".crawl-state.jsonl").is_file()
+    resumed = CliRunner().invoke(main, [*args, "--resume", "-q"])
+    assert resumed.exit_code == 0, resumed.output
+    assert f"已继续 / resumed 3 pages from {out / '.crawl-state.jsonl'}" in resumed.output
+    again = CliRunner().invoke(main, [*args, "--resume", "-q"])  # the finished crawl left no journal
+    assert again.exit_code == 0
+    assert "没有可继续的抓取 / nothing to resume: starting fresh" in again.output
