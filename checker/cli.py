@@ -181,6 +181,7 @@ def _free_port(port: int) -> int:
 
     if port:
         with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
