@@ -240,3 +240,26 @@ def test_resume_with_serve_takes_back_the_interrupted_crawl_and_says_so(store, t
     again = CliRunner().invoke(main, [*args, "--resume", "-q"])  # the finished crawl left no journal
     assert again.exit_code == 0
     assert "没有可继续的抓取 / nothing to resume: starting fresh" in again.output
+
+
+# --------------------------------------------------------------------------- fingerprints
+def _fingerprints(book: Path) -> list[tuple[str, str]]:
+    sheet = openpyxl.load_workbook(book)["Findings"]
+    header = [c.value for c in sheet[1]]
+    code, fp = header.index("代码 Code"), header.index("指纹 Fingerprint")
+    return [(row[code], row[fp]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[code]]
+
+
+def test_fingerprints_are_unique_per_finding_and_do_not_depend_on_the_port(store, tmp_path):
+    (store / "p" / "ok.html").write_text(
+        '<h1 class="product-title">最佳 第一</h1><span data-sku="OK-1"></span><span class="price-current">¥9</span>'
+        '<div class="product-description"><a href="/p/gone.html">旧款</a></div>', encoding="utf-8")
+    books = []
+    for name in ("a.xlsx", "b.xlsx"):  # each --serve run has a port of its own
+        result = audit("--serve", store, "-o", tmp_path / name, "--select", "AD001,LN")
+        assert result.exit_code == 1, result.output
+        books.append(_fingerprints(tmp_path / name))
+    first, second = books
+    assert [code for code, _ in first].count("AD001") == 2 and "LN003" in [code for code, _ in first]
+    assert len({fp for _, fp in first}) == len(first)  # one per finding
+    assert first == second  # the same audit on another port: the same fingerprints

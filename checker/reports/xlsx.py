@@ -23,7 +23,7 @@ from typing import Any
 from checker import __version__
 from checker.engine.context import AuditContext
 from checker.engine.rule import Rule
-from checker.models import ErrorRecord, Finding, Severity
+from checker.models import ErrorRecord, Finding, Severity, unique_fingerprints
 from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 from checker.reports.sheetwriter import (
     BOLD,
@@ -126,7 +126,8 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
 
 def _finding_rows(findings: Iterable[Finding]):
     yield _header(FINDING_COLUMNS)
-    for n, f in enumerate(findings, start=1):
+    findings = list(findings)
+    for n, (f, fingerprint) in enumerate(zip(findings, unique_fingerprints(findings), strict=True), start=1):
         yield [
             n,
             Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]),
@@ -144,7 +145,7 @@ def _finding_rows(findings: Iterable[Finding]):
             "Open",
             "",
             "",
-            f.fingerprint,
+            fingerprint,
         ]
 
 
