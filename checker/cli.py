@@ -140,7 +140,8 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     if resume and start_urls:
         click.echo(resume_note(result.ctx.resumed_pages, workbook.parent), err=True)
     unaudited = not_audited(result.ctx, start_urls)
-    print_summary(result.findings, result.ctx, result.workbook, config.fail_on, incomplete=bool(unaudited))
+    print_summary(result.findings, result.ctx, result.workbook, config.fail_on, incomplete=bool(unaudited),
+                  rules=result.rules)
     for line in unaudited:
         click.secho(line, fg="red", bold=True, err=True)
 

@@ -263,3 +263,36 @@ def test_fingerprints_are_unique_per_finding_and_do_not_depend_on_the_port(store
     assert [code for code, _ in first].count("AD001") == 2 and "LN003" in [code for code, _ in first]
     assert len({fp for _, fp in first}) == len(first)  # one per finding
     assert first == second  # the same audit on another port: the same fingerprints
+
+
+# --------------------------------------------------------------------------- coverage
+def test_coverage_tells_not_looked_at_from_no_findings(store, tmp_path):
+    (store / "p" / "about.html").write_text("<p>关于我们</p>", encoding="utf-8")  # no product
+    (store / "p" / "noprice.html").write_text('<h1 class="product-title">茶</h1><span data-sku="T-1"></span>',
+                                              encoding="utf-8")
+    (store / "sitemap.xml").write_text("<urlset>" + "".join(
+        f"<url><loc>http://shop.local/p/{n}.html</loc></url>" for n in ("ok", "about", "noprice")) + "</urlset>",
+        encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    result = audit("--serve", store, "-o", out, "--select", "AD,LN,PR")
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    block = lines[lines.index("coverage 覆盖范围:") + 1:]
+    assert "链接配置 Links 已检查 checked" in block
+    assert "广告用语 Ad wording 部分检查 partly checked: 1 个页面未识别到商品 / 1 pages without a product" in block
+    assert ("价格 Prices 部分检查 partly checked: 1 个页面未识别到商品 / 1 pages without a product; 1 个商品没有价格 / "
+            "1 products without a price; 未配置后台商品导出 / no catalog source configured; "
+            "未配置价格记录导出 / no prices source configured") in block
+    assert "库存与日期 Stock and dates 未检查 not checked: 没有选中规则 / no rule selected" in block
+    summary = list(openpyxl.load_workbook(out)["Summary"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(summary) if row[0] == "覆盖范围 Coverage")
+    block = {row[0]: row[1:4] for row in summary[start + 1:] if row[0]}
+    assert block["链接配置 Links"][0] == "已检查 checked" and "LN001" in block["链接配置 Links"][2]
+    assert block["规格 Sizes and specs"] == ("未检查 not checked", "没有选中规则 / no rule selected", None)
+    assert block["价格 Prices"][0] == "部分检查 partly checked" and "PR001" in block["价格 Prices"][2]
+
+
+def test_coverage_says_an_area_without_its_source_was_not_checked(store, tmp_path):
+    result = audit("--serve", store, "-o", tmp_path / "r.xlsx", "--select", "ST")
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert "库存与日期 Stock and dates 未检查 not checked: 未配置库存导出 / no inventory source configured" in lines

@@ -37,6 +37,10 @@ class RulePack:
     docs: str = ""
     check: str = ""
     cases_dir: str = "cases"
+    #: What the area reads, for the coverage block (checker/reports/coverage.py): the first is what it
+    #: cannot work without (missing: "not checked"), the rest what some of its rules need (missing:
+    #: "partly checked").  "pages", "products", "prices" (products with a price), "source:<kind>".
+    needs: tuple[str, ...] = ()
     #: Set by the loader: the package the pack was loaded from, and the codes it registered.
     module: str = field(default="", compare=False)
     codes: tuple[str, ...] = field(default=(), compare=False)

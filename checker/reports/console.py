@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from checker.models import Finding, Severity
+from checker.reports.coverage import CHECKED, PARTLY, coverage
 from checker.reports.summary import area_name, counts_by_area
 
 PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links"}
@@ -63,8 +64,10 @@ class ProgressPrinter:
             self._last_phase = phase
 
 
-def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | str, *, incomplete: bool = False) -> None:
-    """``incomplete``: the audit could not look at the shop (exit 4): never "complete"."""
+def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | str, *, incomplete: bool = False,
+                  rules=None) -> None:
+    """``incomplete``: the audit could not look at the shop (exit 4): never "complete".  ``rules``: the
+    rules that ran, for the coverage block (what was and was not looked at)."""
     pages_ok = ctx.pages.ok_count
     status = click.style("PARTIAL 未完成", fg="yellow", bold=True) if ctx.partial else "complete 完成"
     if incomplete and not ctx.partial:
@@ -84,6 +87,13 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | st
     for area, (e, w, i) in rows:
         click.echo(f"  {pad(area_name(area), 26)}{e:>7}{w:>9}{i:>6}")
     click.echo(f"  {pad('total 合计', 26)}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
+    if rules is not None:
+        click.echo("")
+        click.echo("  coverage 覆盖范围:")
+        for area in coverage(ctx, rules):
+            colour = {CHECKED: None, PARTLY: "yellow"}.get(area.status, "red")
+            why = f": {area.why}" if area.why else ""
+            click.echo(f"  {pad(area.name, 27)} {click.style(area.status, fg=colour)}{why}")
     shown = Severity.ERROR if fail_on == "never" else Severity(fail_on)
     top = [f for f in findings if f.severity.rank >= shown.rank][:10]
     if top:

@@ -24,6 +24,7 @@ from checker import __version__
 from checker.engine.context import AuditContext
 from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding, Severity, unique_fingerprints
+from checker.reports.coverage import coverage_rows
 from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 from checker.reports.sheetwriter import (
     BOLD,
@@ -122,6 +123,7 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
         yield ([area_name(area)] + [Cell(n, SEVERITY_STYLE[s.value] if n else 0)
                                     for n, s in zip(per, SEVERITIES, strict=True)] + [sum(per)])
     yield [Cell("合计 Total", BOLD)] + [Cell(n, BOLD) for n in totals] + [Cell(sum(totals), BOLD)]
+    yield from coverage_rows(ctx, rules)
 
 
 def _finding_rows(findings: Iterable[Finding]):

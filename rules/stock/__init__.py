@@ -22,5 +22,6 @@ PACK = RulePack(
     area_zh="库存与日期",
     area_en="Stock and dates",
     check="4/5. 在库商品抽检、抽检商品日期 — stock and dates",
+    needs=("source:inventory", "products"),
     docs=__doc__,
 )

@@ -1,0 +1,118 @@
+"""What the audit looked at, per area, so that "0 findings" can be told apart from "not looked at":
+checked, partly checked or not checked, and why (no rule selected, no source configured, N pages
+without a product, N products without a price).  Each pack declares what its area reads
+(:attr:`checker.engine.pack.RulePack.needs`); the console and the Summary sheet show the same block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from checker.engine.registry import load_packs
+from checker.engine.rule import Rule
+
+CHECKED, PARTLY, NOT_CHECKED = "已检查 checked", "部分检查 partly checked", "未检查 not checked"
+SOURCE_WORDS = {"inventory": "库存 inventory", "catalog": "后台商品 catalog", "prices": "价格记录 prices",
+                "complaints": "投诉 complaints"}
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    area: str  # the pack's prefix
+    name: str  # 广告用语 Ad wording
+    status: str  # CHECKED / PARTLY / NOT_CHECKED
+    why: str  # "" when checked in full
+    codes: tuple[str, ...]  # the rules of the area that ran
+
+
+class _Facts:
+    """Counts read once per audit, only when an area needs them."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self._unpriced: int | None = None
+
+    @property
+    def pages_ok(self) -> int:
+        return self.ctx.pages.ok_count
+
+    @property
+    def products(self) -> int:
+        return self.ctx.product_count
+
+    @property
+    def pages_without_product(self) -> int:
+        return max(self.pages_ok - self.ctx.pages.product_count, 0)
+
+    @property
+    def products_without_price(self) -> int:
+        if self._unpriced is None:
+            self._unpriced = sum(p.price is None for p in self.ctx.site_products())
+        return self._unpriced
+
+    def rows(self, kind: str) -> int:
+        return len({"inventory": self.ctx.lots, "catalog": self.ctx.catalog, "prices": self.ctx.prices,
+                    "complaints": self.ctx.complaints}.get(kind, ()))
+
+
+def _gap(need: str, facts: _Facts, ctx) -> tuple[bool, str]:
+    """``(missing entirely, why)`` for one need; ``(False, "")`` when it is met in full."""
+    if need == "pages":
+        if facts.pages_ok == 0:
+            return True, "没有读取到页面 / no page read" + ("" if ctx.start_urls else " (no start URL)")
+    elif need == "products":
+        if facts.products == 0:
+            return True, (f"{facts.pages_ok} 个页面均未识别到商品 / no product found on the {facts.pages_ok} pages read"
+                          if facts.pages_ok else "没有读取到页面 / no page read, so no product")
+        if facts.pages_without_product:
+            return False, f"{facts.pages_without_product} 个页面未识别到商品 / {facts.pages_without_product} pages without a product"
+    elif need == "prices":
+        unpriced = facts.products_without_price if facts.products else 0
+        if unpriced:
+            return unpriced >= facts.products, f"{unpriced} 个商品没有价格 / {unpriced} products without a price"
+    elif need.startswith("source:"):
+        kind = need.removeprefix("source:")
+        words = SOURCE_WORDS.get(kind, kind)
+        if not any(s.kind == kind for s in ctx.config.sources):
+            return True, f"未配置{words.split()[0]}导出 / no {words.split()[-1]} source configured"
+        if facts.rows(kind) == 0:
+            return True, f"{words.split()[0]}导出没有读到数据 / 0 {words.split()[-1]} rows read (see the Errors sheet)"
+    return False, ""
+
+
+def coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
+    """One line per loaded pack, in prefix order."""
+    facts = _Facts(ctx)
+    ran: dict[str, list[str]] = {}
+    for rule in rules:
+        ran.setdefault(rule.area(), []).append(rule.code)
+    out = []
+    for prefix, pack in load_packs().items():
+        codes = tuple(ran.get(prefix, ()))
+        if not codes:
+            out.append(AreaCoverage(prefix, pack.area_name, NOT_CHECKED, "没有选中规则 / no rule selected", codes))
+            continue
+        status, reasons = CHECKED, []
+        for n, need in enumerate(pack.needs):
+            missing, why = _gap(need, facts, ctx)
+            if not why:
+                continue
+            reasons.append(why)
+            if missing and n == 0:
+                status = NOT_CHECKED
+            elif status == CHECKED:
+                status = PARTLY
+        out.append(AreaCoverage(prefix, pack.area_name, status, "; ".join(reasons), codes))
+    return out
+
+
+
+def coverage_rows(ctx, rules: list[Rule]) -> Iterator[list]:
+    """The Summary sheet's coverage block: area, status, why, the rules that ran."""
+    from checker.reports.sheetwriter import HEADER, WRAP, Cell
+
+    yield []
+    yield [Cell(h, HEADER) for h in ("覆盖范围 Coverage", "状态 Status", "原因 Why", "运行的规则 Rules run")]
+    for area in coverage(ctx, rules):
+        yield [area.name, area.status, Cell(area.why, WRAP), Cell(", ".join(area.codes), WRAP)]
