@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from checker import __version__
-from checker.config import ConfigError, config_key_line, find_config, load_config, parse_promotion
+from checker.config import ConfigError, config_key_line, find_config, load_config
+from checker.configcli import config_command, effective_config
 from checker.engine import Engine, load_packs, load_plugins
 from checker.engine.registry import RuleRegistrationError
 from checker.models import Severity
@@ -82,36 +83,12 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     from checker.reports.console import ProgressPrinter, print_summary
 
     try:
-        if config_path is None:
-            config_path = find_config()
-        elif not config_path.is_file():
-            _fail_usage(f"{config_path}: config file not found")
-        config = load_config(config_path)
-        overrides = {}
-        if select:
-            overrides["select"] = [c.strip() for c in select.split(",") if c.strip()]
-        if ignore:
-            overrides["ignore"] = config.ignore + [c.strip() for c in ignore.split(",") if c.strip()]
-        if fail_on:
-            overrides["fail_on"] = fail_on
-        if no_cache:
-            overrides["crawl"] = {**config.crawl.model_dump(), "cache": False}
-        if promotion:
-            try:
-                first, last = parse_promotion(promotion)
-            except ValueError as exc:
-                _fail_usage(str(exc))
-            overrides["promotion"] = {**config.promotion.model_dump(), "start": first, "end": last}
-        if overrides:
-            merged = config.model_validate({**config.model_dump(), **overrides})
-            merged._path, merged._source_text, merged._key_prefix = config._path, config._source_text, config._key_prefix
-            config = merged
+        config, _ = effective_config(config_path, select=select, ignore=ignore, fail_on=fail_on, no_cache=no_cache,
+                                     promotion=promotion)
         engine = Engine.from_config(config)
         currency_table()  # checked before the crawl forks: a broken checker/currencies.toml is a usage error
     except (ConfigError, RuleRegistrationError, CurrencyTableError) as exc:
         _fail_usage(str(exc))
-    except ValueError as exc:  # pydantic error from a command-line override
-        _fail_usage(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]))
 
     start_urls = list(start) or list(config.start)
     if url_file is not None:
@@ -260,6 +237,9 @@ def _configured_docs(cls, config) -> str:
     except ValueError as exc:  # the options themselves
         _fail_usage(f"{config_key_line(config, ('rules', cls.code))}: rules.{cls.code}: {exc}")
     return rule.config_docs()
+
+
+main.add_command(config_command)
 
 
 def _register_optional_commands() -> None:

@@ -296,3 +296,21 @@ def test_coverage_says_an_area_without_its_source_was_not_checked(store, tmp_pat
     result = audit("--serve", store, "-o", tmp_path / "r.xlsx", "--select", "ST")
     lines = [" ".join(line.split()) for line in result.output.splitlines()]
     assert "库存与日期 Stock and dates 未检查 not checked: 未配置库存导出 / no inventory source configured" in lines
+
+
+def test_checker_config_prints_each_effective_value_with_its_origin(tmp_path):
+    config = write_config(tmp_path, 'fail_on = "warning"\n\n[crawl]\nconcurrency = 4\n\n'
+                                    '[[sources]]\nkind = "inventory"\npath = "a.csv"\n\n'
+                                    '[[sources]]\nkind = "catalog"\npath = "b.csv"\n')
+    result = CliRunner().invoke(main, ["config", "--config", str(config), "--select", "AD", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    lines = dict(tuple(part.strip() for part in line.rsplit("  # ", 1)) for line in result.output.splitlines()[1:])
+    assert lines['select = ["AD"]'] == "command line 命令行"
+    assert lines["crawl.cache = false"] == "command line 命令行"
+    assert lines['fail_on = "warning"'] == f"{config}:1"
+    assert lines["crawl.concurrency = 4"] == f"{config}:4"
+    assert lines['sources #2.path = "b.csv"'] == f"{config}:12"
+    assert lines["crawl.retries = 2"] == "default 默认"
+    broken = write_config(tmp_path, "[crawl]\nconcurency = 4\n")
+    bad = CliRunner().invoke(main, ["config", "--config", str(broken)])
+    assert bad.exit_code == 2 and "unknown key: did you mean concurrency?" in bad.output
