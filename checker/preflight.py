@@ -101,12 +101,17 @@ def check_sources(config: Config) -> list[str]:
 
 
 def check_rule_data(config: Config, rules: list[Rule]) -> list[str]:
-    """Each rule reads its data files now (a custom lexicon, word lists): a broken entry names its
-    file, line and term here instead of turning the rule silent mid-audit."""
+    """Each rule reads its data files now (a custom lexicon), and each pack its own (word lists): a broken
+    entry names its file, line and term here instead of turning the rule silent mid-audit."""
+    from checker.engine.registry import pack_of
+
     problems = []
-    for rule in rules:
+    checks = [lambda rule=rule: rule.preflight(config) for rule in rules]
+    packs = {pack.prefix: pack for pack in map(pack_of, (rule.code for rule in rules)) if pack and pack.preflight}
+    checks += [pack.preflight for pack in packs.values()]
+    for check in checks:
         try:
-            rule.preflight(config)
+            check()
         except ConfigError as exc:
             if str(exc) not in problems:  # six AD rules may share one extra file
                 problems.append(str(exc))

@@ -314,3 +314,19 @@ def test_checker_config_prints_each_effective_value_with_its_origin(tmp_path):
     broken = write_config(tmp_path, "[crawl]\nconcurency = 4\n")
     bad = CliRunner().invoke(main, ["config", "--config", str(broken)])
     assert bad.exit_code == 2 and "unknown key: did you mean concurrency?" in bad.output
+
+
+def test_a_broken_stock_word_list_is_exit_2_before_the_crawl(store, tmp_path, monkeypatch):
+    from checker_rules.stock import _common
+
+    broken = tmp_path / "words.toml"
+    broken.write_text(_common.WORDS_FILE.read_text(encoding="utf-8") + "\n[surprise]\nx = 1\n", encoding="utf-8")
+    monkeypatch.setattr(_common, "WORDS_FILE", broken)
+    _common.words.cache_clear()
+    try:
+        result = audit("--serve", store, "-o", tmp_path / "r.xlsx", "--select", "ST")
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith(f"error: {broken}: surprise") and not (tmp_path / "r.xlsx").exists()
+        assert audit("--serve", store, "-o", tmp_path / "r.xlsx", "--select", "LN").exit_code == 0  # ST not selected
+    finally:
+        _common.words.cache_clear()

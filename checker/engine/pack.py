@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -41,6 +42,9 @@ class RulePack:
     #: cannot work without (missing: "not checked"), the rest what some of its rules need (missing:
     #: "partly checked").  "pages", "products", "prices" (products with a price), "source:<kind>".
     needs: tuple[str, ...] = ()
+    #: Reads the pack's own data files (word lists...), called before the crawl when one of its rules
+    #: is selected: a broken file raises a ConfigError naming file and line (exit 2).
+    preflight: Callable[[], object] | None = field(default=None, compare=False)
     #: Set by the loader: the package the pack was loaded from, and the codes it registered.
     module: str = field(default="", compare=False)
     codes: tuple[str, ...] = field(default=(), compare=False)

@@ -15,6 +15,8 @@ the export readers).  Status words, disclosure words and the categories that nee
 (``--today``) and the promotion (``[promotion]`` / ``--promotion``) decide.
 """
 
+from checker_rules.stock._common import words
+
 from checker.engine import RulePack
 
 PACK = RulePack(
@@ -23,5 +25,6 @@ PACK = RulePack(
     area_en="Stock and dates",
     check="4/5. 在库商品抽检、抽检商品日期 — stock and dates",
     needs=("source:inventory", "products"),
+    preflight=words,
     docs=__doc__,
 )

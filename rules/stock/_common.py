@@ -92,7 +92,7 @@ def load_words(path: Path = WORDS_FILE) -> StockWords:
 @cache
 def words() -> StockWords:
     """The pack's own lists, read once per process."""
-    return load_words()
+    return load_words(WORDS_FILE)
 
 
 _STATUS_CACHE: dict[str | None, str | None] = {}
