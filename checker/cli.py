@@ -20,6 +20,7 @@ from checker.config import ConfigError, config_key_line, find_config, load_confi
 from checker.configcli import config_command, effective_config
 from checker.engine import Engine, load_packs, load_plugins
 from checker.engine.registry import RuleRegistrationError
+from checker.messages import NO_PAGE_AUDITED, SITEMAP_UNREAD
 from checker.models import Severity
 from checker.preflight import (
     check_output,
@@ -170,11 +171,9 @@ def _free_port(port: int) -> int:
 def not_audited(ctx, start_urls: list[str]) -> list[str]:
     """Why this run cannot be trusted to have checked the shop (exit 4): a start sitemap that could not
     be read, or no page audited at all.  Empty when the crawl did its job."""
-    lines = [f"无法读取 sitemap / cannot read sitemap {e.source}: {e.reason}"
-             for e in ctx.errors if e.location == "sitemap"]
+    lines = [SITEMAP_UNREAD.format(url=e.source, reason=e.reason) for e in ctx.errors if e.location == "sitemap"]
     if start_urls and ctx.pages.ok_count == 0 and not ctx.api_products:
-        lines.append(f"没有审核任何页面 / no page could be audited: {len(ctx.pages)} page(s) found, none read "
-                     "(see the Errors sheet); the findings do not cover the shop")
+        lines.append(NO_PAGE_AUDITED.format(n=len(ctx.pages)))
     return lines
 
 

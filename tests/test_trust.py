@@ -330,3 +330,19 @@ def test_a_broken_stock_word_list_is_exit_2_before_the_crawl(store, tmp_path, mo
         assert audit("--serve", store, "-o", tmp_path / "r.xlsx", "--select", "LN").exit_code == 0  # ST not selected
     finally:
         _common.words.cache_clear()
+
+
+# --------------------------------------------------------------------------- bilingual workbook
+def test_errors_sheet_and_status_drop_down_are_bilingual(store, tmp_path):
+    (store / "sitemap.xml").write_text("<urlset><url><loc>http://shop.local/p/ok.html</loc></url>"
+                                       "<url><loc>http://shop.local/p/gone.html</loc></url></urlset>", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    assert audit("--serve", store, "-o", out).exit_code == 1
+    book = openpyxl.load_workbook(out)
+    (error,) = [row for row in book["Errors"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert error[0] == "抓取 fetch" and error[3] == "页面不存在 / HTTP 404"
+    findings = book["Findings"]
+    status = [c.value for c in findings[1]].index("状态 Status") + 1
+    assert findings.cell(row=2, column=status).value == "未处理 Open"
+    (rule,) = findings.data_validations.dataValidation
+    assert rule.formula1 == '"未处理 Open,已修复 Fixed,已接受 Accepted"'

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import click
 
 from checker.models import Finding, Severity
-from checker.reports.coverage import CHECKED, PARTLY, coverage
+from checker.messages import CHECKED, NOT_AUDITED, PARTLY
+from checker.reports.coverage import coverage
 from checker.reports.summary import area_name, counts_by_area
 
 PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links"}
@@ -71,7 +72,7 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | st
     pages_ok = ctx.pages.ok_count
     status = click.style("PARTIAL 未完成", fg="yellow", bold=True) if ctx.partial else "complete 完成"
     if incomplete and not ctx.partial:
-        status = click.style("NOT AUDITED 未审核", fg="red", bold=True)
+        status = click.style(NOT_AUDITED, fg="red", bold=True)
     click.echo(f"store-checker audit: {status}")
     click.echo(f"  pages {len(ctx.pages)} (ok {pages_ok}), products {ctx.product_count}, "
                f"images/links checked {len(ctx.checked)}, input errors {len(ctx.errors)}")

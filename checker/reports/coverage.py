@@ -12,9 +12,21 @@ from dataclasses import dataclass
 from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
 
-CHECKED, PARTLY, NOT_CHECKED = "已检查 checked", "部分检查 partly checked", "未检查 not checked"
-SOURCE_WORDS = {"inventory": "库存 inventory", "catalog": "后台商品 catalog", "prices": "价格记录 prices",
-                "complaints": "投诉 complaints"}
+from checker.messages import (
+    CHECKED,
+    NO_PAGE_READ,
+    NO_PRODUCT_ON_PAGES,
+    NO_RULE_SELECTED,
+    NO_SOURCE,
+    NO_SOURCE_ROWS,
+    NOT_CHECKED,
+    PAGES_WITHOUT_PRODUCT,
+    PARTLY,
+    PRODUCTS_WITHOUT_PRICE,
+    SOURCE_KINDS,
+)
+
+__all__ = ["CHECKED", "NOT_CHECKED", "PARTLY", "AreaCoverage", "coverage", "coverage_rows"]
 
 
 @dataclass(frozen=True)
@@ -60,24 +72,23 @@ def _gap(need: str, facts: _Facts, ctx) -> tuple[bool, str]:
     """``(missing entirely, why)`` for one need; ``(False, "")`` when it is met in full."""
     if need == "pages":
         if facts.pages_ok == 0:
-            return True, "没有读取到页面 / no page read" + ("" if ctx.start_urls else " (no start URL)")
+            return True, NO_PAGE_READ + ("" if ctx.start_urls else " (no start URL)")
     elif need == "products":
         if facts.products == 0:
-            return True, (f"{facts.pages_ok} 个页面均未识别到商品 / no product found on the {facts.pages_ok} pages read"
-                          if facts.pages_ok else "没有读取到页面 / no page read, so no product")
+            return True, NO_PRODUCT_ON_PAGES.format(n=facts.pages_ok) if facts.pages_ok else NO_PAGE_READ
         if facts.pages_without_product:
-            return False, f"{facts.pages_without_product} 个页面未识别到商品 / {facts.pages_without_product} pages without a product"
+            return False, PAGES_WITHOUT_PRODUCT.format(n=facts.pages_without_product)
     elif need == "prices":
         unpriced = facts.products_without_price if facts.products else 0
         if unpriced:
-            return unpriced >= facts.products, f"{unpriced} 个商品没有价格 / {unpriced} products without a price"
+            return unpriced >= facts.products, PRODUCTS_WITHOUT_PRICE.format(n=unpriced)
     elif need.startswith("source:"):
         kind = need.removeprefix("source:")
-        words = SOURCE_WORDS.get(kind, kind)
+        zh, en = SOURCE_KINDS.get(kind, (kind, kind))
         if not any(s.kind == kind for s in ctx.config.sources):
-            return True, f"未配置{words.split()[0]}导出 / no {words.split()[-1]} source configured"
+            return True, NO_SOURCE.format(zh=zh, en=en)
         if facts.rows(kind) == 0:
-            return True, f"{words.split()[0]}导出没有读到数据 / 0 {words.split()[-1]} rows read (see the Errors sheet)"
+            return True, NO_SOURCE_ROWS.format(zh=zh, en=en)
     return False, ""
 
 
@@ -91,7 +102,7 @@ def coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
     for prefix, pack in load_packs().items():
         codes = tuple(ran.get(prefix, ()))
         if not codes:
-            out.append(AreaCoverage(prefix, pack.area_name, NOT_CHECKED, "没有选中规则 / no rule selected", codes))
+            out.append(AreaCoverage(prefix, pack.area_name, NOT_CHECKED, NO_RULE_SELECTED, codes))
             continue
         status, reasons = CHECKED, []
         for n, need in enumerate(pack.needs):

@@ -23,6 +23,7 @@ from typing import Any
 from checker import __version__
 from checker.engine.context import AuditContext
 from checker.engine.rule import Rule
+from checker.messages import STATUSES, reason_label, stage_label
 from checker.models import ErrorRecord, Finding, Severity, unique_fingerprints
 from checker.reports.coverage import coverage_rows
 from checker.reports.summary import SEVERITIES, area_name, counts_by_area
@@ -37,7 +38,6 @@ from checker.reports.sheetwriter import (
     column_letter,
 )
 
-STATUSES = ("Open", "Fixed", "Accepted")
 
 
 FINDING_COLUMNS: list[tuple[str, int]] = [
@@ -54,7 +54,7 @@ FINDING_COLUMNS: list[tuple[str, int]] = [
     ("法律依据 Legal basis", 30),
     ("链接 URL", 40),
     ("来源 Source", 30),
-    ("状态 Status", 11),
+    ("状态 Status", 16),
     ("负责人 Owner", 12),
     ("备注 Note", 24),
     ("指纹 Fingerprint", 18),
@@ -144,7 +144,7 @@ def _finding_rows(findings: Iterable[Finding]):
             Cell(f.legal_basis, WRAP),
             Cell(f.url or "", link=f.url),
             str(f.source) if f.source else "",
-            "Open",
+            STATUSES[0],
             "",
             "",
             fingerprint,
@@ -154,7 +154,7 @@ def _finding_rows(findings: Iterable[Finding]):
 def _error_rows(errors: list[ErrorRecord]):
     yield _header(ERROR_COLUMNS)
     for e in errors:
-        yield [e.stage, Cell(e.source, link=e.source), e.location, Cell(e.reason, WRAP)]
+        yield [stage_label(e.stage), Cell(e.source, link=e.source), e.location, Cell(reason_label(e.reason), WRAP)]
 
 
 RULE_COLUMNS = [("代码 Code", 9), ("规则 Rule", 30), ("级别 Severity", 12), ("说明 Summary", 70)]

@@ -1,0 +1,75 @@
+"""The bilingual words the console and the workbook share (Chinese / English), in one place: a
+finding's status, an error's stage and the common failure reasons, the coverage statuses and the
+lines that say an audit checked nothing.  Rules keep their own messages beside their code."""
+
+from __future__ import annotations
+
+import re
+
+#: The Status drop-down of the Findings sheet; the first is a new finding's.
+STATUSES = ("未处理 Open", "已修复 Fixed", "已接受 Accepted")
+
+#: ErrorRecord.stage -> how the Errors sheet names it.
+STAGES = {
+    "fetch": "抓取 fetch",
+    "parse": "解析 parse",
+    "read": "读取 read",
+    "warning": "警告 warning",
+    "config": "配置 config",
+    "rule": "规则 rule",
+    "skip": "跳过 skip",
+    "crawl": "抓取进程 crawl",
+    "sources": "导出文件 sources",
+    "rules": "规则运行 rules",
+}
+
+#: Common failure reasons (English, from the crawler and readers) -> their Chinese, shown before them.
+_REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), zh) for p, zh in (
+    (r"^HTTP (404|410)\b", "页面不存在"),
+    (r"^HTTP 401\b", "需要登录"),
+    (r"^HTTP 403\b", "禁止访问"),
+    (r"^HTTP 429\b", "请求过多"),
+    (r"^HTTP 5\d\d\b", "服务器错误"),
+    (r"^HTTP 4\d\d\b", "请求被拒绝"),
+    (r"redirect loop", "重定向循环"),
+    (r"too many redirects", "重定向过多"),
+    (r"timed? ?out|timeout", "超时"),
+    (r"robots\.txt", "robots.txt 不允许抓取"),
+    (r"not a readable sitemap", "无法读取 sitemap"),
+    (r"^crash during", "审计中断"),
+    (r"connection|connect|refused|reset", "连接失败"),
+    (r"not crawled: max_pages", "超过页面上限，未抓取"),
+)]
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def stage_label(stage: str) -> str:
+    return STAGES.get(stage, stage)
+
+
+def reason_label(reason: str) -> str:
+    """``页面不存在 / HTTP 404`` for a known English reason; a reason with Chinese in it already, or an
+    unknown one, as it is."""
+    if not reason or _CJK.search(reason):
+        return reason
+    zh = next((zh for pattern, zh in _REASONS if pattern.search(reason)), None)
+    return f"{zh} / {reason}" if zh else reason
+
+
+# -- coverage (checker/reports/coverage.py) ------------------------------------------------------
+CHECKED, PARTLY, NOT_CHECKED = "已检查 checked", "部分检查 partly checked", "未检查 not checked"
+NO_RULE_SELECTED = "没有选中规则 / no rule selected"
+NO_PAGE_READ = "没有读取到页面 / no page read"
+NO_PRODUCT_ON_PAGES = "{n} 个页面均未识别到商品 / no product found on the {n} pages read"
+PAGES_WITHOUT_PRODUCT = "{n} 个页面未识别到商品 / {n} pages without a product"
+PRODUCTS_WITHOUT_PRICE = "{n} 个商品没有价格 / {n} products without a price"
+NO_SOURCE = "未配置{zh}导出 / no {en} source configured"
+NO_SOURCE_ROWS = "{zh}导出没有读到数据 / 0 {en} rows read (see the Errors sheet)"
+SOURCE_KINDS = {"inventory": ("库存", "inventory"), "catalog": ("后台商品", "catalog"), "prices": ("价格记录", "prices"),
+                "complaints": ("投诉", "complaints")}
+
+# -- an audit that checked nothing (exit 4, checker/cli.py) --------------------------------------
+SITEMAP_UNREAD = "无法读取 sitemap / cannot read sitemap {url}: {reason}"
+NO_PAGE_AUDITED = ("没有审核任何页面 / no page could be audited: {n} page(s) found, none read (see the Errors sheet); "
+                   "the findings do not cover the shop")
+NOT_AUDITED = "NOT AUDITED 未审核"
