@@ -108,8 +108,10 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             start_urls = [f"{origin}/{entry}"] + [u for u in start_urls if u.startswith(origin)]
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
+        progress = ProgressPrinter(quiet=quiet)
         result = run_audit(config, start_urls, output=workbook, today=today.date() if today else None,
-                           progress=ProgressPrinter(quiet=quiet), engine=engine, resume=resume)
+                           progress=progress, engine=engine, resume=resume)
+        progress.close()
 
     for error in result.ctx.errors[:50]:
         click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)

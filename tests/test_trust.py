@@ -346,3 +346,4 @@ def test_errors_sheet_and_status_drop_down_are_bilingual(store, tmp_path):
     assert findings.cell(row=2, column=status).value == "未处理 Open"
     (rule,) = findings.data_validations.dataValidation
     assert rule.formula1 == '"未处理 Open,已修复 Fixed,已接受 Accepted"'
+
