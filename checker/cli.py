@@ -52,30 +52,37 @@ def main() -> None:
 @main.command()
 @click.argument("start", nargs=-1)
 @click.option("--serve", "serve_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Serve this folder on 127.0.0.1 and audit it (demo / fixture store).")
+              help="在 127.0.0.1 上提供此文件夹并审核 / Serve this folder on 127.0.0.1 and audit it (demo / fixture store).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="checker.toml or pyproject.toml; default: searched from the current folder up.")
+              help="配置文件 / checker.toml or pyproject.toml; default: searched from the current folder up.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Workbook path, or a folder to write audit-*.xlsx in (default: `output` in the config, reports/).")
-@click.option("--select", help="Comma-separated codes or prefixes to run (overrides config).")
-@click.option("--ignore", help="Comma-separated codes or prefixes to skip (added to config).")
+              help="报告路径或文件夹 / Workbook path, or a folder to write audit-*.xlsx in (default: `output` in the config, reports/).")
+@click.option("--select", help="只运行这些规则 / Comma-separated codes or prefixes to run (overrides config).")
+@click.option("--ignore", help="跳过这些规则 / Comma-separated codes or prefixes to skip (added to config).")
 @click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
-              help="Lowest severity that fails (default error); never: findings never fail the run.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Audit as of this date (YYYY-MM-DD).")
+              help="达到此级别即失败 / Lowest severity that fails (default error); never: findings never fail the run.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="审计日期 / Audit as of this date (YYYY-MM-DD).")
 @click.option("--promotion", metavar="START[:END]",
-              help="The promotion's first and last day, e.g. 2026-12-10:2026-12-12 (one day: 2026-12-10); "
+              help="促销期 / The promotion's first and last day, e.g. 2026-12-10:2026-12-12 (one day: 2026-12-10); "
                    "overrides [promotion] start/end.")
 @click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"),
-              help="A file of start URLs, one per line (# comments allowed).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted crawl from its state file.")
-@click.option("--no-cache", is_flag=True, help="Fetch every page again (ignore ETag/Last-Modified cache).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+              help="起始网址列表文件 / A file of start URLs, one per line (# comments allowed).")
+@click.option("--resume", is_flag=True, help="继续中断的抓取 / Continue an interrupted crawl from its state file.")
+@click.option("--no-cache", is_flag=True, help="不用缓存 / Fetch every page again (ignore ETag/Last-Modified cache).")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度 / No progress output.")
 def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
           quiet):
-    """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook.
+    """审核起始网址（页面或 sitemap.xml）和配置的导出文件，写出 Excel 报告。
+    Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook.
 
-    Exit codes: 0 no finding at or above --fail-on; 1 there are; 2 usage or config error (before the
-    crawl); 3 crashed; 4 nothing could be audited or a start sitemap could not be read; 130 interrupted.
+    \b
+    退出码 Exit codes:
+      0  通过 / no finding at or above --fail-on
+      1  有问题 / findings at or above --fail-on
+      2  用法或配置错误（抓取前）/ usage or config error, before the crawl
+      3  崩溃 / the audit crashed (partial workbook)
+      4  未审核 / nothing audited: a start sitemap unreadable, or no page read
+      130 中断 / interrupted (partial workbook; --resume continues)
     """
     from checker.audit import default_report_path, run_audit
     from checker.crawl.journal import resume_note, resume_port
@@ -172,8 +179,11 @@ def _free_port(port: int) -> int:
 
 def not_audited(ctx, start_urls: list[str]) -> list[str]:
     """Why this run cannot be trusted to have checked the shop (exit 4): a start sitemap that could not
-    be read, or no page audited at all.  Empty when the crawl did its job."""
-    lines = [SITEMAP_UNREAD.format(url=e.source, reason=e.reason) for e in ctx.errors if e.location == "sitemap"]
+    be read (a child sitemap or one robots.txt names is an error row like any page), or no page audited
+    at all.  Empty when the crawl did its job."""
+    starts = set(start_urls)
+    lines = [SITEMAP_UNREAD.format(url=e.source, reason=e.reason)
+             for e in ctx.errors if e.location == "sitemap" and e.source in starts]
     if start_urls and ctx.pages.ok_count == 0 and not ctx.api_products:
         lines.append(NO_PAGE_AUDITED.format(n=len(ctx.pages)))
     return lines

@@ -3,6 +3,7 @@ code, and ordinary mistakes are one clear line and exit 2 before the crawl.  Thr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -346,4 +347,16 @@ def test_errors_sheet_and_status_drop_down_are_bilingual(store, tmp_path):
     assert findings.cell(row=2, column=status).value == "未处理 Open"
     (rule,) = findings.data_validations.dataValidation
     assert rule.formula1 == '"未处理 Open,已修复 Fixed,已接受 Accepted"'
+    levels = {row[0]: row[2] for row in book["Rules"].iter_rows(min_row=2, values_only=True)}
+    assert levels["LN001"] == "错误 error" and levels["LN004"] == "警告 warning"
 
+
+
+def test_audit_help_is_bilingual_and_lists_the_exit_codes():
+    result = CliRunner().invoke(main, ["audit", "--help"])
+    assert result.exit_code == 0
+    assert "退出码 Exit codes:" in result.output and "4  未审核 / nothing audited" in result.output
+    for option in ("--serve", "--select", "--fail-on", "--resume", "--quiet"):
+        line = next(i for i, text in enumerate(result.output.splitlines()) if text.strip().startswith(option)
+                    or f", {option}" in text)
+        assert re.search(r"[\u4e00-\u9fff]", "".join(result.output.splitlines()[line:line + 2])), option

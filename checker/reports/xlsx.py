@@ -163,7 +163,7 @@ RULE_COLUMNS = [("代码 Code", 9), ("规则 Rule", 30), ("级别 Severity", 12)
 def _rule_rows(rules: list[Rule]):
     yield _header(RULE_COLUMNS)
     for r in rules:
-        yield [r.code, r.name, r.level.value, r.summary]
+        yield [r.code, r.name, f"{r.level.label_zh} {r.level.value}", r.summary]
 
 
 def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule]) -> Path:
