@@ -20,7 +20,7 @@ from checker.config import ConfigError, config_key_line, find_config, load_confi
 from checker.configcli import config_command, effective_config
 from checker.engine import Engine, load_packs, load_plugins
 from checker.engine.registry import RuleRegistrationError
-from checker.messages import NO_PAGE_AUDITED, SITEMAP_UNREAD
+from checker.messages import NO_PAGE_AUDITED, SITEMAP_UNREAD, reason_label, stage_label
 from checker.models import Severity
 from checker.preflight import (
     check_output,
@@ -121,9 +121,11 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
         progress.close()
 
     for error in result.ctx.errors[:50]:
-        click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)
+        click.echo(f"输入错误 input error: [{stage_label(error.stage)}] {error.source} {error.location} "
+                   f"{reason_label(error.reason)}".rstrip(), err=True)
     if len(result.ctx.errors) > 50:
-        click.echo(f"... and {len(result.ctx.errors) - 50} more input errors: see the Errors sheet", err=True)
+        click.echo(f"... 另有 {len(result.ctx.errors) - 50} 个输入错误 / and {len(result.ctx.errors) - 50} more input "
+                   "errors: see the Errors sheet", err=True)
     if resume and start_urls:
         click.echo(resume_note(result.ctx.resumed_pages, workbook.parent), err=True)
     unaudited = not_audited(result.ctx, start_urls)

@@ -280,8 +280,10 @@ def test_coverage_tells_not_looked_at_from_no_findings(store, tmp_path):
     lines = [" ".join(line.split()) for line in result.output.splitlines()]
     block = lines[lines.index("coverage 覆盖范围:") + 1:]
     assert "链接配置 Links 已检查 checked" in block
-    assert "广告用语 Ad wording 部分检查 partly checked: 1 个页面未识别到商品 / 1 pages without a product" in block
-    assert ("价格 Prices 部分检查 partly checked: 1 个页面未识别到商品 / 1 pages without a product; 1 个商品没有价格 / "
+    assert ("广告用语 Ad wording 部分检查 partly checked: 1 个页面未识别到商品 / 1 pages without a product "
+            "(/p/about.html)") in block
+    assert ("价格 Prices 部分检查 partly checked: 1 个页面未识别到商品 / 1 pages without a product (/p/about.html); "
+            "1 个商品没有价格 / "
             "1 products without a price; 未配置后台商品导出 / no catalog source configured; "
             "未配置价格记录导出 / no prices source configured") in block
     assert "库存与日期 Stock and dates 未检查 not checked: 没有选中规则 / no rule selected" in block
@@ -338,10 +340,13 @@ def test_errors_sheet_and_status_drop_down_are_bilingual(store, tmp_path):
     (store / "sitemap.xml").write_text("<urlset><url><loc>http://shop.local/p/ok.html</loc></url>"
                                        "<url><loc>http://shop.local/p/gone.html</loc></url></urlset>", encoding="utf-8")
     out = tmp_path / "r.xlsx"
-    assert audit("--serve", store, "-o", out).exit_code == 1
+    result = audit("--serve", store, "-o", out)
+    assert result.exit_code == 1
     book = openpyxl.load_workbook(out)
     (error,) = [row for row in book["Errors"].iter_rows(min_row=2, values_only=True) if row[0]]
     assert error[0] == "抓取 fetch" and error[3] == "页面不存在 / HTTP 404"
+    assert "输入错误 input error: [抓取 fetch] http://127.0.0.1:" in result.output
+    assert "/p/gone.html  页面不存在 / HTTP 404" in result.output
     findings = book["Findings"]
     status = [c.value for c in findings[1]].index("状态 Status") + 1
     assert findings.cell(row=2, column=status).value == "未处理 Open"

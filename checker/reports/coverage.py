@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
@@ -57,6 +58,17 @@ class _Facts:
     def pages_without_product(self) -> int:
         return max(self.pages_ok - self.ctx.pages.product_count, 0)
 
+    def pages_without_product_shown(self, limit: int = 3) -> str:
+        """The first few of those pages, by path, so "fine: the home page" is a glance away."""
+        paths = []
+        for url in self.ctx.pages:
+            entry = self.ctx.pages.entry(url)
+            if entry.ok and not entry.has_product:
+                paths.append(urlsplit(url).path or "/")
+                if len(paths) > limit:
+                    break
+        return ", ".join(paths[:limit]) + (", …" if len(paths) > limit else "")
+
     @property
     def products_without_price(self) -> int:
         if self._unpriced is None:
@@ -77,7 +89,8 @@ def _gap(need: str, facts: _Facts, ctx) -> tuple[bool, str]:
         if facts.products == 0:
             return True, NO_PRODUCT_ON_PAGES.format(n=facts.pages_ok) if facts.pages_ok else NO_PAGE_READ
         if facts.pages_without_product:
-            return False, PAGES_WITHOUT_PRODUCT.format(n=facts.pages_without_product)
+            shown = facts.pages_without_product_shown()
+            return False, PAGES_WITHOUT_PRODUCT.format(n=facts.pages_without_product) + (f" ({shown})" if shown else "")
     elif need == "prices":
         unpriced = facts.products_without_price if facts.products else 0
         if unpriced:
