@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checker.config import Config  # noqa: E402
 from checker.engine import AuditContext, build_rules  # noqa: E402
+from checker.engine.context import no_gc  # noqa: E402
 from checker.engine.runner import Engine  # noqa: E402
 from checker.models import Availability, InventoryLot, Product, SourceRef  # noqa: E402
 
@@ -72,9 +73,16 @@ def main() -> None:
     print(f"{len(lots):,} lots, {len(products):,} pages; building them (reading): {reading:.1f} s")
     total = 0.0
     ctx.memo.start(ctx)
-    for rule in rules:
+    so_far = []
+    for rule in sorted(rules, key=lambda r: r.scope == "post"):  # post rules revise what the others found
         t = time.perf_counter()
-        found = Engine([rule])._run(rule, ctx, ctx, "site")
+        if rule.scope == "post":
+            revised = rule.revise(so_far, ctx)
+            found = revised[len(so_far):]
+        else:
+            with no_gc():  # as Engine.check_site runs them
+                found = Engine([rule])._run(rule, ctx, ctx, "site")
+            so_far += found
         took = time.perf_counter() - t
         total += took
         print(f"  {rule.code}: {took:5.2f} s  {len(found):>9,} findings")

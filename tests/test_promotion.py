@@ -81,8 +81,8 @@ def test_the_command_line_window_reaches_the_summary_and_the_console(one_page_st
                                        "--today", "2026-11-23"], catch_exceptions=False)
     assert "促销期" not in result.output
     assert _summary(out)["促销期 Promotion window"] == (  # PR004's window ends the day before the promotion
-        "未设置：PR004, ST002, ST003, ST005 按审计日期 2026-11-23 计算 / "
-        "not set: PR004, ST002, ST003, ST005 used the audit date 2026-11-23 instead")
+        "未设置：PR004, ST002, ST003, ST005, ST006 按审计日期 2026-11-23 计算 / "
+        "not set: PR004, ST002, ST003, ST005, ST006 used the audit date 2026-11-23 instead")
 
 
 def test_a_bad_command_line_window_is_a_usage_error(one_page_store):

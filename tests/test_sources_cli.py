@@ -46,11 +46,11 @@ def test_inspect_gbk_csv():
     assert "kind:        inventory (guessed from the columns)" in out
     assert "header row:  2" in out
     assert "A  商品编码  -> sku" in out and "I  到期日   -> expiry_date" in out
-    assert "rows:        read 10, ok 9, errors 1" in out
+    assert "rows:        read 11, ok 10, errors 1" in out
     assert "first 2 parsed row(s):" in out
     assert "row 3: sku=CN-TEA-1001  name=西湖龙井 明前茶  lot=L20260405-S" in out
     assert "row 5:" not in out.split("Errors")[0]
-    assert "inventory_gbk.csv, row 8, column 可用库存 (E): negative quantity -12" in out
+    assert "inventory_gbk.csv, row 13, column 到期日 (I): expiry date 2025-07-08 is before production date" in out
 
 
 def test_inspect_xlsx_with_sheet_and_kind():
@@ -108,13 +108,14 @@ def test_load_sources_from_config(tmp_path: Path):
     config = load_config(tmp_path / "checker.toml")
     ctx = AuditContext(config=config)
     load_sources(config, ctx, config.path.parent)
-    assert len(ctx.lots) == 9 + 11 + 9 + 9 + (9 + 9)  # gbk + xlsx + big5 + jsonl + the glob (big5 + gbk again)
+    # gbk + xlsx + big5 + jsonl + mac + the glob (big5 + gbk again)
+    assert len(ctx.lots) == 10 + 11 + 9 + 9 + 4 + (9 + 10)
     assert len(ctx.catalog) == len(export_generator().CATALOG_ROWS) + len(export_generator().API_ITEMS)
     assert len(ctx.prices) == len(export_generator().price_history()) - 1  # less the header row
     assert len(ctx.complaints) == 16
     assert [(e.source, e.reason) for e in ctx.errors] == [
-        ("exports/inventory_gbk.csv", "negative quantity -12"),
-        ("exports/inventory_gbk.csv", "negative quantity -12"),
+        ("exports/inventory_gbk.csv", "expiry date 2025-07-08 is before production date 2026-10-08"),
+        ("exports/inventory_gbk.csv", "expiry date 2025-07-08 is before production date 2026-10-08"),
     ]
     assert all(e.stage == "read" for e in ctx.errors)
 

@@ -41,7 +41,7 @@ def test_gbk_csv_inventory_with_title_row():
         "商品编码": "sku", "商品名称": "name", "批次": "lot", "仓库": "warehouse", "可用库存": "quantity",
         "库存状态": "status", "生产日期": "production_date", "保质期": "shelf_life", "到期日": "expiry_date",
     }  # fmt: skip
-    assert (u.rows_read, u.rows_ok, u.rows_error) == (10, 9, 1)
+    assert (u.rows_read, u.rows_ok, u.rows_error) == (11, 10, 1)
     lots = by_lot(result)
     assert lots["L20260405-S"] == InventoryLot(
         sku="CN-TEA-1001", name="西湖龙井 明前茶", lot="L20260405-S", warehouse="华南仓", quantity=1200,
@@ -57,14 +57,15 @@ def test_gbk_csv_inventory_with_title_row():
     assert (lots["RC2026-05"].production_date, lots["RC2026-05"].expiry_date) == (date(2026, 5, 18), date(2027, 11, 18))
     assert lots["SH-42"].production_date is None and lots["SH-42"].expiry_date is None
     assert lots["CUP2026-09"].quantity == 2000 and lots["CUP2026-09"].status == "破损"
+    assert lots["NUT2026-06"].quantity == -12  # kept: ST004 reports a negative stock count
     assert lots["GH2024-10"].status == "冻结" and lots["GH2024-10"].expiry_date == date(2026, 10, 1)
     gy = lots["GY2026-03"]  # bare 540 = days
     assert (gy.status, gy.shelf_life_days, gy.expiry_date) == ("变质", 540, date(2027, 9, 3))
     [err] = result.errors
     assert (err.source, err.location, err.reason) == (
         "inventory_gbk.csv",
-        "row 8, column 可用库存 (E)",
-        "negative quantity -12",
+        "row 13, column 到期日 (I)",
+        "expiry date 2025-07-08 is before production date 2026-10-08",
     )
     assert_validated(result.records)
 

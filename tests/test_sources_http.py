@@ -127,8 +127,8 @@ def test_xlsx_download_named_by_content_disposition(server, tmp_path):
 
 def test_redirect_and_gbk_csv(server, tmp_path):
     result = read_source(SourceConfig(kind="inventory", path=f"{server}/moved"), tmp_path)
-    assert len(result.records) == 9 and result.understanding[0].encoding == "gb18030 (GBK compatible)"
-    assert [e.location for e in result.errors] == ["row 8, column 可用库存 (E)"]
+    assert len(result.records) == 10 and result.understanding[0].encoding == "gb18030 (GBK compatible)"
+    assert [e.location for e in result.errors] == ["row 13, column 到期日 (I)"]
 
 
 def test_limits_and_failures(server, tmp_path):

@@ -40,13 +40,13 @@ pytestmark = pytest.mark.skipif(not DEFECTS.is_file(), reason="fixtures/store/_d
 
 
 @cache
-def _audit(promotion: tuple[str, str] | None = None):
+def _audit(promotion: tuple[str, str] | None = None, select: tuple[str, ...] = ("ST",)):
     from checker.crawl.pages import slim_page
     from checker.decoding import decode_html
     from checker.sources import load_sources
 
     config = load_config(CONFIG)
-    update: dict = {"select": ["ST"], "ignore": []}
+    update: dict = {"select": list(select), "ignore": []}
     if promotion:
         update["promotion"] = config.promotion.model_copy(update={"start": date.fromisoformat(promotion[0]),
                                                                   "end": date.fromisoformat(promotion[1])})
@@ -61,7 +61,7 @@ def _audit(promotion: tuple[str, str] | None = None):
         page = Page(fetch=FetchResult(url=url, final_url=url, status=200, content_type="text/html"),
                     product=extracted.product, title=extracted.title, canonical=extracted.canonical)
         findings += engine.check_page(page, ctx)
-        ctx.add_page_targets(slim_page(page), {}, {})
+        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), {}, {})
     findings += engine.check_site(ctx)
     return engine.revise(findings, ctx), ctx
 
@@ -92,7 +92,7 @@ def test_every_seeded_stock_defect_is_found_and_nothing_else():
 def test_each_finding_names_the_lot_its_dates_and_the_export_row():
     findings, _ = _audit()
     for f in findings:
-        if f.code == "ST005":
+        if f.code in ("ST005", "ST006"):  # about a page: its availability, its copy
             continue
         assert f.source is not None and f.source.file and f.source.row, f
         assert f.extra["lot"] == f.evidence and f.extra["warehouse"]
@@ -110,8 +110,11 @@ def test_the_planted_inventory_defects_are_found_or_named_look_alikes():
     planted = [r for r in _rows(PLANTED) if r["file"].startswith("inventory")]
     assert planted
     for row in planted:
-        if row["field"] == "quantity":  # a negative quantity: the reader's row error
-            assert any("negative quantity" in e.reason and row["file"] in e.source for e in ctx.errors), row
+        if row["field"] == "quantity":  # a negative quantity: read, and ST004's finding
+            assert any(f.field == "quantity" and f.extra["quantity"] == int(row["value"]) and f.sku == row["sku"]
+                       for f in findings), row
+        elif "row error" in row["problem"]:
+            assert any(row["value"] in e.reason and row["file"] in e.source for e in ctx.errors), row
         elif row["sku"] in LOOK_ALIKES:
             assert row["sku"] not in flagged, (row, LOOK_ALIKES[row["sku"]])
         else:
@@ -126,3 +129,49 @@ def test_a_lot_expiring_the_day_after_the_promotion_ends_is_not_st002():
     st002 = [(f.sku, f.evidence) for f in during if f.code == "ST002"]
     assert ("CN-BABY-5001", "RC2025-06") in st002
     assert ("CN-BABY-5001", "RC2025-06") not in {(f.sku, f.evidence) for f in during if f.code == "ST003"}
+
+
+def test_scarcity_claims_revise_the_ad_findings_against_the_stock():
+    """With AD005 and ST selected, as in an audit: a false claim's AD005 finding is raised to error with the
+    stock figure (and ST006 adds nothing for it), a true one is lowered to info, a claim no lexicon term
+    flags is ST006's own error, and AD005's other findings are untouched."""
+    findings, _ = _audit(select=("AD005", "ST"))
+    ad005 = {f.sku: f for f in findings if f.code == "AD005"}
+    longjing, alishan = ad005["CN-TEA-1001"], ad005["TW-TEA-1103"]
+    assert (longjing.severity.value, longjing.escalated_by, longjing.extra["claimed_units"]) == ("error", "ST006", 3)
+    assert longjing.extra["sellable"] == 320 + 1200 + 200 + 24 and "虚假稀缺" in longjing.message
+    assert (alishan.severity.value, alishan.extra["sellable"], alishan.escalated_by) == ("info", 35, None)
+    assert "库存证实" in alishan.message
+    st006 = [(f.sku, f.severity.value) for f in findings if f.code == "ST006"]
+    assert st006 == [("EN-SNK-2103", "error")]
+    others = [f for f in findings if f.code == "AD005" and f.sku not in ("CN-TEA-1001", "TW-TEA-1103")]
+    assert {f.extra["term"] for f in others} >= {"仅此一次", "最後一天", "Today only"} and all(f.severity.value == "warning" for f in others)
+    assert all("revised_by" not in f.extra for f in others)
+
+
+def test_the_stock_sheet_lists_every_lot_first_to_expire_first(tmp_path):
+    import openpyxl
+
+    from checker.reports.xlsx import write_workbook
+
+    findings, ctx = _audit()
+    rules = build_rules(ctx.config)
+    path = write_workbook(tmp_path / "audit.xlsx", ctx, findings, rules)
+    sheet = openpyxl.load_workbook(path)["库存 Stock"]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert header[:2] == ["SKU", "批次 Lot"] and header[8] == "可售 Sellable"
+    assert len(rows) == len(ctx.lots)
+    longjing = [r for r in rows if r[0] == "CN-TEA-1001"]
+    assert [r[1] for r in longjing] == ["L20250410", "L20250601-M", "L20261001-M", "L20260405", "L20260405-S"]
+    assert [r[7] for r in longjing[:3]] == [-44, 8, 312]  # days left on 2026-11-23
+    assert longjing[0][8] == "否 no: 已过期 / expired" and longjing[1][8] == "是 yes"
+    assert longjing[0][9].startswith("有货 in stock · http://store.test/p/longjing-green-tea-250g.html")
+    assert longjing[0][10] == "exports/inventory.xlsx, sheet 库存明细, row 5"
+    held = next(r for r in rows if r[1] == "NUT2026-09-R")
+    assert held[4] == "退货待检" and held[8].startswith("否 no: 状态异常（退货待检）")
+    negative = next(r for r in rows if r[1] == "NUT2026-06")
+    assert (negative[3], negative[8]) == (-12, "否 no: 数量为负 / negative count")
+    known = {p.sku for p in ctx.site_products()} | {v.sku for p in ctx.site_products() for v in p.variants}
+    known |= {c.sku for c in ctx.catalog}
+    unknown = {r[0] for r in rows if r[9].startswith("未知 SKU")}
+    assert unknown == {lot.sku for lot in ctx.lots} - known == {"CN-GIFT-9901"}

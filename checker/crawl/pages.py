@@ -8,7 +8,8 @@ leaves is a :class:`~checker.crawl.outcome.PageOutcome`, small and cheap to pick
 
 from __future__ import annotations
 
-from collections.abc import Container
+import re
+from collections.abc import Callable, Container
 from datetime import date
 
 from checker.config import Config
@@ -77,11 +78,26 @@ def page_targets(page: Page, hosts: set[str] | None = None,
     return links, images
 
 
-def slim_page(page: Page) -> Page:
-    """What the audit keeps of a page after its own rules ran (see :data:`LONG_COPY`)."""
+#: Where a description splits into sentences (Chinese and Western punctuation, line breaks).
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s")
+
+
+def kept_sentences(text: str, keepers: tuple[Callable[[str], bool], ...]) -> str:
+    """The sentences of ``text`` any of ``keepers`` wants (a near-expiry notice, a scarcity claim), one
+    per line; "" when none does."""
+    if not text or not keepers:
+        return ""
+    sentences = (s.strip() for s in _SENTENCE_END.split(text))
+    return "\n".join(s for s in sentences if s and any(keep(s) for keep in keepers))
+
+
+def slim_page(page: Page, keepers: tuple[Callable[[str], bool], ...] = ()) -> Page:
+    """What the audit keeps of a page after its own rules ran (see :data:`LONG_COPY`): of the
+    description, only the sentences the site rules read (``keepers``: :attr:`Engine.sentence_keepers`)."""
     update: dict = {"links": [], "resources": []}
     if page.product is not None:
-        update["product"] = page.product.model_copy(update=LONG_COPY)
+        copy = dict(LONG_COPY, description=kept_sentences(page.product.description, keepers))
+        update["product"] = page.product.model_copy(update=copy)
     return page.model_copy(update=update)
 
 
@@ -119,7 +135,7 @@ class PageProcessor:
         local = self._local  # page rules may read config and today, and file errors: nothing else
         local.errors = []
         findings = self.engine.check_page(page, local)
-        slim = slim_page(page)
+        slim = slim_page(page, self.engine.sentence_keepers)
         slim_json = slim.model_dump_json()  # the journal's, and the page store's
         result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
         if page.fetch.ok:
@@ -139,6 +155,12 @@ class PageProcessor:
             self.journal.page(result, slim_json)
         return result
 
+    def lands_elsewhere_on_site(self, task: PageTask, result: FetchResult) -> bool:
+        """A page fetched through redirects to another page of this site (followed while depth allows)."""
+        final = result.final_url
+        return (result.ok and bool(result.redirects) and final is not None and task.depth < self.max_depth
+                and host_of(final) in self.hosts and normalise_url(final) != normalise_url(task.url))
+
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
         try:
@@ -147,4 +169,25 @@ class PageProcessor:
         except Exception as exc:
             result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
             page = task.page(result)
+        if self.lands_elsewhere_on_site(task, result):
+            return self.redirect_outcome(page, task.depth)
         return self.outcome(page, task.depth, body.headers if body is not None else None)
+
+    def redirect_outcome(self, page: Page, depth: int) -> PageOutcome:
+        """A redirect is a link: the page it lands on is crawled and audited as itself, once (audited
+        here too, its product's findings came twice when the sitemap lists both URLs).  Only the page
+        rules run here (the redirect chain, with the product's SKU), and no product is kept."""
+        local = self._local
+        local.errors = []
+        findings = self.engine.check_scope("page", page, local, page.url)
+        slim = slim_page(page).model_copy(update={"product": None})
+        slim_json = slim.model_dump_json()
+        result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
+        final = normalise_url(page.fetch.final_url or page.url)
+        result.links, result.new_links = self.link_numbers.encode({final: ""})
+        if final not in self._followed:
+            result.follow = [final]
+            self._followed.add(final)
+        if self.journal is not None:
+            self.journal.page(result, slim_json)
+        return result

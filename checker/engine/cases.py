@@ -265,7 +265,7 @@ def run_case(rc: RuleCase) -> tuple[list[Finding], list[ErrorRecord]]:
         page = page_input.build(config)
         findings += engine.check_page(page, ctx)
         links, images = page_targets(page) if page.fetch.ok else ({}, {})
-        ctx.add_page_targets(slim_page(page), links, images)
+        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), links, images)
     for data in ([case.product] if case.product is not None else []) + case.products:
         product = Product.model_validate({"url": DEFAULT_PRODUCT_URL, **data})
         findings += engine.check_scope("product", product, ctx, product.url)
@@ -336,6 +336,11 @@ def check_case(rc: RuleCase) -> list[str]:
     raised is wrong whatever the case expected."""
     found, errors = run_case(rc)
     problems = [f"rule error: {e.location}: {e.reason}" for e in errors if e.stage == "rule"]
+    for finding in found:  # Rule.finding builds without validation (speed): the cases validate it
+        try:
+            Finding.model_validate(dict(finding))
+        except ValidationError as exc:
+            problems.append(f"invalid finding {finding.code}: {exc}")
     return problems + compare(found, rc.expected())
 
 

@@ -11,16 +11,27 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from checker.codes import PREFIX
 
 
 class RuleRegistrationError(Exception):
     """A pack or rule that cannot be loaded as declared (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class PackSheet:
+    """A sheet a pack adds to the workbook after *Findings*: the warehouse's stock by lot, the complaints
+    by cause.  ``columns`` are (header, width); rows hold plain values (the writer makes text safe)."""
+
+    title: str
+    columns: list[tuple[str, int]]
+    rows: Iterable[list[Any]]
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,11 @@ class RulePack:
     docs: str = ""
     check: str = ""
     cases_dir: str = "cases"
+    #: Sentences of a page's long copy (the description) the pack's site rules read: kept when the
+    #: page is slimmed after its own rules ran (see :func:`checker.crawl.pages.slim_page`).
+    keep_sentence: Callable[[str], bool] | None = field(default=None, compare=False)
+    #: The pack's own workbook sheets, given the audit's context and the codes that ran (None: none).
+    sheets: Callable[[Any, frozenset[str]], Iterable[PackSheet]] | None = field(default=None, compare=False)
     #: What the area reads, for the coverage block (checker/reports/coverage.py): the first is what it
     #: cannot work without (missing: "not checked"), the rest what some of its rules need (missing:
     #: "partly checked").  "pages", "products", "prices" (products with a price), "source:<kind>".

@@ -1,7 +1,8 @@
 """The Excel workbook a manager opens, filters and works through.
 
 Sheets: *Summary* (run facts, counts by area x severity), *Findings* (one row per finding, frozen
-bilingual header, autofilter, severity colours, clickable URLs, a Status drop-down), *Errors*
+bilingual header, autofilter, severity colours, clickable URLs, a Status drop-down), the sheets of
+the packs that ran (:class:`~checker.engine.pack.PackSheet`: the stock by lot...), *Errors*
 (every page, file or row that could not be read) and *Rules* (what ran).
 
 Safety: text from the web is always stored as a string cell (never a formula), with Excel's
@@ -22,6 +23,8 @@ from typing import Any
 
 from checker import __version__
 from checker.engine.context import AuditContext
+from checker.engine.pack import PackSheet
+from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
 from checker.messages import STATUSES, reason_label, stage_label
 from checker.models import ErrorRecord, Finding, Severity, unique_fingerprints
@@ -166,6 +169,21 @@ def _rule_rows(rules: list[Rule]):
         yield [r.code, r.name, f"{r.level.label_zh} {r.level.value}", r.summary]
 
 
+def pack_sheets(ctx: AuditContext, rules: list[Rule]) -> list[PackSheet]:
+    """The sheets of the packs that ran (a pack's sheet describes what its rules read)."""
+    ran = frozenset(r.code for r in rules)
+    sheets: list[PackSheet] = []
+    for pack in load_packs().values():
+        if pack.sheets is not None and ran & set(pack.codes):
+            sheets += pack.sheets(ctx, ran)
+    return sheets
+
+
+def _pack_rows(sheet: PackSheet):
+    yield _header(sheet.columns)
+    yield from sheet.rows
+
+
 def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule]) -> Path:
     """Write the whole workbook to ``path`` atomically (temp file in the same folder + rename)."""
     path = Path(path)
@@ -181,6 +199,9 @@ def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules
         book.write_sheet(Sheet("Findings", widths=[w for _, w in FINDING_COLUMNS], freeze_header=True,
                                autofilter=True, validations=[(f"{status}2:{status}{last}", list(STATUSES))]),
                          _finding_rows(findings))
+        for extra in pack_sheets(ctx, rules):
+            book.write_sheet(Sheet(extra.title, widths=[w for _, w in extra.columns], freeze_header=True,
+                                   autofilter=True), _pack_rows(extra))
         book.write_sheet(Sheet("Errors", widths=[w for _, w in ERROR_COLUMNS], freeze_header=True, autofilter=True),
                          _error_rows(ctx.errors))
         book.write_sheet(Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True),

@@ -363,7 +363,7 @@ class RowBuilder:
 
 
 def _shelf_life_with_hint(unit: str, date1904: bool, date_format: str | None) -> Callable[[Any], Any]:
-    def convert(value: Any) -> ShelfLife:
+    def convert(value: Any) -> ShelfLife | None:
         try:
             return parse_shelf_life(value, unit)
         except CellError as exc:

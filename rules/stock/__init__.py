@@ -7,7 +7,8 @@ that sells it:
 ST001 expired lot still sellable or on sale (and dated goods without any date) · ST002 lot expires
 during the promotion · ST003 near-expiry lot on sale without a notice on its page · ST004 abnormal
 stock (damaged, spoiled, frozen, quarantined, recalled...) counted as sellable, negative quantities ·
-ST005 the page promises stock that is not there.
+ST005 the page promises stock that is not there · ST006 a scarcity claim (仅剩3件, only 2 left) the stock
+contradicts (it raises or lowers AD005's finding on the claim).
 
 A lot's expiry is the export's expiry date, else its production date plus its shelf life (read by
 the export readers).  Status words, disclosure words and the categories that need dates are data
@@ -15,7 +16,8 @@ the export readers).  Status words, disclosure words and the categories that nee
 (``--today``) and the promotion (``[promotion]`` / ``--promotion``) decide.
 """
 
-from checker_rules.stock._common import words
+from checker_rules.stock._common import keeps_sentence, words
+from checker_rules.stock._sheet import stock_sheets
 
 from checker.engine import RulePack
 
@@ -27,4 +29,6 @@ PACK = RulePack(
     needs=("source:inventory", "products"),
     preflight=words,
     docs=__doc__,
+    sheets=stock_sheets,
+    keep_sentence=keeps_sentence,
 )

@@ -3,6 +3,7 @@ them, the products that sell each SKU, and how a finding names its lot."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,11 +51,31 @@ class _Dated(BaseModel):
     _check = field_validator("categories")(_words)
 
 
+class _Scarcity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    numbered: list[str]
+    vague: list[str]
+    _check = field_validator("numbered", "vague")(_words)
+
+    @field_validator("numbered")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+            if "n" not in compiled.groupindex:
+                raise ValueError(f"{pattern!r} has no group (?P<n>...) for the number of units")
+        return value
+
+
 class _WordsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     abnormal_status: dict[str, list[str]] = Field(min_length=1)
     disclosure: _Disclosure
     dated: _Dated
+    scarcity: _Scarcity
 
     @field_validator("abnormal_status")
     @classmethod
@@ -74,6 +95,8 @@ class StockWords:
     abnormal: tuple[tuple[str, str], ...]  # (word, kind), longest words first
     disclosure: tuple[str, ...]
     dated: frozenset[str]
+    scarcity_numbered: tuple[re.Pattern[str], ...] = ()
+    scarcity_vague: tuple[str, ...] = ()
 
 
 def load_words(path: Path = WORDS_FILE) -> StockWords:
@@ -86,13 +109,20 @@ def load_words(path: Path = WORDS_FILE) -> StockWords:
     abnormal = sorted(((normalise(w), k) for k, ws in parsed.abnormal_status.items() for w in ws),
                       key=lambda x: -len(x[0]))
     return StockWords(tuple(abnormal), tuple(normalise(w) for w in parsed.disclosure.words),
-                      frozenset(parsed.dated.categories))
+                      frozenset(parsed.dated.categories),
+                      tuple(re.compile(p) for p in parsed.scarcity.numbered),
+                      tuple(sorted((normalise(w) for w in parsed.scarcity.vague), key=len, reverse=True)))
 
 
 @cache
 def words() -> StockWords:
     """The pack's own lists, read once per process."""
     return load_words(WORDS_FILE)
+
+
+#: The kinds of abnormal status (words.toml's keys) in Chinese, for messages and the stock sheet.
+KINDS_ZH = {"damaged": "破损", "spoiled": "变质", "frozen": "冻结", "quarantined": "待检", "recalled": "召回",
+            "returned": "退货待检", "expired": "过期"}
 
 
 _STATUS_CACHE: dict[str | None, str | None] = {}
@@ -113,9 +143,20 @@ def abnormal_kind(status: str | None) -> str | None:
     return kind
 
 
+def keeps_sentence(sentence: str) -> bool:
+    """A description sentence the ST rules read after the crawl: a near-expiry notice or a scarcity
+    claim (the rest of the description is dropped with the slim page)."""
+    form = normalise(sentence)
+    w = words()
+    return (any(x in form for x in w.disclosure) or any(x in form for x in w.scarcity_vague)
+            or any(p.search(form) for p in w.scarcity_numbered))
+
+
 def disclosed(product: Product) -> str | None:
-    """The notice on the page that discloses a near-expiry lot (the first matching text), if any."""
-    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values()]
+    """The notice on the page that discloses a near-expiry lot (the first matching text), if any.  Of
+    the description, a crawled page keeps only such sentences (:func:`keeps_sentence`)."""
+    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values(),
+             *product.description.splitlines()]
     for text in texts:
         if text:
             form = normalise(text)
@@ -198,6 +239,26 @@ def _build_view(products: Iterable[Product], wanted: set[str]) -> StockView:
                 level = variant.availability if variant.availability != Availability.UNKNOWN else product.availability
                 view.offers.setdefault(vsku, []).append(Offer(product, level))
     return view
+
+
+def sellable_stock(ctx) -> dict[str, int]:
+    """Each inventory SKU's sellable units (upper case SKU -> units; 0 when it has lots but none sellable):
+    lots with a normal status, not expired and not expiring before the promotion ends (the audit
+    date without a promotion).  Shared by ST005 and ST006."""
+
+    def compute() -> dict[str, int]:
+        last = max(ctx.today, ctx.promotion.end)
+        sellable: dict[str, int] = {}
+        for lot in ctx.lots:
+            sku = lot.sku.strip().upper()
+            quantity = lot.quantity or 0
+            if quantity > 0 and (lot.expiry_date is None or lot.expiry_date >= last) and abnormal_kind(lot.status) is None:
+                sellable[sku] = sellable.get(sku, 0) + quantity
+            else:
+                sellable.setdefault(sku, 0)
+        return sellable
+
+    return ctx.memo.get(ctx, ("stock-sellable", id(ctx.lots), len(ctx.lots)), compute)
 
 
 def stock_view(ctx) -> StockView:

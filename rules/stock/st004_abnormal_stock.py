@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from checker_rules.stock._common import (
     FOOD_SAFETY_LAW,
+    KINDS_ZH,
     abnormal_kind,
     evidence,
     lot_facts,
@@ -15,9 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
 from checker.models import Finding, Severity
-
-KINDS_ZH = {"damaged": "破损", "spoiled": "变质", "frozen": "冻结", "quarantined": "待检", "recalled": "召回",
-            "returned": "退货待检", "expired": "过期"}
 
 
 class Options(BaseModel):

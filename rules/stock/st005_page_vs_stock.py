@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker_rules.stock._common import abnormal_kind, stock_view
+from checker_rules.stock._common import sellable_stock, stock_view
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.engine import Rule, register
@@ -65,17 +65,11 @@ class PagePromisesStock(Rule):
     Options = Options
 
     def check(self, _site, ctx) -> Iterator[Finding]:
-        last = max(ctx.today, ctx.promotion.end)
-        sellable: dict[str, int] = {}
+        sellable = sellable_stock(ctx)
         lots: dict[str, int] = {}
         for lot in ctx.lots:
             sku = lot.sku.strip().upper()
             lots[sku] = lots.get(sku, 0) + 1
-            quantity = lot.quantity or 0
-            if quantity > 0 and (lot.expiry_date is None or lot.expiry_date >= last) and abnormal_kind(lot.status) is None:
-                sellable[sku] = sellable.get(sku, 0) + quantity
-            else:
-                sellable.setdefault(sku, 0)
         view = stock_view(ctx)
         expected = self.options.expected_units
         for sku, offers in view.offers.items():
