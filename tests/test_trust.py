@@ -271,9 +271,10 @@ def test_coverage_tells_not_looked_at_from_no_findings(store, tmp_path):
     (store / "p" / "about.html").write_text("<p>关于我们</p>", encoding="utf-8")  # no product
     (store / "p" / "noprice.html").write_text('<h1 class="product-title">茶</h1><span data-sku="T-1"></span>',
                                               encoding="utf-8")
+    (store / "_redirects").write_text("/p/old.html /p/ok.html 301\n", encoding="utf-8")  # audited as ok.html
     (store / "sitemap.xml").write_text("<urlset>" + "".join(
-        f"<url><loc>http://shop.local/p/{n}.html</loc></url>" for n in ("ok", "about", "noprice")) + "</urlset>",
-        encoding="utf-8")
+        f"<url><loc>http://shop.local/p/{n}.html</loc></url>" for n in ("ok", "about", "noprice", "old")) +
+        "</urlset>", encoding="utf-8")
     out = tmp_path / "r.xlsx"
     result = audit("--serve", store, "-o", out, "--select", "AD,LN,PR")
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from checker.engine.registry import load_packs
@@ -54,20 +55,24 @@ class _Facts:
     def products(self) -> int:
         return self.ctx.product_count
 
-    @property
-    def pages_without_product(self) -> int:
-        return max(self.pages_ok - self.ctx.pages.product_count, 0)
-
-    def pages_without_product_shown(self, limit: int = 3) -> str:
-        """The first few of those pages, by path, so "fine: the home page" is a glance away."""
+    @cached_property
+    def _productless(self) -> list[str]:
+        """Paths of the pages read without a product; a page redirected to another (audited as itself) is
+        not one of them."""
         paths = []
         for url in self.ctx.pages:
             entry = self.ctx.pages.entry(url)
-            if entry.ok and not entry.has_product:
+            if entry.ok and not entry.has_product and entry.final_url in (None, url):
                 paths.append(urlsplit(url).path or "/")
-                if len(paths) > limit:
-                    break
-        return ", ".join(paths[:limit]) + (", …" if len(paths) > limit else "")
+        return paths
+
+    @property
+    def pages_without_product(self) -> int:
+        return len(self._productless)
+
+    def pages_without_product_shown(self, limit: int = 3) -> str:
+        """The first few of those pages, so "fine: the home page" is a glance away."""
+        return ", ".join(self._productless[:limit]) + (", …" if len(self._productless) > limit else "")
 
     @property
     def products_without_price(self) -> int:
