@@ -65,6 +65,8 @@ PAGES_WITHOUT_PRODUCT = "{n} 个页面未识别到商品 / {n} pages without a p
 PRODUCTS_WITHOUT_PRICE = "{n} 个商品没有价格 / {n} products without a price"
 NO_SOURCE = "未配置{zh}导出 / no {en} source configured"
 NO_SOURCE_ROWS = "{zh}导出没有读到数据 / 0 {en} rows read (see the Errors sheet)"
+EXPORT_NAME = "{zh}导出 {en} export"
+SOURCE_UNUSED = "读取了 {n} 行，但没有选中的规则使用 / {n} rows read, no selected rule uses them"
 SOURCE_KINDS = {"inventory": ("库存", "inventory"), "catalog": ("后台商品", "catalog"), "prices": ("价格记录", "prices"),
                 "complaints": ("投诉", "complaints")}
 

@@ -366,3 +366,13 @@ def test_audit_help_is_bilingual_and_lists_the_exit_codes():
         line = next(i for i, text in enumerate(result.output.splitlines()) if text.strip().startswith(option)
                     or f", {option}" in text)
         assert re.search(r"[\u4e00-\u9fff]", "".join(result.output.splitlines()[line:line + 2])), option
+
+
+def test_coverage_names_an_export_that_no_selected_rule_reads(store, tmp_path):
+    (tmp_path / "complaints.csv").write_text("商品编码,投诉原因\nOK-1,质量问题\nOK-1,发货慢\n", encoding="utf-8")
+    config = write_config(tmp_path, '[[sources]]\nkind = "complaints"\npath = "complaints.csv"\n')
+    result = audit("--serve", store, "--config", config, "-o", tmp_path / "r.xlsx", "--select", "LN")
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert ("投诉导出 complaints export 未检查 not checked: 读取了 2 行，但没有选中的规则使用 / "
+            "2 rows read, no selected rule uses them") in lines

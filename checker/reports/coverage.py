@@ -16,6 +16,7 @@ from checker.engine.rule import Rule
 
 from checker.messages import (
     CHECKED,
+    EXPORT_NAME,
     NO_PAGE_READ,
     NO_PRODUCT_ON_PAGES,
     NO_RULE_SELECTED,
@@ -26,6 +27,7 @@ from checker.messages import (
     PARTLY,
     PRODUCTS_WITHOUT_PRICE,
     SOURCE_KINDS,
+    SOURCE_UNUSED,
 )
 
 __all__ = ["CHECKED", "NOT_CHECKED", "PARTLY", "AreaCoverage", "coverage", "coverage_rows"]
@@ -111,7 +113,7 @@ def _gap(need: str, facts: _Facts, ctx) -> tuple[bool, str]:
 
 
 def coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
-    """One line per loaded pack, in prefix order."""
+    """One line per loaded pack, in prefix order; then one per export read that no selected rule reads."""
     facts = _Facts(ctx)
     ran: dict[str, list[str]] = {}
     for rule in rules:
@@ -133,8 +135,22 @@ def coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
             elif status == CHECKED:
                 status = PARTLY
         out.append(AreaCoverage(prefix, pack.area_name, status, "; ".join(reasons), codes))
-    return out
+    return out + _unused_sources(ctx, facts, [p for p in load_packs().values() if p.prefix in ran])
 
+
+def _unused_sources(ctx, facts: _Facts, selected: list) -> list[AreaCoverage]:
+    """An export that was read while no selected rule reads it (counted on the Summary, checked by
+    nothing).  Unknown when a selected pack does not declare what it reads: then nothing is claimed."""
+    if any(not pack.needs for pack in selected):
+        return []
+    used = {need.removeprefix("source:") for pack in selected for need in pack.needs}
+    out = []
+    for kind in dict.fromkeys(s.kind for s in ctx.config.sources):
+        if kind not in used:
+            zh, en = SOURCE_KINDS.get(kind, (kind, kind))
+            out.append(AreaCoverage(f"source:{kind}", EXPORT_NAME.format(zh=zh, en=en), NOT_CHECKED,
+                                    SOURCE_UNUSED.format(n=facts.rows(kind)), ()))
+    return out
 
 
 def coverage_rows(ctx, rules: list[Rule]) -> Iterator[list]:
