@@ -376,3 +376,12 @@ def test_coverage_names_an_export_that_no_selected_rule_reads(store, tmp_path):
     lines = [" ".join(line.split()) for line in result.output.splitlines()]
     assert ("投诉导出 complaints export 未检查 not checked: 读取了 2 行，但没有选中的规则使用 / "
             "2 rows read, no selected rule uses them") in lines
+
+
+def test_inspect_reasons_are_bilingual(tmp_path):
+    export = tmp_path / "stock.csv"
+    export.write_text("商品编码,可用库存,到期日\nA-1,12,2026-13-45\nA-2,abc,2027-01-01\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", str(export)])
+    assert "错误 Errors (2):" in result.output
+    assert "row 2, column 到期日 (C): 日期无法识别 / invalid date '2026-13-45'" in result.output
+    assert "数量无法识别 / unparseable quantity 'abc'" in result.output
