@@ -117,8 +117,8 @@ def plain_message(err: dict, model: type[BaseModel]) -> str:
             f"{words} {limit} (got {err.get('input')!r})"
     if kind in ("literal_error", "enum"):
         return f"应为其中之一 / must be one of {ctx.get('expected', '')} (got {err.get('input')!r})"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
+    if kind in ("value_error", "assertion_error"):
+        return "值无效 / " + str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
     if kind in _PLAIN:
         shown = f" (got {err.get('input')!r})" if kind != "missing" else ""
         return _PLAIN[kind] + shown

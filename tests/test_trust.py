@@ -385,3 +385,13 @@ def test_inspect_reasons_are_bilingual(tmp_path):
     assert "错误 Errors (2):" in result.output
     assert "row 2, column 到期日 (C): 日期无法识别 / invalid date '2026-13-45'" in result.output
     assert "数量无法识别 / unparseable quantity 'abc'" in result.output
+
+
+def test_rule_option_errors_are_plain_with_did_you_mean(store, tmp_path):
+    config = write_config(tmp_path, "[rules.LN004]\nmax_hop = 2\n")
+    result = audit("--serve", store, "--config", config)
+    assert result.exit_code == 2
+    assert f"error: {config}:2: rules.LN004.max_hop: 未知的键 / unknown key: did you mean max_hops?" in result.output
+    config = write_config(tmp_path, "[rules.LN04]\nmax_hops = 2\n")
+    result = audit("--serve", store, "--config", config)
+    assert result.exit_code == 2 and "rules.LN04: no rule with this code (did you mean LN004?)" in result.output
