@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from checker_rules.stock._common import sellable_stock, words
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.models import Finding, Product, Severity
 from checker.text import normalise, normalise_for_matching
@@ -105,8 +106,8 @@ def claim_skus(product: Product, claim: Claim) -> tuple[list[str], str]:
         if any(_named_in(v, claim.before) for v in values):
             named.append(variant)
     if len(named) == 1:
-        return [named[0].sku.strip().upper()], named[0].name or named[0].sku
-    skus = [s.strip().upper() for s in (product.sku, *(v.sku for v in product.variants)) if s]
+        return [sku_key(named[0].sku)], named[0].name or named[0].sku
+    skus = [sku_key(s) for s in (product.sku, *(v.sku for v in product.variants)) if s]
     return list(dict.fromkeys(skus)), ""
 
 
