@@ -34,8 +34,8 @@ def check_start_urls(urls: list[str]) -> list[str]:
         elif parts.scheme and parts.scheme not in ("http", "https") and "//" in url:
             problems.append(f"{head}: only http:// and https:// can be crawled")
         else:
-            guess = "http://" + url.lstrip("/:")
-            problems.append(f"{head}: did you mean {guess}?")
+            scheme, rest = (parts.scheme, url.split(":", 1)[1]) if parts.scheme in ("http", "https") else ("http", url)
+            problems.append(f"{head}: did you mean {scheme}://{rest.lstrip('/:')}?")
     return problems
 
 

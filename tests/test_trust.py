@@ -59,10 +59,11 @@ def test_config_select_matching_no_rule_names_the_config_line(store, tmp_path):
 # --------------------------------------------------------------------------- start URLs: exit 2
 def test_a_start_url_that_is_not_http_is_a_usage_error_with_a_suggestion(tmp_path):
     out = tmp_path / "r.xlsx"
-    result = audit("not-a-url", "shop.example.com/sitemap.xml", "ftp://x/y", "-o", out)
+    result = audit("not-a-url", "shop.example.com/sitemap.xml", "ftp://x/y", "https:/shop.example.com", "-o", out)
     assert result.exit_code == 2, result.output
     assert "start URL 'not-a-url' is not an http(s) URL: did you mean http://not-a-url?" in result.output
     assert "did you mean http://shop.example.com/sitemap.xml?" in result.output
+    assert "did you mean https://shop.example.com?" in result.output
     assert "'ftp://x/y' is not an http(s) URL: only http:// and https:// can be crawled" in result.output
     assert "LN001" not in result.output and not out.exists()
 
