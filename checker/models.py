@@ -267,8 +267,9 @@ class Finding(BaseModel):
         field; the spec row, image or link within it) + what (the term; the evidence), never the wording
         of the message, the severity or the shop's origin, so a staging port or host keeps it.
         Two findings alike in all of these get ``-2``, ``-3``... from :func:`unique_fingerprints`."""
-        where = _without_origin(self.url) if self.url else (str(self.source) if self.source else "")
-        within = [_without_origin(str(self.extra.get(k, ""))) for k in _FINGERPRINT_EXTRA]
+        where = _url_path(self.url) if self.url else (str(self.source) if self.source else "")
+        extra = self.extra
+        within = [f"{k}={_without_origin(str(extra[k]))}" for k in _FINGERPRINT_EXTRA if k in extra] if extra else []
         key = "\x1f".join([self.code, self.sku or "", where, self.field or "", *within,
                             _without_origin(self.evidence)])
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
@@ -280,8 +281,17 @@ _FINGERPRINT_EXTRA = ("canonical", "term", "spec", "image", "index", "target")
 _ORIGIN = re.compile(r"\bhttps?://[^/\s\"'<>]+", re.I)
 
 
+def _url_path(url: str) -> str:
+    """``http://host:port/p/a.html?x=1`` -> ``/p/a.html?x=1`` (a URL without ``//``: as it is)."""
+    start = url.find("//")
+    if start < 0:
+        return url
+    slash = url.find("/", start + 2)
+    return url[slash:] if slash >= 0 else "/"
+
+
 def _without_origin(text: str) -> str:
-    return _ORIGIN.sub("", text)
+    return _ORIGIN.sub("", text) if "://" in text else text
 
 
 def unique_fingerprints(findings: list[Finding]) -> list[str]:

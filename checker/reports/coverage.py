@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
-
 from checker.messages import (
     CHECKED,
     EXPORT_NAME,
@@ -35,7 +34,7 @@ __all__ = ["CHECKED", "NOT_CHECKED", "PARTLY", "AreaCoverage", "coverage", "cove
 
 @dataclass(frozen=True)
 class AreaCoverage:
-    area: str  # the pack's prefix
+    area: str  # the pack's prefix, or source:<kind> for an export no selected rule reads
     name: str  # 广告用语 Ad wording
     status: str  # CHECKED / PARTLY / NOT_CHECKED
     why: str  # "" when checked in full
@@ -47,7 +46,6 @@ class _Facts:
 
     def __init__(self, ctx) -> None:
         self.ctx = ctx
-        self._unpriced: int | None = None
 
     @property
     def pages_ok(self) -> int:
@@ -76,11 +74,9 @@ class _Facts:
         """The first few of those pages, so "fine: the home page" is a glance away."""
         return ", ".join(self._productless[:limit]) + (", …" if len(self._productless) > limit else "")
 
-    @property
+    @cached_property
     def products_without_price(self) -> int:
-        if self._unpriced is None:
-            self._unpriced = sum(p.price is None for p in self.ctx.site_products())
-        return self._unpriced
+        return sum(p.price is None for p in self.ctx.site_products())
 
     def rows(self, kind: str) -> int:
         return len({"inventory": self.ctx.lots, "catalog": self.ctx.catalog, "prices": self.ctx.prices,
@@ -113,7 +109,13 @@ def _gap(need: str, facts: _Facts, ctx) -> tuple[bool, str]:
 
 
 def coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
-    """One line per loaded pack, in prefix order; then one per export read that no selected rule reads."""
+    """One line per loaded pack, in prefix order; then one per export read that no selected rule reads.
+    Worked out once for the workbook and the console (shared through the memo, with the site rules'
+    read-back of every product)."""
+    return ctx.memo.get(ctx, ("reports.coverage", tuple(r.code for r in rules)), lambda: _coverage(ctx, rules))
+
+
+def _coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
     facts = _Facts(ctx)
     ran: dict[str, list[str]] = {}
     for rule in rules:
