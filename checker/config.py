@@ -280,7 +280,8 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        line = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError(f"{path}{f':{line.group(1)}' if line else ''}: 不是有效的 TOML / not valid TOML: {exc}") from exc
     prefix: tuple[str, ...] = ()
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("checker", {})
