@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from checker.messages import CONFIG_BOUNDS, CONFIG_INVALID, CONFIG_ONE_OF, CONFIG_PLAIN, CONFIG_UNKNOWN_KEY
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
 
@@ -81,27 +83,6 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-_PLAIN: dict[str, str] = {
-    "missing": "缺少必填项 / required key is missing",
-    "int_parsing": "应为整数 / must be a whole number",
-    "int_type": "应为整数 / must be a whole number",
-    "int_from_float": "应为整数 / must be a whole number",
-    "float_parsing": "应为数字 / must be a number",
-    "float_type": "应为数字 / must be a number",
-    "bool_parsing": "应为 true 或 false / must be true or false",
-    "bool_type": "应为 true 或 false / must be true or false",
-    "string_type": "应为文本（加引号）/ must be text, in quotes",
-    "list_type": '应为列表 / must be a list, e.g. ["a", "b"]',
-    "dict_type": "应为表 / must be a table, e.g. { key = value }",
-    "model_type": "应为表 / must be a table, e.g. [section] or { key = value }",
-    "date_parsing": "应为日期 / must be a date, YYYY-MM-DD",
-    "date_from_datetime_parsing": "应为日期 / must be a date, YYYY-MM-DD",
-    "date_type": "应为日期 / must be a date, YYYY-MM-DD",
-}
-_BOUNDS = {"greater_than_equal": ("ge", "不能小于 / must be at least"), "greater_than": ("gt", "必须大于 / must be more than"),
-           "less_than_equal": ("le", "不能大于 / must be at most"), "less_than": ("lt", "必须小于 / must be less than")}
-
-
 def plain_message(err: dict, model: type[BaseModel]) -> str:
     """One pydantic error in plain words, bilingual; the value given is quoted where it helps."""
     kind, loc, ctx = err["type"], tuple(err["loc"]), err.get("ctx") or {}
@@ -109,19 +90,19 @@ def plain_message(err: dict, model: type[BaseModel]) -> str:
         holder = _model_at(model, loc)
         near = difflib.get_close_matches(str(loc[-1]), list(holder.model_fields), n=1) if holder else []
         hint = f": did you mean {near[0]}?" if near else ""
-        return f"未知的键 / unknown key{hint}"
-    if kind in _BOUNDS:
-        name, words = _BOUNDS[kind]
+        return f"{CONFIG_UNKNOWN_KEY}{hint}"
+    if kind in CONFIG_BOUNDS:
+        name, words = CONFIG_BOUNDS[kind]
         limit = ctx.get(name, ctx.get("limit_value"))
         return f"{words} {limit:g} (got {err.get('input')!r})" if isinstance(limit, float) else \
             f"{words} {limit} (got {err.get('input')!r})"
     if kind in ("literal_error", "enum"):
-        return f"应为其中之一 / must be one of {ctx.get('expected', '')} (got {err.get('input')!r})"
+        return CONFIG_ONE_OF.format(expected=ctx.get("expected", ""), got=err.get("input"))
     if kind in ("value_error", "assertion_error"):
-        return "值无效 / " + str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
-    if kind in _PLAIN:
+        return CONFIG_INVALID.format(reason=str(ctx.get("error", err["msg"])).removeprefix("Value error, "))
+    if kind in CONFIG_PLAIN:
         shown = f" (got {err.get('input')!r})" if kind != "missing" else ""
-        return _PLAIN[kind] + shown
+        return CONFIG_PLAIN[kind] + shown
     return err["msg"]
 
 

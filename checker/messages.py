@@ -98,3 +98,39 @@ SITEMAP_UNREAD = "无法读取 sitemap / cannot read sitemap {url}: {reason}"
 NO_PAGE_AUDITED = ("没有审核任何页面 / no page could be audited: {n} page(s) found, none read (see the Errors sheet); "
                    "the findings do not cover the shop")
 NOT_AUDITED = "NOT AUDITED 未审核"
+
+# -- before the crawl (checker/preflight.py): exit 2 -------------------------------------------
+START_NOT_HTTP = "起始网址不是 http(s) 网址 / start URL {url!r} is not an http(s) URL"
+SELECT_UNKNOWN = "选择的规则不存在 / {entry!r} matches no rule"
+NO_RULE_LEFT = "没有选中任何规则 / no rule left to run: select = {select}, ignore = {ignore}; run `checker rules` for the list"
+CANNOT_WRITE = "无法写入报告 / cannot write the workbook {path}"
+SOURCE_MISSING = "找不到导出文件 / {reason}"
+
+# -- --resume (checker/crawl/journal.py) ---------------------------------------------------------
+RESUMED = "已继续 / resumed {n} pages from {where}"
+NOTHING_TO_RESUME = "没有可继续的抓取 / nothing to resume: starting fresh (no interrupted crawl of these start URLs in {where})"
+
+# -- config errors in plain words (checker/configtext.py): pydantic's error type -> words --------
+CONFIG_UNKNOWN_KEY = "未知的键 / unknown key"
+CONFIG_ONE_OF = "应为其中之一 / must be one of {expected} (got {got!r})"
+CONFIG_INVALID = "值无效 / {reason}"
+CONFIG_PLAIN: dict[str, str] = {
+    "missing": "缺少必填项 / required key is missing",
+    "int_parsing": "应为整数 / must be a whole number",
+    "int_type": "应为整数 / must be a whole number",
+    "int_from_float": "应为整数 / must be a whole number",
+    "float_parsing": "应为数字 / must be a number",
+    "float_type": "应为数字 / must be a number",
+    "bool_parsing": "应为 true 或 false / must be true or false",
+    "bool_type": "应为 true 或 false / must be true or false",
+    "string_type": "应为文本（加引号）/ must be text, in quotes",
+    "list_type": '应为列表 / must be a list, e.g. ["a", "b"]',
+    "dict_type": "应为表 / must be a table, e.g. { key = value }",
+    "model_type": "应为表 / must be a table, e.g. [section] or { key = value }",
+    "date_parsing": "应为日期 / must be a date, YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期 / must be a date, YYYY-MM-DD",
+    "date_type": "应为日期 / must be a date, YYYY-MM-DD",
+}
+#: pydantic's bound errors -> (the bound's name in the error's context, words).
+CONFIG_BOUNDS = {"greater_than_equal": ("ge", "不能小于 / must be at least"), "greater_than": ("gt", "必须大于 / must be more than"),
+                 "less_than_equal": ("le", "不能大于 / must be at most"), "less_than": ("lt", "必须小于 / must be less than")}

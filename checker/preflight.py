@@ -18,6 +18,7 @@ from checker.codes import area_of
 from checker.config import Config, ConfigError, config_key_line
 from checker.engine.registry import is_selected
 from checker.engine.rule import Rule
+from checker.messages import CANNOT_WRITE, NO_RULE_LEFT, SELECT_UNKNOWN, SOURCE_MISSING, START_NOT_HTTP
 
 
 def check_start_urls(urls: list[str]) -> list[str]:
@@ -28,7 +29,7 @@ def check_start_urls(urls: list[str]) -> list[str]:
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") and parts.netloc:
             continue
-        head = f"起始网址不是 http(s) 网址 / start URL {url!r} is not an http(s) URL"
+        head = START_NOT_HTTP.format(url=url)
         if Path(url).exists():
             problems.append(f"{head}: it is a local path; to audit a folder of pages use --serve DIR")
         elif parts.scheme and parts.scheme not in ("http", "https") and "//" in url:
@@ -50,10 +51,9 @@ def check_selection(config: Config, registry: dict[str, type[Rule]], *, select_o
         if entry != "ALL" and not any(code.startswith(entry) for code in codes):
             near = difflib.get_close_matches(entry, known, n=1)
             hint = f" (did you mean {near[0]}?)" if near else "; run `checker rules` for the list"
-            problems.append(f"{select_origin}: 选择的规则不存在 / {entry!r} matches no rule{hint}")
+            problems.append(f"{select_origin}: {SELECT_UNKNOWN.format(entry=entry)}{hint}")
     if not problems and not any(is_selected(code, config.select, config.ignore) for code in codes):
-        problems.append(f"{select_origin}, {ignore_origin}: 没有选中任何规则 / no rule left to run: select = "
-                        f"{config.select}, ignore = {config.ignore}; run `checker rules` for the list")
+        problems.append(f"{select_origin}, {ignore_origin}: {NO_RULE_LEFT.format(select=config.select, ignore=config.ignore)}")
     return problems
 
 
@@ -69,7 +69,7 @@ def report_path(output: Path | str, now: datetime | None = None) -> Path:
 
 def check_output(path: Path) -> list[str]:
     """The workbook's folder must exist (it is made) and take a file, before hours of crawling."""
-    head = f"无法写入报告 / cannot write the workbook {path}"
+    head = CANNOT_WRITE.format(path=path)
     blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         return [f"{head}: {blocking} is a file, not a folder"]
@@ -96,7 +96,7 @@ def check_sources(config: Config) -> list[str]:
             expand(source.path, base)
         except SourceError as exc:
             where = config_key_line(config, ("sources", n - 1, "path"))
-            problems.append(f"{where}: sources #{n} ({source.kind}): 找不到导出文件 / {exc}")
+            problems.append(f"{where}: sources #{n} ({source.kind}): {SOURCE_MISSING.format(reason=exc)}")
     return problems
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from checker.crawl.numbers import TargetNumbers
 from checker.crawl.outcome import PageOutcome
 from checker.engine.pagestore import PageEntry
+from checker.messages import NOTHING_TO_RESUME, RESUMED
 from checker.models import ErrorRecord, FetchResult, Finding, Page
 
 #: The journal line where its writer starts numbering links and images afresh (a new process,
@@ -174,5 +175,5 @@ def resume_note(resumed_pages: int, work_dir: Path) -> str:
     """What ``--resume`` did, in one line: never start over without a word."""
     where = work_dir / JOURNAL_NAME
     if resumed_pages:
-        return f"已继续 / resumed {resumed_pages} pages from {where}"
-    return f"没有可继续的抓取 / nothing to resume: starting fresh (no interrupted crawl of these start URLs in {where})"
+        return RESUMED.format(n=resumed_pages, where=where)
+    return NOTHING_TO_RESUME.format(where=where)
