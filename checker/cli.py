@@ -3,7 +3,7 @@
 Exit codes: 0 no finding at or above ``--fail-on`` (``never``: findings never fail); 1 there are;
 2 usage or config error, found before the crawl; 3 the audit crashed (a partial workbook is still written);
 4 nothing was audited: no page could be read, or a start sitemap could not be; 130 interrupted (Ctrl-C,
-partial).  The order when several apply: 130, 3, 4, 1.
+partial); 143 terminated (SIGTERM, partial).  The order when several apply: 143/130, 3, 4, 1.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from checker.preflight import (
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH, EXIT_NOT_AUDITED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 
 
 def _fail_usage(message: str) -> None:
@@ -83,8 +84,9 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
       3  崩溃 / the audit crashed (partial workbook)
       4  未审核 / nothing audited: a start sitemap unreadable, or no page read
       130 中断 / interrupted (partial workbook; --resume continues)
+      143 终止 / terminated by SIGTERM (partial workbook)
     """
-    from checker.audit import default_report_path, run_audit
+    from checker.audit import Terminated, default_report_path, run_audit, terminate_like_ctrl_c
     from checker.crawl.journal import resume_note, resume_port
     from checker.crawl.serve import serve_directory
     from checker.prices import CurrencyTableError, currency_table
@@ -116,9 +118,18 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
         progress = ProgressPrinter(quiet=quiet)
-        result = run_audit(config, start_urls, output=workbook, today=today.date() if today else None,
-                           progress=progress, engine=engine, resume=resume)
-        progress.close()
+        try:
+            with terminate_like_ctrl_c():
+                result = run_audit(config, start_urls, output=workbook, today=today.date() if today else None,
+                                   progress=progress, engine=engine, resume=resume)
+        except Terminated:  # after the crawl, while the rules ran or the workbook was written
+            click.echo("terminated (SIGTERM) before the workbook was written", err=True)
+            sys.exit(EXIT_TERMINATED)
+        except KeyboardInterrupt:  # a second Ctrl-C, while the partial workbook was written (not click's exit 1)
+            click.echo("interrupted again: the workbook may not be written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        finally:
+            progress.close()
 
     for error in result.ctx.errors[:50]:
         click.echo(f"输入错误 input error: [{stage_label(error.stage)}] {error.source} {error.location} "
@@ -137,7 +148,7 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     if isinstance(result.exception, KeyboardInterrupt):
         click.echo("interrupted: the workbook holds what was done (marked PARTIAL); "
                    "run the same command with --resume to continue", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if isinstance(result.exception, Terminated) else EXIT_INTERRUPTED)
     if result.exception is not None:
         traceback.print_exception(result.exception, file=sys.stderr)
         sys.exit(EXIT_CRASH)

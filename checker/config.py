@@ -46,6 +46,11 @@ class CrawlConfig(_Section):
     max_redirects: int = Field(10, ge=0)
     max_body_bytes: int = Field(10_000_000, ge=1024, description="after decompression")
     allow_offhost_redirects: bool = Field(False, description="follow redirects to other (public) hosts")
+    allowed_hosts: list[str] = Field(default_factory=list, description="hosts in scope besides the start URLs' "
+                                     "(host, host:port or https://host), e.g. the shop's www. and its image CDN")
+    url_deadline: float = Field(45.0, ge=0, description="seconds for one URL, all attempts and waits; 0 = none")
+    max_sitemaps: int = Field(1000, ge=1, description="sitemaps and sitemap indexes read, at most")
+    max_sitemap_depth: int = Field(3, ge=0, description="sitemap indexes nested below a start URL, at most")
     respect_robots: bool = True
     robots_sitemaps: bool = Field(True, description="starting from a home page, also read robots.txt Sitemap: lines")
     store_api: Literal["none", "auto", "shopify", "woocommerce"] = "none"
@@ -56,6 +61,15 @@ class CrawlConfig(_Section):
     user_agent: str = "store-checker/0.1 (pre-promotion audit; +https://github.com/store-checker)"
     include: list[str] = Field(default_factory=list, description="regexes; a URL must match one")
     exclude: list[str] = Field(default_factory=list, description="regexes; a matching URL is skipped")
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _valid_hosts(cls, v: list[str]) -> list[str]:
+        from checker.crawl.scope import parse_entry  # the one parser of an entry
+
+        for entry in v:
+            parse_entry(entry)
+        return v
 
     @field_validator("include", "exclude")
     @classmethod

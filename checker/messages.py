@@ -18,6 +18,7 @@ STAGES = {
     "config": "配置 config",
     "rule": "规则 rule",
     "skip": "跳过 skip",
+    "scope": "范围外 scope",
     "crawl": "抓取进程 crawl",
     "sources": "导出文件 sources",
     "rules": "规则运行 rules",
