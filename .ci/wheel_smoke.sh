@@ -26,6 +26,7 @@ if [ "$code" -ne 1 ] || ! grep -q "广告用语 Ad wording" "$work/summary.txt";
     cat "$work/summary.txt" "$work/stderr.txt"
     exit 1
 fi
-"$work/venv/bin/checker" rules AD001 | grep -q "Lexicon (" || { echo "wheel smoke: no lexicon in the wheel"; exit 1; }
+"$work/venv/bin/checker" rules AD001 >"$work/rules.txt"  # to a file: grep -q would close the pipe early
+grep -q "Lexicon (" "$work/rules.txt" || { echo "wheel smoke: no lexicon in the wheel"; cat "$work/rules.txt"; exit 1; }
 echo "wheel smoke: $(basename "$work"/dist/*.whl) installed outside the repo; demo audit exit 1 with" \
      "$(grep -c '' "$work/summary.txt") summary lines; $(ls "$work"/reports/audit-*.xlsx | wc -l) workbook"
