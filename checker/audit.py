@@ -97,6 +97,8 @@ def run_audit(
     ctx = AuditContext(config=config, today=today or date.today(), start_urls=list(start_urls))
     result = AuditResult(ctx=ctx, findings=[], rules=engine.rules)
     workbook = Path(output or default_report_path(config))
+    if workbook.is_dir():  # a folder, as `output` in the config: a new workbook in it
+        workbook = workbook / default_report_path(config).name
     stage = "sources"
     try:
         load_sources(config, ctx)

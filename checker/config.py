@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from checker.aliases import alias_table, canonical_field
 from checker.codes import SELECTOR
+from checker.configtext import key_line, validation_problems
 from checker.models import Severity
 
 
@@ -239,7 +240,7 @@ class Config(_Section):
     start: list[str] = Field(default_factory=list, description="start URLs: pages or sitemap.xml")
     select: list[str] = Field(default_factory=lambda: ["ALL"])
     ignore: list[str] = Field(default_factory=list)
-    fail_on: Severity = Severity.ERROR
+    fail_on: Severity | Literal["never"] = Field(Severity.ERROR, description="lowest severity that fails; never")
     output: str = "reports"
     severity: dict[str, Severity] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -293,56 +294,22 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        line = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError(f"{path}{f':{line.group(1)}' if line else ''}: 不是有效的 TOML / not valid TOML: {exc}") from exc
     prefix: tuple[str, ...] = ()
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("checker", {})
         prefix = ("tool", "checker")
     try:
         config = Config.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
-        line = key_line(text, prefix + loc)
-        where = f"{path}:{line}" if line else str(path)
-        more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
-        raise ConfigError(f"{where}: {'.'.join(loc)}: {err['msg']}{more}") from None
+    except ValidationError as exc:  # every problem at once, in plain words, each at its line
+        raise ConfigError("\n".join(validation_problems(exc, Config, path, text, prefix))) from None
     # Per-rule options are validated later, against the rule's own Options model (see engine).
     config._path, config._source_text, config._key_prefix = path, text, prefix
     return config
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
-
-
-def _split_key(key: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in key.split("."))
-
-
-def key_line(text: str, loc: tuple[str, ...]) -> int | None:
-    """Best-effort line number (1-based) of a dotted key in TOML text; the table header if the
-    key itself is absent (e.g. a missing or wrongly named key)."""
-    table: tuple[str, ...] = ()
-    best: int | None = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(raw)
-        if header:
-            table = _split_key(header.group(1))
-            if table and loc[: len(table)] == table and best is None:
-                best = lineno
-            continue
-        key = _KEY.match(raw)
-        if key:
-            full = table + _split_key(key.group(1))
-            if full == loc[: len(full)] and len(full) >= 1:
-                if full == loc:
-                    return lineno
-                best = lineno
-    return best
-
-
-def config_key_line(config: Config, loc: tuple[str, ...]) -> str:
+def config_key_line(config: Config, loc: tuple[str | int, ...]) -> str:
     """``path:line`` for a key of a loaded config, for error messages raised after loading."""
     path = config.path
     if path is None:

@@ -55,7 +55,7 @@ def test_an_endless_chain_of_sitemap_indexes_stops_at_the_depth_cap(tmp_path):
     fetched = sorted(path for path in server.hits if path.startswith("/idx/"))
     assert fetched == ["/idx/0.xml", "/idx/1.xml", "/idx/2.xml", "/idx/3.xml"]  # depth 0..3, once each
     (row,) = [r for r in errors(out) if r[2] == "crawl.max_sitemap_depth = 3"]
-    assert row[0] == "skip" and row[1] == f"{shop}/idx/4.xml" and "listed in" in row[3]
+    assert row[0] == "跳过 skip" and row[1] == f"{shop}/idx/4.xml" and "listed in" in row[3]
 
 
 def test_sitemap_count_cap_and_max_pages(tmp_path):

@@ -99,7 +99,7 @@ def test_urls_from_sitemaps_robots_links_and_redirects_stay_in_scope(tmp_path, f
     ctx = result.ctx
     assert server.hits["/p/a.html"] == 1 and server.hits["/pages.xml"] == 1
     assert all(url.startswith(shop) for url in ctx.pages)  # no off-scope URL was audited as the shop's
-    scope_rows = [r for r in error_rows(out) if r[0] == "scope"]
+    scope_rows = [r for r in error_rows(out) if r[0] == "范围外 scope"]
     sources = " ".join(f"{r[1]} {r[3]}" for r in scope_rows)
     for origin in (alias, v6, port):
         assert origin in sources

@@ -50,7 +50,8 @@ def test_inspect_gbk_csv():
     assert "first 2 parsed row(s):" in out
     assert "row 3: sku=CN-TEA-1001  name=西湖龙井 明前茶  lot=L20260405-S" in out
     assert "row 5:" not in out.split("Errors")[0]
-    assert "inventory_gbk.csv, row 13, column 到期日 (I): expiry date 2025-07-08 is before production date" in out
+    assert ("inventory_gbk.csv, row 13, column 到期日 (I): 到期日早于生产日期 / expiry date 2025-07-08 is before "
+            "production date") in out
 
 
 def test_inspect_xlsx_with_sheet_and_kind():

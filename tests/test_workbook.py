@@ -49,9 +49,9 @@ def test_hyperlink_status_dropdown_and_colour(tmp_path):
     ws = make(tmp_path, [finding(), finding(code="LN004", severity=Severity.WARNING)])["Findings"]
     url_cell = ws.cell(row=2, column=col("链接 URL"))
     assert url_cell.hyperlink is not None and url_cell.hyperlink.target == "http://127.0.0.1:1/p/a.html"
-    assert ws.cell(row=2, column=col("状态 Status")).value == "Open"
+    assert ws.cell(row=2, column=col("状态 Status")).value == "未处理 Open"
     (dv,) = ws.data_validations.dataValidation
-    assert dv.type == "list" and dv.formula1 == '"Open,Fixed,Accepted"'
+    assert dv.type == "list" and dv.formula1 == '"未处理 Open,已修复 Fixed,已接受 Accepted"'
     assert "N2:N1000" in str(dv.sqref)
     assert ws.cell(row=2, column=col("严重程度 Severity")).fill.fgColor.rgb.endswith("F8CBAD")
     assert ws.cell(row=3, column=col("严重程度 Severity")).fill.fgColor.rgb.endswith("FFE699")
@@ -77,8 +77,8 @@ def test_errors_sheet_and_summary(tmp_path):
               ErrorRecord(stage="read", source="inventory.csv", location="row 7, column 到期日", reason="bad date")]
     wb = make(tmp_path, [finding()], errors, partial=True)
     rows = list(wb["Errors"].iter_rows(min_row=2, values_only=True))
-    assert rows == [("fetch", "http://127.0.0.1:1/p/x.html", None, "HTTP 404"),
-                    ("read", "inventory.csv", "row 7, column 到期日", "bad date")]
+    assert rows == [("抓取 fetch", "http://127.0.0.1:1/p/x.html", None, "页面不存在 / HTTP 404"),
+                    ("读取 read", "inventory.csv", "row 7, column 到期日", "bad date")]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["状态 Status"].endswith("PARTIAL")
     assert summary["读取错误 Input errors"] == 2 and summary["发现问题 Findings"] == 1

@@ -42,8 +42,11 @@ def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
         if len(data) > MAX_SITEMAP_BYTES:
             raise ValueError(f"gzipped sitemap expands beyond {MAX_SITEMAP_BYTES} bytes")
     root = ET.fromstring(data)
+    kind = _NS.sub("", root.tag)
+    if kind not in ("urlset", "sitemapindex"):  # an RSS feed or an HTML page: would pass as an empty sitemap
+        raise ValueError(f"the root element is <{kind}>, not <urlset> or <sitemapindex>")
     locs = [(el.text or "").strip() for el in root.iter() if _NS.sub("", el.tag) == "loc" and el.text]
-    return ([], locs) if _NS.sub("", root.tag) == "sitemapindex" else (locs, [])
+    return ([], locs) if kind == "sitemapindex" else (locs, [])
 
 
 class Discovery:

@@ -54,6 +54,13 @@ class RulePack:
     keep_sentence: Callable[[str], bool] | None = field(default=None, compare=False)
     #: The pack's own workbook sheets, given the audit's context and the codes that ran (None: none).
     sheets: Callable[[Any, frozenset[str]], Iterable[PackSheet]] | None = field(default=None, compare=False)
+    #: What the area reads, for the coverage block (checker/reports/coverage.py): the first is what it
+    #: cannot work without (missing: "not checked"), the rest what some of its rules need (missing:
+    #: "partly checked").  "pages", "products", "prices" (products with a price), "source:<kind>".
+    needs: tuple[str, ...] = ()
+    #: Reads the pack's own data files (word lists...), called before the crawl when one of its rules
+    #: is selected: a broken file raises a ConfigError naming file and line (exit 2).
+    preflight: Callable[[], object] | None = field(default=None, compare=False)
     #: Set by the loader: the package the pack was loaded from, and the codes it registered.
     module: str = field(default="", compare=False)
     codes: tuple[str, ...] = field(default=(), compare=False)

@@ -103,6 +103,14 @@ class Rule:
             extra=extra,
         )
 
+    def preflight(self, config: Any) -> None:
+        """Read the data files this rule takes from ``config`` (a shop's own lexicon...) before the
+        crawl; a broken one raises a ConfigError naming file, line and entry (exit code 2)."""
+
+    def config_docs(self) -> str:
+        """What ``checker rules CODE`` adds for the configured options, after :meth:`preflight`."""
+        return ""
+
     @classmethod
     def docs(cls) -> str:
         """The rule's own prose: its class docstring.  ``checker rules CODE`` shows it with the

@@ -118,7 +118,7 @@ def load_words(path: Path = WORDS_FILE) -> StockWords:
 @cache
 def words() -> StockWords:
     """The pack's own lists, read once per process."""
-    return load_words()
+    return load_words(WORDS_FILE)
 
 
 #: The kinds of abnormal status (words.toml's keys) in Chinese, for messages and the stock sheet.
