@@ -211,7 +211,8 @@ def test_complaint_history():
     assert len(result.records) == 16 and not result.errors
     first = result.records[0]
     assert first == Complaint(
-        id="TS20260312001", sku="CN-BTY-3001", received=date(2026, 3, 12), category="商品质量", reason="质量问题",
+        id="TS20260312001", sku="CN-BTY-3001", skus=["CN-BTY-3001"], received=date(2026, 3, 12), category="商品质量",
+        reason="质量问题",
         detail="敷后脸部发红发痒，怀疑成分与宣传不符", source=SourceRef(file="complaints.csv", row=2),
     )  # fmt: skip
     reasons = [c.reason for c in result.records]
