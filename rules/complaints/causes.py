@@ -159,7 +159,7 @@ class Taxonomy:
             if (left and start > 0 and norm[start - 1] in _WORD) or (right and end < last and norm[end] in _WORD):
                 continue  # "rash" inside "crash", "dent" inside "accident"
             cause, is_not = self._owners[index]
-            if is_not or (self._negatable[cause] and self._negated(norm, start)):
+            if is_not or (self._negatable[cause] and self.negated(norm, start)):
                 continue
             score = self._scores[index] * self._weights[cause]
             scores[cause] = scores.get(cause, 0.0) + score
@@ -170,7 +170,7 @@ class Taxonomy:
         winner = max(scores, key=lambda c: (scores[c], -c))
         return self._ids[winner], best_phrase[winner][1]
 
-    def _negated(self, norm: str, start: int) -> bool:
+    def negated(self, norm: str, start: int) -> bool:
         """A negation word right before ``start`` (fillers such as 任何 / any may stand between)."""
         before = norm[max(0, start - 12):start]
         for i in range(len(before) - 1, -1, -1):
@@ -182,7 +182,7 @@ class Taxonomy:
         while changed and before:
             changed = False
             for filler in self._fillers:
-                if before.endswith(filler) and (not filler[0] in _WORD or _word_start(before, len(before) - len(filler))):
+                if before.endswith(filler) and (filler[0] not in _WORD or _word_start(before, len(before) - len(filler))):
                     before, changed = before[: -len(filler)].rstrip(), True
                     break
         for word in self._negations:
