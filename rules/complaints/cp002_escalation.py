@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from checker_rules.complaints._common import complaint_view, ids_text
+from checker_rules.complaints.sheet import complaints_sheet
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
@@ -47,6 +48,7 @@ class RepeatOfComplaint(Rule):
     severity = Severity.WARNING
     scope = "post"
     Options = EscalationOptions
+    report_sheet = complaints_sheet
 
     def revise(self, findings: list[Finding], ctx) -> list[Finding]:
         if not ctx.complaints or not findings:

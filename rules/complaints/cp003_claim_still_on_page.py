@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from checker_rules.complaints._common import AD_LAW, Entry, complaint_view, ids_text, sample
 from checker_rules.complaints.claims import disputed_claims, find_on_page
+from checker_rules.complaints.sheet import complaints_sheet
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
@@ -47,6 +48,7 @@ class ComplainedClaimOnPage(Rule):
     scope = "site"
     legal_basis = AD_LAW
     Options = ClaimOptions
+    report_sheet = complaints_sheet
 
     def check(self, _site, ctx) -> Iterator[Finding]:
         if not ctx.complaints:
