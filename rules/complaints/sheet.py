@@ -63,15 +63,14 @@ def _rows(view: ComplaintView, today, window: int, findings: list[Finding]) -> I
                ", ".join(info.families) if info else ""]
     yield []
 
-    months = sorted({e.complaint.received.strftime("%Y-%m") for e in entries if e.complaint.received})
+    per_month = Counter(((d.year, d.month) if (d := e.complaint.received) else None, e.cause.cause) for e in entries)
+    months = sorted({m for m, _ in per_month if m is not None})
     used = [c for c in causes if by_cause[c]]
     yield _title("投诉按月 Complaints by month")
     yield _header("月份 Month", *[_label(view, c) for c in used], "合计 Total")
-    per_month = Counter((e.complaint.received.strftime("%Y-%m") if e.complaint.received else "", e.cause.cause)
-                        for e in entries)
-    for month in [*months, ""] if any(not e.complaint.received for e in entries) else months:
+    for month in [*months, None] if any(m is None for m, _ in per_month) else months:
         counts = [per_month[(month, c)] for c in used]
-        yield [month or "无日期 undated", *counts, sum(counts)]
+        yield [f"{month[0]}-{month[1]:02d}" if month else "无日期 undated", *counts, sum(counts)]
     yield []
 
     yield _title(f"各原因投诉最多的 SKU Top {TOP_SKUS} SKUs per cause")
