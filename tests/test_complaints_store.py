@@ -166,3 +166,16 @@ def test_workbook_complaints_sheet_and_repeat_columns(store_audit):
     assert any(r[0] == "CN-OLD-0001" and r[1] == 2 for r in sheet)  # unknown SKU, two complaints
     assert any(r[0] == "2026-10" for r in sheet)  # a month row
     assert any(r[0] == "TS20260811004" and r[1] == "ST004" and r[2] == "CN-HOM-4003" for r in sheet)
+
+
+def test_console_summary_counts_and_marks_repeats(store_audit, capsys):
+    from checker.models import Severity
+    from checker.reports.console import print_summary
+
+    print_summary(store_audit.findings, store_audit.ctx, store_audit.workbook, Severity.ERROR)
+    out = capsys.readouterr().out
+    repeats = [f for f in store_audit.findings if f.repeat_of]
+    assert {(f.code, f.sku) for f in repeats} == {k[:2] for k in ESCALATED}  # the HTTP audit escalates the same
+    assert f"repeats of past complaints: {len(repeats)} findings" in out
+    shown = [f for f in store_audit.findings if f.severity is Severity.ERROR][:10]
+    assert ("重犯 repeat of" in out) == any(f.repeat_of for f in shown)

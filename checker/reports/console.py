@@ -81,12 +81,16 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity) -> 
     for area, (e, w, i) in rows:
         click.echo(f"  {pad(area_name(area), 26)}{e:>7}{w:>9}{i:>6}")
     click.echo(f"  {pad('total 合计', 26)}{total[0]:>7}{total[1]:>9}{total[2]:>6}")
+    repeats = [f for f in findings if f.repeat_of]
+    if repeats:
+        click.echo(f"  重犯历史投诉 repeats of past complaints: {len(repeats)} findings raised a level (CP002)")
     top = [f for f in findings if f.severity.rank >= fail_on.rank][:10]
     if top:
         click.echo("")
         click.echo(f"  first {len(top)} at or above '{fail_on.value}':")
         for f in top:
             where = f.sku or (urlsplit(f.url).path if f.url else "")
-            click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message, 60).rstrip()}")
+            mark = " 重犯 repeat of " + ", ".join(f.repeat_of[:3]) if f.repeat_of else ""
+            click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message.split(chr(10), 1)[0], 60).rstrip()}{mark}")
     click.echo("")
     click.echo(f"workbook: {workbook}")

@@ -72,7 +72,8 @@ _SKU_SEPARATORS = re.compile(r"[\s,;，；、|]+")
 
 def _skus(value: Any) -> tuple[str, ...]:
     """A complaint's SKU cell: one SKU, or an order line naming several (``A001, A002`` / ``A001；A002``)."""
-    first, *rest = [p for p in _SKU_SEPARATORS.split(code(value)) if p] or [""]
+    cells = value if isinstance(value, list) else [value]  # a JSON export may give a list
+    first, *rest = [p for cell in cells for p in _SKU_SEPARATORS.split(code(cell)) if p] or [""]
     return (_sku(first), *(code(p) for p in rest)) if first else ()
 
 
