@@ -29,8 +29,9 @@ class ComplainedClaimOnPage(Rule):
         that sells the SKU (title, subtitle, specs, labels, banners, variant names; the description
         when the audit kept it) with fuzzy matching (``threshold``, rapidfuzz's partial ratio on the
         normalised texts, so Simplified, Traditional and English spellings and full-width forms match);
-        a page that negates the claim itself (不防水) does not match.  One finding per SKU and claim,
-        with the complaint ids.
+        a page that negates the claim itself (不防水) does not match.  Delivery, staff and refund
+        complaints (说好的次日达，三天才到) are left out: the product page cannot repeat them.  One
+        finding per SKU and claim, with the complaint ids.
 
     Why it matters:
         A claim a customer has shown to be false and that stays on the page is no longer a mistake:
@@ -59,6 +60,9 @@ class ComplainedClaimOnPage(Rule):
         for entry in view.entries:
             if window is not None and not entry.within(ctx.today, window):
                 continue
+            cause = entry.cause.cause
+            if cause is not None and not view.taxonomy.causes[cause].product:
+                continue  # a delivery, staff or refund complaint: the page cannot repeat it
             skus = [s for s in entry.complaint.all_skus if s in view.products]
             if not skus:
                 continue
