@@ -161,7 +161,7 @@ def test_workbook_complaints_sheet_and_repeat_columns(store_audit):
     for title in ("投诉按原因", "投诉按月", "各原因投诉最多的 SKU", "未分类投诉", "未知 SKU", "投诉与其升级的问题"):
         assert any(t.startswith(title) for t in titles), title
     by_cause = {r[1]: r for r in sheet if r[1] in ("size", "logistics", "none")}
-    assert by_cause["size"][3] == 5 and by_cause["logistics"][2].startswith("否 no")
+    assert by_cause["size"][3] == 4 and by_cause["logistics"][2].startswith("否 no")
     assert any(r[0] == "CS2611013" and r[6] == "请尽快联系我" for r in sheet)  # unclassified, listed
     assert any(r[0] == "CN-OLD-0001" and r[1] == 2 for r in sheet)  # unknown SKU, two complaints
     assert any(r[0] == "2026-10" for r in sheet)  # a month row
