@@ -36,7 +36,8 @@ class RepeatOfComplaint(Rule):
 
     Why it matters:
         A repeat of a complaint the shop already knew about is no longer an oversight: regulators and
-        platforms treat it as knowing (消费者权益保护法 第五十五条), and it goes first in the fix list.
+        platforms treat it as knowing (消费者权益保护法 第五十五条); one level up puts it ahead of the
+        same problem on a SKU nobody complained about.
 
     How to fix:
         Fix the finding as its own rule says, first; then tell customer service the cause is fixed.
