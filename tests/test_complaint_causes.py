@@ -1,11 +1,11 @@
 """The complaint classifier (rules/complaints/causes.toml) on complaint texts written for it.
 
-``fixtures/complaints/labelled.csv`` (300 texts: Simplified, Traditional, English, typos, colloquial,
-negations) was used to write and tune the keywords (the first 242, then 58 written as a held-out set,
-on which the first keywords got 56.9%, folded in after a second round of keywords); ``heldout.csv``
-(77 texts) was written after that round and never tuned against, so its figure is the honest one for
-phrasing the keywords have not seen: most of what they miss is left unclassified, not guessed.  Both
-figures are printed (``pytest -s``); the floors are what the keywords reach today."""
+``fixtures/complaints/labelled.csv`` (377 texts: Simplified, Traditional, English, typos, colloquial,
+negations) is what the keywords were written and tuned on, in three rounds; after each round a new
+held-out set was written and measured before it was folded in: 56.9% (58 texts), 55.8% (77), and
+``heldout.csv`` now (78 texts, written after the third round and never tuned on): the honest figure
+for phrasing the keywords have not seen.  Most of what they miss is left unclassified, not guessed.
+Both figures are printed (``pytest -s``); the floors are what the keywords reach today."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_accuracy_on_the_labelled_texts():
 
 def test_accuracy_on_texts_the_keywords_were_not_tuned_on():
     right, wrong, _ = _accuracy("heldout.csv")
-    assert right >= 0.55 and wrong <= 0.10  # misses are mostly left unclassified, not guessed
+    assert right >= 0.48 and wrong <= 0.10  # misses are mostly left unclassified, not guessed
 
 
 def test_every_cause_and_unclassified_appear_in_the_labelled_texts():
