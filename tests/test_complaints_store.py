@@ -141,14 +141,15 @@ def test_escalation_of_other_families():
     assert escalated == ESCALATED
 
 
-def test_workbook_complaints_sheet_and_repeat_columns(store_audit):
+def test_workbook_complaint_sheets_and_repeat_columns(store_audit):
     """The full audit over HTTP, as `make audit` runs it: the Findings sheet marks repeats with their
-    complaint ids, and the Complaints sheet lists causes, months, top SKUs, unclassified complaints,
-    unknown SKUs and the findings each complaint escalated."""
+    complaint ids; 投诉原因 lists causes by count and month with their top SKUs, 投诉 every complaint with
+    its cause (or unclassified), unknown SKUs and the findings it escalated."""
     from openpyxl import load_workbook
 
     wb = load_workbook(store_audit.workbook, read_only=True)
-    assert "Complaints" in wb.sheetnames
+    assert {"投诉原因 Complaint causes", "投诉 Complaints"} <= set(wb.sheetnames)
+    assert wb.sheetnames.index("投诉 Complaints") < wb.sheetnames.index("Errors")
     rows = [[*r, None, None] for r in wb["Findings"].iter_rows(values_only=True)]
     header = rows[0]
     repeat, ids, code, sku = (header.index(n) for n in ("重犯 Repeat", "历史投诉 Complaint ids", "代码 Code", "SKU"))
@@ -156,16 +157,26 @@ def test_workbook_complaints_sheet_and_repeat_columns(store_audit):
     assert kettle and kettle[0][repeat] == "是 yes" and kettle[0][ids] == "CS2609003, TS20260811004"
     assert all(r[repeat] in (None, "") for r in rows[1:] if r[code].startswith("LN"))
 
-    sheet = [[*r, *[None] * 8] for r in wb["Complaints"].iter_rows(values_only=True)]
-    titles = [r[0] for r in sheet if isinstance(r[0], str)]
-    for title in ("投诉按原因", "投诉按月", "各原因投诉最多的 SKU", "未分类投诉", "未知 SKU", "投诉与其升级的问题"):
-        assert any(t.startswith(title) for t in titles), title
-    by_cause = {r[1]: r for r in sheet if r[1] in ("size", "logistics", "none")}
-    assert by_cause["size"][3] == 4 and by_cause["logistics"][2].startswith("否 no")
-    assert any(r[0] == "CS2611013" and r[6] == "请尽快联系我" for r in sheet)  # unclassified, listed
-    assert any(r[0] == "CN-OLD-0001" and r[1] == 2 for r in sheet)  # unknown SKU, two complaints
-    assert any(r[0] == "2026-10" for r in sheet)  # a month row
-    assert any(r[0] == "TS20260811004" and r[1] == "ST004" and r[2] == "CN-HOM-4003" for r in sheet)
+    causes = [list(r) for r in wb["投诉原因 Complaint causes"].iter_rows(values_only=True)]
+    head = causes[0]
+    by_cause = {r[1]: dict(zip(head, r, strict=True)) for r in causes[1:]}
+    assert by_cause["size"]["投诉数 Count"] == 4 and by_cause["size"]["2026-11"] == 1
+    assert by_cause["size"]["最多的 SKU Top SKUs"].startswith("CN-SPT-7001 ×3")
+    assert "CN-OLD-0001 ×1（未知 unknown）" in by_cause["size"]["最多的 SKU Top SKUs"]
+    assert by_cause["logistics"]["针对商品 Product"].startswith("否 no")
+    assert by_cause["none"]["投诉数 Count"] == 1
+    assert sum(by_cause[c]["投诉数 Count"] for c in by_cause) == len(store_audit.ctx.complaints)
+
+    complaints = [list(r) for r in wb["投诉 Complaints"].iter_rows(values_only=True)]
+    head = complaints[0]
+    by_id = {r[0]: dict(zip(head, r, strict=True)) for r in complaints[1:]}
+    assert len(by_id) == len(store_audit.ctx.complaints)
+    assert by_id["CS2611013"]["原因 Cause"] == "未分类 / unclassified"  # listed, not guessed
+    assert by_id["CS2608005"]["未知 SKU Unknown SKUs"] == "CN-OLD-0002, CN-OLD-0001"
+    assert by_id["CS2611011"]["原因 Cause"].startswith("服务态度")
+    assert by_id["TS20260811004"]["升级的问题 Escalated findings"] == "ST004 CN-HOM-4003 error→error"
+    assert by_id["CS2610012"]["升级的问题 Escalated findings"] == "ST003 EN-FOOD-2110 info→warning"
+    assert by_id["CS2610012"]["依据 Decided by"] == "内容 text: best before"
 
 
 def test_console_summary_counts_and_marks_repeats(store_audit, capsys):

@@ -99,20 +99,11 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
 
 
-def test_repeat_columns_and_the_complaints_sheet_once(tmp_path):
-    """A finding CP002 escalated says so in its Repeat columns; the Complaints sheet, which every CP
-    rule offers, is written once, after the Findings; without complaints there is none."""
-    from checker.models import Complaint
-
+def test_repeat_columns(tmp_path):
+    """A finding CP002 escalated says so in its Repeat columns (the complaint sheets are the CP pack's:
+    tests/test_complaints_store.py)."""
     repeat = finding(code="ST004", sku="A1", repeat_of=["T1", "T2"], escalated_by="CP002")
-    ctx = AuditContext(config=Config(), start_urls=[])
-    ctx.complaints = [Complaint(id="T1", sku="A1", detail="收到就碎了"), Complaint(id="T2", sku="A1", detail="破损")]
-    rules = build_rules(Config(select=["CP"]))
-    assert len(rules) == 3
-    wb = openpyxl.load_workbook(write_workbook(tmp_path / "out.xlsx", ctx, [repeat, finding()], rules))
-    assert wb.sheetnames == ["Summary", "Findings", "Complaints", "Errors", "Rules"]
-    ws = wb["Findings"]
+    ws = make(tmp_path, [repeat, finding()])["Findings"]
     assert ws.cell(row=2, column=col("重犯 Repeat")).value == "是 yes"
     assert ws.cell(row=2, column=col("历史投诉 Complaint ids")).value == "T1, T2"
     assert ws.cell(row=3, column=col("重犯 Repeat")).value is None
-    assert "Complaints" not in make(tmp_path, [finding()]).sheetnames

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from checker.engine.context import AuditContext
 
 Scope = Literal["page", "product", "lot", "site", "post"]
-#: An extra workbook sheet: (name, column widths, rows of values or checker.reports.sheetwriter.Cell).
-ReportSheet = tuple[str, list[float], Iterable[list[Any]]]
 
 #: Sections every rule's docs must have (a meta-test enforces it).  The docstring writes the
 #: first two; Bad and Good are the rule's cases marked ``doc = true`` (see checker.engine.cases).
@@ -59,6 +57,8 @@ class Rule:
     Options: ClassVar[type[BaseModel]] = NoOptions
     #: Reads the promotion window (``ctx.promotion``): without one, the Summary says the audit date stood in.
     needs_promotion: ClassVar[bool] = False
+    #: Post rules revise the findings in this order (then by code): CP002 raises what the others settled.
+    post_order: ClassVar[int] = 0
 
     def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -71,11 +71,6 @@ class Rule:
     def revise(self, findings: list[Finding], ctx: AuditContext) -> list[Finding]:  # pragma: no cover
         """Only for ``scope = "post"`` rules."""
         raise NotImplementedError
-
-    def report_sheet(self, ctx: AuditContext, findings: list[Finding]) -> ReportSheet | None:
-        """An extra workbook sheet the rule's pack writes after the Findings (the CP rules' Complaints
-        sheet); rules of one pack return the same name and the workbook writes it once.  None: none."""
-        return None
 
     # -- helpers for subclasses -------------------------------------------------------------
     def finding(

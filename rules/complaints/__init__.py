@@ -9,9 +9,12 @@ CP001 a product's complaints repeat one cause within the window · CP002 a findi
 on a SKU whose past complaints share its cause is raised one level and marked as a repeat · CP003 a
 claim complained about (说是纯棉其实是涤纶, not waterproof) is still on the product's page.
 
-The Complaints sheet of the workbook lists causes by count and month, the top SKUs per cause, the
-unclassified complaints, SKUs the audit does not know and the findings each complaint escalated.
+Two workbook sheets: 投诉原因 Complaint causes (causes by count and by month, the top SKUs of each)
+and 投诉 Complaints (every complaint with its cause or 未分类 unclassified, SKUs the audit does not know,
+and the findings it escalated).  SKUs are matched as the other packs match them: case and spaces ignored.
 """
+
+from checker_rules.complaints._sheet import complaint_sheets
 
 from checker.engine import RulePack
 
@@ -21,4 +24,5 @@ PACK = RulePack(
     area_en="Complaint history",
     check="6. 历史投诉筛查 — repeats of past complaint causes",
     docs=__doc__,
+    sheets=complaint_sheets,
 )

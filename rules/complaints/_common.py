@@ -1,5 +1,6 @@
-"""What the CP rules and the Complaints sheet share: every complaint classified once per audit, the
-SKUs the audit knows (pages, store APIs, catalog, inventory), and how a finding names complaints."""
+"""What the CP rules and the complaint sheets share: every complaint classified once per audit, the
+SKUs the audit knows (pages, store APIs, catalog, inventory; case and spaces ignored, as the other
+packs match SKUs), the findings CP002 escalated, and how a finding names complaints."""
 
 from __future__ import annotations
 
@@ -38,19 +39,26 @@ class Entry:
         return received is not None and today - timedelta(days=days) <= received <= today
 
 
+def sku_key(sku: str) -> str:
+    """How SKUs are compared: ``cn-snk-2001 `` is ``CN-SNK-2001``."""
+    return sku.strip().upper()
+
+
 @dataclass
 class ComplaintView:
-    """Every complaint classified, and the audit's products by SKU (variants included)."""
+    """Every complaint classified, and the audit's products by SKU (variants included); SKUs are
+    :func:`sku_key` forms throughout."""
 
     entries: list[Entry]
     products: dict[str, Product]  # SKU -> the product that sells it
     known: frozenset[str]  # SKUs of pages, store APIs, the catalog and inventory
     taxonomy: Taxonomy
     by_sku: dict[str, list[Entry]] = field(default_factory=dict)
+    escalated: dict[str, list[str]] = field(default_factory=dict)  # complaint id -> findings CP002 raised
 
     def __post_init__(self) -> None:
         for entry in self.entries:
-            for sku in entry.complaint.all_skus:
+            for sku in dict.fromkeys(sku_key(s) for s in entry.complaint.all_skus):
                 self.by_sku.setdefault(sku, []).append(entry)
 
     def unknown_skus(self) -> dict[str, list[Entry]]:
@@ -78,23 +86,24 @@ def products_by_sku(products: Iterable[Product]) -> dict[str, Product]:
     for product in products:
         for variant in product.variants:
             if variant.sku:
-                out.setdefault(variant.sku, product)
+                out.setdefault(sku_key(variant.sku), product)
         if product.sku:
-            out.setdefault(product.sku, product)
+            out.setdefault(sku_key(product.sku), product)
     return out
 
 
 def complaint_view(ctx) -> ComplaintView:
-    """The audit's complaints classified once, shared by the CP rules (and the Complaints sheet)."""
+    """The audit's complaints classified once, shared by the CP rules and the complaint sheets (through
+    the context's memo, which keeps it from the site rules to the workbook)."""
 
     def build() -> ComplaintView:
         tax = taxonomy()
         products = products_by_sku(ctx.site_products()) if ctx.complaints else {}
-        known = frozenset(products) | {c.sku for c in ctx.catalog} | {lot.sku for lot in ctx.lots}
+        known = frozenset(products) | {sku_key(c.sku) for c in ctx.catalog} | {sku_key(lot.sku) for lot in ctx.lots}
         entries = [Entry(c, tax.classify(c), tax.is_resolved(c)) for c in ctx.complaints]
         return ComplaintView(entries, products, known, tax)
 
-    return ctx.memo.get(ctx, "complaints.view", build)
+    return ctx.memo.get(ctx, ("complaints.view", id(ctx.complaints), len(ctx.complaints)), build)
 
 
 def ids_text(entries: Iterable[Entry], limit: int = 8) -> str:

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Literal
 
 from checker_rules.complaints._common import CONSUMER_LAW, Entry, complaint_view, ids_text, sample
-from checker_rules.complaints.sheet import complaints_sheet
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
@@ -52,7 +51,6 @@ class RepeatRisk(Rule):
     scope = "site"
     legal_basis = CONSUMER_LAW
     Options = RepeatRiskOptions
-    report_sheet = complaints_sheet
 
     def check(self, _site, ctx) -> Iterator[Finding]:
         if not ctx.complaints:

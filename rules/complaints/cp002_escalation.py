@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from checker_rules.complaints._common import complaint_view, ids_text
-from checker_rules.complaints.sheet import complaints_sheet
+from checker_rules.complaints._common import complaint_view, ids_text, sku_key
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
@@ -21,7 +20,7 @@ class RepeatOfComplaint(Rule):
     """A problem found now is the cause of a past complaint about the same SKU: raised one level.
 
     What it checks:
-        Runs last, over every finding of the other rule families.  A finding on a SKU whose past
+        Runs last, after the other post rules, over every finding of the other rule families.  A finding on a SKU whose past
         complaints (received in the ``window_days`` before the audit date) have a cause that the
         finding's rule shows again is raised one severity level (info → warning → error; an error stays
         an error) and marked as a repeat: the finding's ``repeat_of`` lists the complaint ids, the
@@ -48,25 +47,27 @@ class RepeatOfComplaint(Rule):
     summary = "发现的问题重犯历史投诉原因，升一级 / A finding repeats a past complaint's cause: raised one level"
     severity = Severity.WARNING
     scope = "post"
+    post_order = 100  # after the other post rules (ST006 settles a scarcity claim's level first)
     Options = EscalationOptions
-    report_sheet = complaints_sheet
 
     def revise(self, findings: list[Finding], ctx) -> list[Finding]:
         if not ctx.complaints or not findings:
             return findings
         opts = self.options
         view = complaint_view(ctx)
+        view.escalated.clear()
         causes = view.taxonomy.causes
         per_sku: dict[str, dict] = {}
         out = []
         for f in findings:
-            if not f.sku or f.code.startswith("CP") or f.sku not in view.by_sku:
+            key = sku_key(f.sku) if f.sku else ""
+            if not key or f.code.startswith("CP") or key not in view.by_sku:
                 out.append(f)
                 continue
-            past = per_sku.get(f.sku)
+            past = per_sku.get(key)
             if past is None:
-                past = per_sku[f.sku] = view.product_causes(f.sku, ctx.today, opts.window_days,
-                                                            count_resolved=opts.count_resolved)
+                past = per_sku[key] = view.product_causes(key, ctx.today, opts.window_days,
+                                                          count_resolved=opts.count_resolved)
             shared = [(c, entries) for c, entries in past.items() if causes[c].covers(f.code)]
             if not shared:
                 out.append(f)
@@ -75,8 +76,11 @@ class RepeatOfComplaint(Rule):
             ids = [e.id for e in entries]
             zh = "、".join(causes[c].zh for c, _ in shared)
             en = ", ".join(causes[c].en for c, _ in shared)
+            raised = _UP[f.severity]
+            for complaint_id in ids:  # for the complaint sheet: each complaint with what it escalated
+                view.escalated.setdefault(complaint_id, []).append(f"{f.code} {f.sku} {f.severity.value}→{raised.value}")
             out.append(f.model_copy(update={
-                "severity": _UP[f.severity],
+                "severity": raised,
                 "escalated_by": self.code,
                 "repeat_of": ids,
                 "message": f"{f.message}\n重犯历史投诉（{zh}：{ids_text(entries)}）/ Repeats past complaints "

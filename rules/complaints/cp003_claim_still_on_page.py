@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker_rules.complaints._common import AD_LAW, Entry, complaint_view, ids_text, sample
+from checker_rules.complaints._common import AD_LAW, Entry, complaint_view, ids_text, sample, sku_key
 from checker_rules.complaints.claims import disputed_claims, find_on_page
-from checker_rules.complaints.sheet import complaints_sheet
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
@@ -49,7 +48,6 @@ class ComplainedClaimOnPage(Rule):
     scope = "site"
     legal_basis = AD_LAW
     Options = ClaimOptions
-    report_sheet = complaints_sheet
 
     def check(self, _site, ctx) -> Iterator[Finding]:
         if not ctx.complaints:
@@ -63,7 +61,7 @@ class ComplainedClaimOnPage(Rule):
             cause = entry.cause.cause
             if cause is not None and not view.taxonomy.causes[cause].product:
                 continue  # a delivery, staff or refund complaint: the page cannot repeat it
-            skus = [s for s in entry.complaint.all_skus if s in view.products]
+            skus = [k for k in dict.fromkeys(map(sku_key, entry.complaint.all_skus)) if k in view.products]
             if not skus:
                 continue
             for claim in disputed_claims(entry.complaint.text, view.taxonomy):
