@@ -15,6 +15,7 @@ and the findings it escalated).  SKUs are matched as the other packs match them:
 """
 
 from checker_rules.complaints._sheet import complaint_sheets
+from checker_rules.complaints.claims import keeps_sentence
 
 from checker.engine import RulePack
 
@@ -25,4 +26,5 @@ PACK = RulePack(
     check="6. 历史投诉筛查 — repeats of past complaint causes",
     docs=__doc__,
     sheets=complaint_sheets,
+    keep_sentence=keeps_sentence,
 )

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from checker_rules.complaints.causes import Taxonomy
+import ahocorasick_rs
+from checker_rules.complaints.causes import Taxonomy, taxonomy
 from rapidfuzz import fuzz
 
 from checker.models import Product
@@ -68,8 +69,20 @@ def _framed(norm: str, start: int, term: str) -> bool:
                                        or not before[-len(m) - 1].isalnum()) for m in _MARKERS)
 
 
+@cache
+def _claim_terms() -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(list(taxonomy().claim_terms))
+
+
+def keeps_sentence(sentence: str) -> bool:
+    """A description sentence CP003 reads after the crawl: one that makes a known claim (纯棉, 防水,
+    waterproof); the rest of the description is dropped with the slim page."""
+    return bool(_claim_terms().find_matches_as_indexes(normalise(sentence)))
+
+
 def page_texts(product: Product) -> Iterator[tuple[str, str]]:
-    """(field, text) of everything a page says about the product (what the audit keeps of it)."""
+    """(field, text) of everything a page says about the product: of a crawled page's description, the
+    sentences that make a known claim (:func:`keeps_sentence`)."""
     for name in ("title", "subtitle", "description", "meta_description"):
         value = getattr(product, name)
         if value:

@@ -25,8 +25,8 @@ class ComplainedClaimOnPage(Rule):
         negated or reported as said (不是纯棉, 说是纯棉其实是涤纶, 一点都不防水, not waterproof as
         advertised; ``[claims] terms`` in ``causes.toml``) or a claim cut out of "said X, but"
         (页面写225g，实际250g, advertised as shatterproof but).  Each claim is looked for on the page
-        that sells the SKU (title, subtitle, specs, labels, banners, variant names; the description
-        when the audit kept it) with fuzzy matching (``threshold``, rapidfuzz's partial ratio on the
+        that sells the SKU (title, subtitle, specs, labels, banners, variant names, and the sentences
+        of the description that make a known claim: the crawl keeps those) with fuzzy matching (``threshold``, rapidfuzz's partial ratio on the
         normalised texts, so Simplified, Traditional and English spellings and full-width forms match);
         a page that negates the claim itself (不防水) does not match.  Delivery, staff and refund
         complaints (说好的次日达，三天才到) are left out: the product page cannot repeat them.  One
