@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from checker_rules.complaints.causes import Classification, Taxonomy, taxonomy
 
+from checker.catalog import sku_key
 from checker.models import Complaint, Product
 
 CONSUMER_LAW = ("《消费者权益保护法》第二十三条、第二十四条（质量保证、退换货义务）；《产品质量法》第二十六条 / "
@@ -39,15 +40,10 @@ class Entry:
         return received is not None and today - timedelta(days=days) <= received <= today
 
 
-def sku_key(sku: str) -> str:
-    """How SKUs are compared: ``cn-snk-2001 `` is ``CN-SNK-2001``."""
-    return sku.strip().upper()
-
-
 @dataclass
 class ComplaintView:
     """Every complaint classified, and the audit's products by SKU (variants included); SKUs are
-    :func:`sku_key` forms throughout."""
+    :func:`~checker.catalog.sku_key` forms throughout."""
 
     entries: list[Entry]
     products: dict[str, Product]  # SKU -> the product that sells it

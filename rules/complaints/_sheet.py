@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from checker_rules.complaints._common import ComplaintView, Entry, complaint_view, sku_key
+from checker_rules.complaints._common import ComplaintView, Entry, complaint_view
 
+from checker.catalog import sku_key
 from checker.engine.pack import PackSheet
 
 WINDOW_DAYS = 180  # CP001's default: the "last N days" column

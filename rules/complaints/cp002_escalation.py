@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from checker_rules.complaints._common import complaint_view, ids_text, sku_key
+from checker_rules.complaints._common import complaint_view, ids_text
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.models import Finding, Severity
 

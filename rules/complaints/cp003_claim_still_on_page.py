@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker_rules.complaints._common import AD_LAW, Entry, complaint_view, ids_text, sample, sku_key
+from checker_rules.complaints._common import AD_LAW, Entry, complaint_view, ids_text, sample
 from checker_rules.complaints.claims import disputed_claims, find_on_page
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.models import Finding, Severity
 
