@@ -130,8 +130,11 @@ class Taxonomy:
         self._automaton = ahocorasick_rs.AhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self._negations = tuple(sorted({normalise(w) for w in data.negation.words}, key=len, reverse=True))
         self._fillers = tuple(sorted({normalise(w) for w in data.negation.fillers}, key=len, reverse=True))
+        self._last_chars = frozenset(w[-1] for w in (*self._negations, *self._fillers) if w)
         self._resolved = tuple(normalise(w) for w in data.outcome.resolved)
+        self._resolved_memo: dict[str, bool] = {}  # outcomes repeat endlessly (处理中, 已解决)
         self.claim_terms = tuple(dict.fromkeys(normalise(t) for t in data.claims.terms))
+        self.claim_automaton = ahocorasick_rs.AhoCorasick(list(self.claim_terms))  # CP003
 
     # ------------------------------------------------------------------ classify
 
@@ -172,6 +175,11 @@ class Taxonomy:
 
     def negated(self, norm: str, start: int) -> bool:
         """A negation word right before ``start`` (fillers such as 任何 / any may stand between)."""
+        i = start - 1
+        while i >= 0 and norm[i] == " ":
+            i -= 1
+        if i < 0 or norm[i] not in self._last_chars:
+            return False  # the fast answer for most phrases: nothing that ends a negation or a filler
         before = norm[max(0, start - 12):start]
         for i in range(len(before) - 1, -1, -1):
             if before[i] in _PUNCT:
@@ -193,10 +201,16 @@ class Taxonomy:
 
     def is_resolved(self, complaint: Complaint) -> bool:
         """The outcome column says the complaint was closed (已解决, resolved ...)."""
-        if not complaint.outcome:
+        written = complaint.outcome
+        if not written:
             return False
-        outcome = normalise(complaint.outcome)
-        return any(word in outcome for word in self._resolved) and "未" not in outcome and "not" not in outcome
+        known = self._resolved_memo.get(written)
+        if known is None:
+            outcome = normalise(written)
+            known = any(w in outcome for w in self._resolved) and "未" not in outcome and "not" not in outcome
+            if len(self._resolved_memo) < 10_000:
+                self._resolved_memo[written] = known
+        return known
 
 
 def _word_start(text: str, index: int) -> bool:

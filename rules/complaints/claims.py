@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 
-import ahocorasick_rs
 from checker_rules.complaints.causes import Taxonomy, taxonomy
 from rapidfuzz import fuzz
 
@@ -42,13 +41,11 @@ def disputed_claims(text: str, taxonomy: Taxonomy) -> list[str]:
     """The claims ``text`` (a complaint) says were made and did not hold, normalised, in order."""
     norm = normalise(text)
     found: list[str] = []
-    for term in taxonomy.claim_terms:
-        start = norm.find(term)
-        while start >= 0:
-            if _framed(norm, start, term):
-                found.append(term)
-                break
-            start = norm.find(term, start + 1)
+    terms = taxonomy.claim_terms
+    for index, start, _ in taxonomy.claim_automaton.find_matches_as_indexes(norm, overlapping=True):
+        term = terms[index]
+        if term not in found and _framed(norm, start, term):
+            found.append(term)
     for pattern in (_SAID_THEN, *_EN_PATTERNS):
         for m in pattern.finditer(norm):
             claim = m.group("claim").strip(" -的")
@@ -69,15 +66,10 @@ def _framed(norm: str, start: int, term: str) -> bool:
                                        or not before[-len(m) - 1].isalnum()) for m in _MARKERS)
 
 
-@cache
-def _claim_terms() -> ahocorasick_rs.AhoCorasick:
-    return ahocorasick_rs.AhoCorasick(list(taxonomy().claim_terms))
-
-
 def keeps_sentence(sentence: str) -> bool:
     """A description sentence CP003 reads after the crawl: one that makes a known claim (纯棉, 防水,
     waterproof); the rest of the description is dropped with the slim page."""
-    return bool(_claim_terms().find_matches_as_indexes(normalise(sentence)))
+    return bool(taxonomy().claim_automaton.find_matches_as_indexes(normalise(sentence)))
 
 
 def page_texts(product: Product) -> Iterator[tuple[str, str]]:
@@ -98,7 +90,7 @@ def page_texts(product: Product) -> Iterator[tuple[str, str]]:
             yield "variants", variant.name
 
 
-@cache
+@lru_cache(maxsize=4096)  # a page's texts, asked once per claim complained about
 def _normalised(text: str) -> str:
     return normalise(text)
 
