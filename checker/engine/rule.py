@@ -57,6 +57,8 @@ class Rule:
     Options: ClassVar[type[BaseModel]] = NoOptions
     #: Reads the promotion window (``ctx.promotion``): without one, the Summary says the audit date stood in.
     needs_promotion: ClassVar[bool] = False
+    #: Post rules revise the findings in this order (then by code): CP002 raises what the others settled.
+    post_order: ClassVar[int] = 0
 
     def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
         self.options = options if options is not None else self.Options()

@@ -52,6 +52,7 @@ class Engine:
         self.by_scope: dict[str, list[Rule]] = {}
         for rule in rules:
             self.by_scope.setdefault(rule.scope, []).append(rule)
+        self.by_scope.get("post", []).sort(key=lambda r: r.post_order)  # stable: by code within an order
         packs = {id(p): p for p in (pack_of(r.code) for r in rules) if p is not None and p.keep_sentence}
         #: What the selected rules' packs keep of a page's description for the site rules.
         self.sentence_keepers: tuple = tuple(p.keep_sentence for p in packs.values())

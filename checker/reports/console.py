@@ -132,6 +132,9 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | st
             colour = {CHECKED: None, PARTLY: "yellow"}.get(area.status, "red")
             why = f": {area.why}" if area.why else ""
             click.echo(f"  {pad(area.name, 27)} {click.style(area.status, fg=colour)}{why}")
+    repeats = [f for f in findings if f.repeat_of]
+    if repeats:
+        click.echo(f"  重犯历史投诉 repeats of past complaints: {len(repeats)} findings raised a level (CP002)")
     shown = Severity.ERROR if fail_on == "never" else Severity(fail_on)
     top = [f for f in findings if f.severity.rank >= shown.rank][:10]
     if top:
@@ -140,6 +143,7 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | st
                    f"{' (--fail-on never: they do not fail the run)' if fail_on == 'never' else ''}:")
         for f in top:
             where = f.sku or (urlsplit(f.url).path if f.url else "")
-            click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message, 60).rstrip()}")
+            mark = " 重犯 repeat of " + ", ".join(f.repeat_of[:3]) if f.repeat_of else ""
+            click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message.split(chr(10), 1)[0], 60).rstrip()}{mark}")
     click.echo("")
     click.echo(f"workbook: {workbook}")

@@ -1,8 +1,9 @@
 """The Excel workbook a manager opens, filters and works through.
 
 Sheets: *Summary* (run facts, counts by area x severity), *Findings* (one row per finding, frozen
-bilingual header, autofilter, severity colours, clickable URLs, a Status drop-down), the sheets of
-the packs that ran (:class:`~checker.engine.pack.PackSheet`: the stock by lot...), *Errors*
+bilingual header, autofilter, severity colours, clickable URLs, a Status drop-down, Repeat columns),
+the sheets of the packs that ran (:class:`~checker.engine.pack.PackSheet`: the stock by lot, the
+complaints by cause...), *Errors*
 (every page, file or row that could not be read) and *Rules* (what ran).
 
 Safety: text from the web is always stored as a string cell (never a formula), with Excel's
@@ -61,6 +62,8 @@ FINDING_COLUMNS: list[tuple[str, int]] = [
     ("负责人 Owner", 12),
     ("备注 Note", 24),
     ("指纹 Fingerprint", 18),
+    ("重犯 Repeat", 9),  # CP002: the finding repeats a past complaint's cause
+    ("历史投诉 Complaint ids", 22),
 ]
 STATUS_COLUMN = [name for name, _ in FINDING_COLUMNS].index("状态 Status") + 1
 ERROR_COLUMNS: list[tuple[str, int]] = [
@@ -151,6 +154,8 @@ def _finding_rows(findings: Iterable[Finding]):
             "",
             "",
             fingerprint,
+            "是 yes" if f.repeat_of else "",
+            ", ".join(f.repeat_of),
         ]
 
 
