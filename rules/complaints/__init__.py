@@ -26,5 +26,6 @@ PACK = RulePack(
     check="6. 历史投诉筛查 — repeats of past complaint causes",
     docs=__doc__,
     sheets=complaint_sheets,
+    needs=("source:complaints", "products"),
     keep_sentence=keeps_sentence,
 )
