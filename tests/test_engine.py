@@ -134,3 +134,22 @@ def test_finding_area_and_code_pattern_are_one_thing():
     assert area_of("AD001") == "AD" == Finding(code="AD001", severity=Severity.ERROR, message="m").area
     assert is_code("AD001") and is_code("ABC123") and not is_code("AD01") and not is_code("ad001")
     assert SELECTOR.fullmatch("AD0") and SELECTOR.fullmatch("ALL") and not SELECTOR.fullmatch("AD0001")
+
+
+def test_a_trusted_finding_is_the_validated_finding():
+    """Rule.finding builds findings without pydantic (checker.models.trusted_finding): what it builds must
+    hold what a validated Finding holds, compare equal, dump, copy and hash its fingerprint alike."""
+    from checker.models import Finding, Severity, SourceRef, trusted_finding
+
+    source = SourceRef(file="inventory.csv", row=3)
+    values = dict(code="ST002", rule_name="stock.x", severity=Severity.ERROR, message="m", sku="S1", url="https://a/p",
+                  field="expiry_date", evidence="L1", suggestion="s", legal_basis="l", source=source,
+                  extra={"lot": "L1", "days_left": 3})
+    fast, checked = trusted_finding(**values), Finding(**values)
+    assert fast == checked and fast.model_dump() == checked.model_dump()
+    assert fast.model_fields_set == checked.model_fields_set and fast.fingerprint == checked.fingerprint
+    assert Finding.model_validate(fast.model_dump()) == checked
+    raised = fast.model_copy(update={"severity": Severity.INFO, "repeat_of": ["T1"]})
+    assert raised.severity is Severity.INFO and raised.repeat_of == ["T1"] and fast.repeat_of == []
+    assert trusted_finding(**values).repeat_of is not fast.repeat_of  # each its own list
+    assert fast.model_dump_json() == checked.model_dump_json()

@@ -51,6 +51,7 @@ class ExpiresDuringPromotion(Rule):
         if end <= today:
             return
         view = stock_view(ctx)
+        end_text = str(end)  # formatted once: this rule may write 300,000 messages
         for lot in ctx.lots:
             expiry = lot.expiry_date
             if expiry is None or not (today <= expiry < end) or not lot.quantity or lot.quantity <= 0:
@@ -60,13 +61,13 @@ class ExpiresDuringPromotion(Rule):
             if abnormal_kind(lot.status) is not None and not on_sale:
                 continue
             zh, en = lot_name(lot)
-            left, short = (expiry - today).days, (end - expiry).days
+            left, short, expires, quantity = (expiry - today).days, (end - expiry).days, str(expiry), lot.quantity
             yield self.finding(
-                f"{zh} 到期日 {expiry}，早于促销结束日 {end}（剩 {left} 天，促销最后 {short} 天将售出过期品），库存 "
-                f"{lot.quantity} / {en} expires on {expiry}, before the promotion ends on {end} ({left} days left; "
-                f"the last {short} days of the promotion would sell it expired), {lot.quantity} in stock{where(lot)}",
+                f"{zh} 到期日 {expires}，早于促销结束日 {end_text}（剩 {left} 天，促销最后 {short} 天将售出过期品），库存 "
+                f"{quantity} / {en} expires on {expires}, before the promotion ends on {end_text} ({left} days left; "
+                f"the last {short} days of the promotion would sell it expired), {quantity} in stock{where(lot)}",
                 sku=lot.sku, url=offer.product.url if offer is not None else None, field="expiry_date",
                 evidence=evidence(lot), source=lot.source,
                 suggestion="将该批次移出促销可售库存 / Take the lot out of the promotion's sellable stock",
-                **lot_facts(lot, today, promotion_end=str(end), on_sale=on_sale),
+                **lot_facts(lot, today, promotion_end=end_text, on_sale=on_sale),
             )

@@ -67,8 +67,8 @@ class AbnormalStockSellable(Rule):
             quantity = lot.quantity
             if quantity is None or quantity == 0:
                 continue
-            zh, en = lot_name(lot)
             if quantity < 0:
+                zh, en = lot_name(lot)
                 yield self.finding(
                     f"{zh} 库存为负数 {quantity} / {en} has a negative quantity {quantity}{where(lot)}",
                     sku=lot.sku, field="quantity", evidence=evidence(lot), source=lot.source,
@@ -83,6 +83,7 @@ class AbnormalStockSellable(Rule):
             on_sale = offer is not None and offer.in_stock
             if not on_sale and not self.options.quantity_is_sellable:
                 continue
+            zh, en = lot_name(lot)
             why_zh = "页面仍显示有货" if on_sale else "导出仍计入可用库存"
             why_en = "the page still offers it in stock" if on_sale else "the export counts it as sellable"
             yield self.finding(
