@@ -136,3 +136,24 @@ def test_a_locked_cache_is_not_waited_for(tmp_path):
         other.rollback()
         other.close()
     assert PageCache(path, "k").validators("http://x/q") == {}
+
+
+def test_a_fork_inherits_no_cache_thread_and_loses_no_write(tmp_path):
+    """Forking a crawl worker parks the cache (no thread inside SQLite, no open connection for the
+    child to inherit); what was handed to it is written, and it works on afterwards."""
+    import multiprocessing
+
+    cache = PageCache(tmp_path / "pages.sqlite", "k")
+    cache.store("http://x/a", '"a"', None, b"a")
+    cache._flush()  # handed to the cache thread
+    assert cache._thread is not None
+    child = multiprocessing.get_context("fork").Process(target=lambda: None)
+    child.start()
+    child.join()
+    assert cache._thread is None and cache._db is None
+    cache.store("http://x/b", '"b"', None, b"b")
+    cache.close()
+    assert cache.problem is None
+    again = PageCache(tmp_path / "pages.sqlite", "k")
+    assert again.validators("http://x/a") and again.validators("http://x/b")
+    again.close()

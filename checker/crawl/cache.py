@@ -11,7 +11,8 @@ write lock made every crawl worker wait SQLite's 5 s busy timeout, then fail the
 * the validators of every cached page are read into memory once, when the cache is opened (the
   forked crawl workers inherit them): asking for them never touches the disk;
 * the cached page is read only on a 304, in a thread of the process's own, so the event loop never
-  waits on the disk; every write goes through that thread too;
+  waits on the disk; every write goes through that thread too; before any fork the thread ends and
+  its connection closes (a forked crawl worker inherits neither: both come back when needed);
 * any SQLite or disk error turns the cache off for the rest of the audit (:attr:`PageCache.problem`
   says why) and the page is fetched whole.
 
@@ -51,14 +52,15 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, config TEXT,
 _open_caches: weakref.WeakSet[PageCache] = weakref.WeakSet()
 
 
-def _quiesce_before_fork() -> None:
-    """A child must not be forked while the cache thread is inside SQLite (it would inherit its
-    locks held): wait until each cache's thread is idle."""
+def _park_before_fork() -> None:
+    """A child must inherit neither a thread inside SQLite (its locks would stay held) nor an open
+    connection: each cache closes its connection and ends its thread (both come back when next
+    needed)."""
     for cache in list(_open_caches):
-        cache.wait_idle()
+        cache.park()
 
 
-os.register_at_fork(before=_quiesce_before_fork)
+os.register_at_fork(before=_park_before_fork)
 
 
 def compress_page(page: Page) -> bytes:
@@ -127,9 +129,12 @@ class PageCache:
         self._known = {}
         self._pending = []
 
-    def wait_idle(self) -> None:
+    def park(self) -> None:
+        """Close the connection and end the thread, after the writes already handed to it."""
         if self._thread is not None and self._pid == os.getpid():
-            self._thread.submit(lambda: None).result()
+            self._thread.submit(self._close_connection).result()
+            self._thread.shutdown()
+            self._thread = None
 
     # ------------------------------------------------------------------ readers (any process)
     def reader(self) -> PageCache:
@@ -197,12 +202,10 @@ class PageCache:
 
     def close(self) -> None:
         """Write what is pending, and let the thread and its connection go."""
-        if self._thread is None or self._pid != os.getpid():
+        if self._pid != os.getpid():
             return
         self._flush()
-        self._call(self._close_connection)
-        self._thread.shutdown()
-        self._thread = None
+        self.park()
         _open_caches.discard(self)
 
     def _close_connection(self) -> None:
