@@ -1,29 +1,36 @@
 """The crawl benchmark: store-checker against a ceiling and a peer, in one run, on this machine.
 
     make bench                                        # = .venv/bin/python benchmarks/run.py
-    .venv/bin/python benchmarks/run.py --pages 1000   # smaller store
-    .venv/bin/python benchmarks/run.py --repeat 3 --skip-scrapy
+    .venv/bin/python benchmarks/run.py --pages 1000   # smaller stores
+    .venv/bin/python benchmarks/run.py --stores messy --repeat 3 --skip-scrapy
 
-One command: generate (or reuse) the synthetic store of N product pages (benchmarks/make_store.py),
-start our own nginx on a free 127.0.0.1 port (benchmarks/nginx.py), then measure, round by round:
+One command: generate (or reuse) two synthetic stores of N product pages -- the team's store
+(benchmarks/make_store.py) and the messy store (benchmarks/make_messy_store.py: the same pages with
+dead nav and related links and broken shared images, ~120 links a page, most targets 404) -- and
+for each, start our own nginx on a free 127.0.0.1 port (benchmarks/nginx.py), then measure, round
+by round:
 
-  (a) ceiling  wrk fetching the same product URLs (a Lua script walks the URL list), raw: no parsing
-  (b) peer     Scrapy crawling the sitemap, extracting the same fields (benchmarks/scrapy_peer/)
-  (c) audit    ``checker audit http://127.0.0.1:PORT/sitemap.xml -o benchmarks/out/bench.xlsx -q
-               --config benchmarks/bench_checker.toml``: the full audit (crawl, image/link checks,
-               rules, workbook)
+  (a)  ceiling  wrk fetching the same product URLs (a Lua script walks the URL list), raw: no
+                parsing (first store only: the server and pages are the same)
+  (b)  peer     Scrapy crawling the sitemap, extracting the same fields (benchmarks/scrapy_peer/)
+  (c1) audit    ``checker audit http://127.0.0.1:PORT/sitemap.xml -o out/audit-STORE/bench.xlsx -q
+                --config benchmarks/bench_checker.toml``: the full audit with the default config
+                (crawl, image/link checks, rules, workbook), page cache emptied first
+  (c2) re-run   the same audit again, with (c1)'s page cache: every page revalidated (304)
 
+The audits run through benchmarks/audit_timed.py, the CLI with each phase's seconds recorded.
 Each runs as a subprocess.  Reported per tool: pages (fetched and parsed; for wrk, requests),
 wall seconds (from spawn to exit, interpreter start-up included), pages/s, CPU seconds (user+sys of
 the process and all its waited-for children, from ``wait4``: the audit's parsing processes are
 included), peak RSS (the largest sum of RSS over the process tree, sampled every 0.1 s; and the
-largest single process from ``wait4``), and the nginx worker's CPU seconds over the same span.
-The median over rounds is reported, and the ratios c/b and c/a.  Results go to stdout and to
+largest single process from ``wait4``), and the nginx worker's CPU seconds over the same span;
+for the audits, the seconds of each phase and the pages answered from the page cache.
+The median over rounds is reported, and the ratios to Scrapy.  Results go to stdout and to
 benchmarks/out/results.json (every round, the medians, the machine, the versions measured).
 
-Rounds: ``--repeat K``; by default 2 if a second round fits in ``--budget`` seconds (300 s: the
-10,000-page ``make bench`` stays under 5 minutes) and 1 otherwise.  The machine has 2 cores and is
-shared, so load average is recorded before each measurement: compare numbers from one run only.
+Rounds: ``--repeat K``; by default 2 if a second round fits in ``--budget`` seconds (600 s) and 1
+otherwise.  The machine has 2 cores and is shared, so load average is recorded before each
+measurement: compare numbers from one run only.
 """
 
 from __future__ import annotations
@@ -166,12 +173,20 @@ def run_scrapy(server: Nginx, k: int) -> dict:
 SUMMARY_LINE = re.compile(r"pages (\d+) \(ok (\d+)\), products (\d+), images/links checked (\d+)")
 
 
-def run_checker(server: Nginx, config: Path, k: int) -> dict:
-    workbook = OUT / "bench.xlsx"
-    cmd = [str(VENV_BIN / "checker"), "audit", f"{server.origin}/sitemap.xml", "-o", str(workbook), "-q",
-           "--config", str(config), "--today", "2026-11-23"]  # fmt: skip
+def run_checker(server: Nginx, config: Path, k: int, *, store: str = "team", rerun: bool = False) -> dict:
+    """The audit as ``checker audit`` runs it (through audit_timed.py, which adds each phase's
+    seconds), with the page cache of its own folder: emptied before a first run, kept for a
+    re-run (which revalidates every page: 304s)."""
+    work = OUT / f"audit-{store}"
+    if not rerun:
+        shutil.rmtree(work / ".checker-cache", ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    workbook, phases_file = work / "bench.xlsx", work / "phases.json"
+    phases_file.unlink(missing_ok=True)
+    cmd = [str(PYTHON), str(HERE / "audit_timed.py"), str(phases_file), "audit", f"{server.origin}/sitemap.xml",
+           "-o", str(workbook), "-q", "--config", str(config), "--today", "2026-11-23"]  # fmt: skip
     cpu0 = server.worker_cpu_seconds()
-    m = measure(cmd, f"checker-{k}")
+    m = measure(cmd, f"checker-{store}-{'rerun' if rerun else 'first'}-{k}")
     m["server_cpu_s"] = round(server.worker_cpu_seconds() - cpu0, 2)
     found = SUMMARY_LINE.search(m["stdout"])
     if found:
@@ -181,6 +196,8 @@ def run_checker(server: Nginx, config: Path, k: int) -> dict:
     m.update(pages=ok, pages_crawled=crawled, products=products, targets_checked=checked,
              requests=crawled + checked, pages_per_s=round(ok / m["wall_s"], 1) if m["wall_s"] else 0.0,
              errors=0 if m["returncode"] in (0, 1) else 1)  # fmt: skip
+    m["phases_s"] = json.loads(phases_file.read_text(encoding="utf-8")) if phases_file.is_file() else {}
+    m["workbook"] = str(workbook)
     return m
 
 
@@ -310,60 +327,91 @@ KEYS = ("pages", "requests", "wall_s", "pages_per_s", "cpu_s", "peak_rss_mb", "p
         "server_cpu_s")
 
 
+PHASES = ("start", "discovery", "pages", "targets", "rules", "workbook", "exit")
+
+#: The rows of each store's table: (label, key in results["median"][store]).
+ROWS = [("(a) ceiling: wrk raw fetch", "wrk"), ("(b) peer: Scrapy", "scrapy"),
+        ("(c1) store-checker, first run", "checker"), ("(c2) store-checker, re-run", "checker-rerun")]
+
+
 def median_of(runs: list[dict]) -> dict:
     ok = [r for r in runs if r.get("pages")] or runs
     med = {k: round(statistics.median(r.get(k, 0) for r in ok), 2) for k in KEYS}
     med["cpu_ms_per_page"] = round(1000 * med["cpu_s"] / med["pages"], 2) if med["pages"] else None
     med["rounds"] = len(ok)
+    phases = [r["phases_s"] for r in ok if r.get("phases_s")]
+    if phases:
+        med["phases_s"] = {p: round(statistics.median(x.get(p, 0.0) for x in phases), 2) for p in PHASES}
+        med["cache_hits"] = statistics.median(x.get("cache_hits", 0) for x in phases)
     return med
 
 
-def table(results: dict) -> str:
-    rows = [("(a) ceiling: wrk raw fetch", "wrk"), ("(b) peer: Scrapy", "scrapy"), ("(c) store-checker audit", "checker")]
-    head = (f"{'':28}{'pages':>8}{'wall s':>9}{'pages/s':>10}{'CPU s':>8}{'CPU ms/pg':>10}"
+def table(med: dict, ratio: dict) -> str:
+    head = (f"{'':32}{'pages':>8}{'wall s':>9}{'pages/s':>10}{'CPU s':>8}{'CPU ms/pg':>10}"
             f"{'peak RSS MB':>12}{'nginx CPU s':>12}{'rounds':>7}")  # fmt: skip
     lines = [head, "-" * len(head)]
-    for label, key in rows:
-        m = results["median"].get(key)
+    for label, key in ROWS:
+        m = med.get(key)
         if not m:
-            lines.append(f"{label:28}  (skipped)")
+            lines.append(f"{label:32}  (skipped)")
             continue
-        lines.append(f"{label:28}{m['pages']:>8,.0f}{m['wall_s']:>9.1f}{m['pages_per_s']:>10,.1f}{m['cpu_s']:>8.1f}"
+        lines.append(f"{label:32}{m['pages']:>8,.0f}{m['wall_s']:>9.1f}{m['pages_per_s']:>10,.1f}{m['cpu_s']:>8.1f}"
                      f"{m['cpu_ms_per_page'] or 0:>10.2f}{m['peak_rss_mb']:>12.0f}{m['server_cpu_s']:>12.1f}{m['rounds']:>7}")  # fmt: skip
-    r = results["ratios"]
+    timed = [(label, med[key]["phases_s"]) for label, key in ROWS if med.get(key, {}).get("phases_s")]
+    if timed:
+        lines += ["", f"{'phase seconds (main process)':32}" + "".join(f"{p:>10}" for p in PHASES)]
+        lines += [f"{label:32}" + "".join(f"{ph.get(p, 0.0):>10.2f}" for p in PHASES) for label, ph in timed]
+        hits = [f"{label.split(' ')[0]} {med[key].get('cache_hits', 0):,.0f}" for label, key in ROWS if key.startswith("checker")
+                and key in med]  # fmt: skip
+        lines.append(f"pages answered from the page cache (304): {', '.join(hits)}")
     lines.append("")
-    if "c_over_b_pages_per_s" in r:
-        lines.append(f"c/b  store-checker vs Scrapy: {r['c_over_b_pages_per_s']:.2f}x the pages/s, "
-                     f"{r['c_over_b_cpu_per_page']:.2f}x the CPU per page, {r['c_over_b_peak_rss']:.2f}x the peak RSS")  # fmt: skip
-    if "c_over_a_pages_per_s" in r:
-        lines.append(f"c/a  store-checker vs the ceiling: {100 * r['c_over_a_pages_per_s']:.2f}% of wrk's pages/s")
-    if "b_over_a_pages_per_s" in r:
-        lines.append(f"b/a  Scrapy vs the ceiling: {100 * r['b_over_a_pages_per_s']:.2f}% of wrk's pages/s")
+    lines.append("Scrapy fetches and parses the sitemap's pages only: it checks no link or image, follows no link, "
+                 "runs no rule and writes no workbook; store-checker does all of that in its wall time.")
+    for key, label in (("checker", "c1"), ("checker-rerun", "c2")):
+        if f"{key}_over_scrapy_pages_per_s" in ratio:
+            lines.append(f"{label}/b  store-checker {'re-run' if label == 'c2' else 'first run'} vs Scrapy: "
+                         f"{ratio[f'{key}_over_scrapy_pages_per_s']:.2f}x the pages/s, "
+                         f"{ratio[f'{key}_over_scrapy_cpu_per_page']:.2f}x the CPU per page, "
+                         f"{ratio[f'{key}_over_scrapy_peak_rss']:.2f}x the peak RSS")  # fmt: skip
+    if "scrapy_over_wrk_pages_per_s" in ratio:
+        lines.append(f"b/a  Scrapy vs the ceiling: {100 * ratio['scrapy_over_wrk_pages_per_s']:.2f}% of wrk's pages/s")
     return "\n".join(lines)
 
 
 def ratios(med: dict) -> dict:
     out: dict = {}
-    a, b, c = med.get("wrk"), med.get("scrapy"), med.get("checker")
-    if b and c and b["pages_per_s"]:
-        out["c_over_b_pages_per_s"] = round(c["pages_per_s"] / b["pages_per_s"], 3)
-        out["c_over_b_cpu_per_page"] = round((c["cpu_ms_per_page"] or 0) / (b["cpu_ms_per_page"] or 1), 3)
-        out["c_over_b_peak_rss"] = round(c["peak_rss_mb"] / b["peak_rss_mb"], 3) if b["peak_rss_mb"] else None
-    if a and c and a["pages_per_s"]:
-        out["c_over_a_pages_per_s"] = round(c["pages_per_s"] / a["pages_per_s"], 5)
+    a, b = med.get("wrk"), med.get("scrapy")
+    for key in ("checker", "checker-rerun"):
+        c = med.get(key)
+        if b and c and b["pages_per_s"]:
+            out[f"{key}_over_scrapy_pages_per_s"] = round(c["pages_per_s"] / b["pages_per_s"], 3)
+            out[f"{key}_over_scrapy_cpu_per_page"] = round((c["cpu_ms_per_page"] or 0) / (b["cpu_ms_per_page"] or 1), 3)
+            out[f"{key}_over_scrapy_peak_rss"] = round(c["peak_rss_mb"] / b["peak_rss_mb"], 3) if b["peak_rss_mb"] else None
     if a and b and a["pages_per_s"]:
-        out["b_over_a_pages_per_s"] = round(b["pages_per_s"] / a["pages_per_s"], 5)
+        out["scrapy_over_wrk_pages_per_s"] = round(b["pages_per_s"] / a["pages_per_s"], 5)
     return out
+
+
+def make(store: str, pages: int) -> dict:
+    if store == "messy":
+        from make_messy_store import make_messy_store
+
+        return make_messy_store(pages, log=log)
+    return make_store(pages, log=log)
 
 
 # ------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="store-checker crawl benchmark: ceiling (wrk), peer (Scrapy), audit")
     ap.add_argument("--pages", type=int, default=10_000, help="product pages in the store (default 10,000)")
+    ap.add_argument("--stores", default="team,messy",
+                    help="team (make_store.py), messy (make_messy_store.py: dead nav and related links, broken shared "
+                         "images), or both (default)")  # fmt: skip
     ap.add_argument("--repeat", type=int, default=None, help="rounds (default: 2 if they fit in --budget, else 1)")
-    ap.add_argument("--budget", type=float, default=300.0, help="seconds for the whole run when --repeat is not given")
+    ap.add_argument("--budget", type=float, default=600.0, help="seconds for the whole run when --repeat is not given")
     ap.add_argument("--skip-scrapy", action="store_true", help="no peer measurement (and no Scrapy install)")
     ap.add_argument("--skip-wrk", action="store_true", help="no ceiling measurement")
+    ap.add_argument("--skip-rerun", action="store_true", help="no second audit with the first one's page cache")
     ap.add_argument("--only-checker", action="store_true", help="measure only (c), e.g. with --profile")
     ap.add_argument("--wrk-seconds", type=int, default=5, help="duration of each wrk run (default 5)")
     ap.add_argument("--config", type=Path, default=HERE / "bench_checker.toml", help="store-checker config for (c)")
@@ -371,90 +419,98 @@ def main(argv: list[str] | None = None) -> int:
                     help="then one more audit under pyinstrument -> benchmarks/out/profile.txt, profile-flat.txt")
     ap.add_argument("--json", type=Path, default=OUT / "results.json", help="where to write the results")
     args = ap.parse_args(argv)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
 
     t0 = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
-    log(f"store-checker benchmark: {args.pages:,} product pages")
+    log(f"store-checker benchmark: {args.pages:,} product pages, stores: {', '.join(stores)}")
     nginx_bin, wrk_bin = ensure_tools(log=log)
-    if not args.skip_scrapy:
-        ensure_scrapy()
-    log("  store: generating (or reusing) ...")
-    g0 = time.perf_counter()
-    store = make_store(args.pages, log=log)
-    store_s = time.perf_counter() - g0
-    site = Path(store["site"])
-    urls = site.parent / "urls.txt"
-    log(f"  store: {store['pages']:,} pages, mean {store['mean_page_kb']} KB, ready in {store_s:.1f} s "
-        f"({'cached' if store_s < store.get('seconds', 0) / 2 else 'generated'})")  # fmt: skip
-    warm = warm_page_cache(site)
-    log(f"  page cache warmed in {warm:.1f} s")
-
     if args.only_checker:
         args.skip_wrk = args.skip_scrapy = True
-    tools = ["wrk"] * (not args.skip_wrk) + ["scrapy"] * (not args.skip_scrapy) + ["checker"]
-    runs: dict[str, list[dict]] = {t: [] for t in tools}
-    rounds_done = 0
-    with Nginx(site, binary=nginx_bin) as server:
-        log(f"  nginx on {server.origin} (1 worker; conf {server.prefix / 'nginx.conf'})")
-        k = 0
-        while True:
-            k += 1
-            r0 = time.perf_counter()
-            for tool in tools:
-                if tool == "wrk":
-                    m = run_wrk(wrk_bin, server, urls, args.wrk_seconds, k)
-                elif tool == "scrapy":
-                    m = run_scrapy(server, k)
-                else:
-                    m = run_checker(server, args.config, k)
-                runs[tool].append(m)
-                log(f"  round {k} {tool:8} {m['pages']:>8,} pages {m['wall_s']:>8.1f} s {m['pages_per_s']:>10,.1f} pages/s "
-                    f"CPU {m['cpu_s']:>7.1f} s  peak RSS {m['peak_rss_mb']:>6.0f} MB (PSS {m.get('peak_pss_mb', 0):.0f})  (load {m['loadavg_1m_before']}, rc {m['returncode']})")  # fmt: skip
-                if m["returncode"] not in (0, 1):
-                    log(f"    {tool} failed (exit {m['returncode']}); stderr tail:\n{m['stderr_tail']}")
-            rounds_done = k
-            round_s = time.perf_counter() - r0
-            if args.repeat is not None:
-                if k >= args.repeat:
-                    break
-            elif k >= 2 or (time.perf_counter() - t0) + round_s > args.budget:
-                break
-        if args.profile:
-            log("  profiling one more audit with pyinstrument (not timed) ...")
-            for path in profile_checker(server, args.config):
-                log(f"  profile: {path}")
-    findings = findings_by_code(OUT / "bench.xlsx")
+    if not args.skip_scrapy:
+        ensure_scrapy()
+    made = {}
+    for store in stores:
+        log(f"  {store} store: generating (or reusing) ...")
+        g0 = time.perf_counter()
+        made[store] = make(store, args.pages)
+        log(f"  {store} store: {made[store]['pages']:,} pages, mean {made[store]['mean_page_kb']} KB, "
+            f"ready in {time.perf_counter() - g0:.1f} s")  # fmt: skip
 
-    med = {tool: median_of(rs) for tool, rs in runs.items()}
+    runs: dict[str, dict[str, list[dict]]] = {store: {} for store in stores}
+    rounds_done = 0
+    k = 0
+    while True:  # rounds; in each, every store, every tool (interleaved)
+        k += 1
+        r0 = time.perf_counter()
+        for store in stores:
+            site = Path(made[store]["site"])
+            warm_page_cache(site)
+            tools = (["wrk"] * (not args.skip_wrk and store == stores[0]) + ["scrapy"] * (not args.skip_scrapy)
+                     + ["checker"] + ["checker-rerun"] * (not args.skip_rerun))  # fmt: skip
+            with Nginx(site, binary=nginx_bin) as server:
+                log(f"  {store}: nginx on {server.origin}")
+                for tool in tools:
+                    if tool == "wrk":
+                        m = run_wrk(wrk_bin, server, site.parent / "urls.txt", args.wrk_seconds, k)
+                    elif tool == "scrapy":
+                        m = run_scrapy(server, k)
+                    else:
+                        m = run_checker(server, args.config, k, store=store, rerun=tool == "checker-rerun")
+                    runs[store].setdefault(tool, []).append(m)
+                    log(f"  round {k} {store:6} {tool:14} {m['pages']:>8,} pages {m['wall_s']:>8.1f} s "
+                        f"{m['pages_per_s']:>10,.1f} pages/s CPU {m['cpu_s']:>7.1f} s  peak RSS {m['peak_rss_mb']:>6.0f} MB "
+                        f"(PSS {m.get('peak_pss_mb', 0):.0f})  (load {m['loadavg_1m_before']}, rc {m['returncode']})"
+                        + (f"  phases {m['phases_s']}" if m.get("phases_s") else ""))  # fmt: skip
+                    if m["returncode"] not in (0, 1):
+                        log(f"    {tool} failed (exit {m['returncode']}); stderr tail:\n{m['stderr_tail']}")
+                if args.profile and store == stores[0] and k == 1:
+                    log("  profiling one more audit with pyinstrument (not timed) ...")
+                    for path in profile_checker(server, args.config):
+                        log(f"  profile: {path}")
+        rounds_done = k
+        round_s = time.perf_counter() - r0
+        if args.repeat is not None:
+            if k >= args.repeat:
+                break
+        elif k >= 2 or (time.perf_counter() - t0) + round_s > args.budget:
+            break
+
+    med = {store: {tool: median_of(rs) for tool, rs in per.items()} for store, per in runs.items()}
+    findings = {store: findings_by_code(OUT / f"audit-{store}" / "bench.xlsx") for store in stores}
     results = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])]),
         "machine": machine(),
         "versions": versions(nginx_bin, wrk_bin),
-        "store": store,
+        "stores": made,
         "config": str(args.config),
         "rounds": rounds_done,
         "median": med,
-        "ratios": ratios(med),
+        "ratios": {store: ratios(m) for store, m in med.items()},
         "checker_findings_by_code": findings,
-        "runs": {tool: [{k: v for k, v in m.items() if k != "stdout"} | {"stdout_tail": m["stdout"][-1500:]} for m in rs]
-                 for tool, rs in runs.items()},  # fmt: skip
+        "runs": {store: {tool: [{k: v for k, v in m.items() if k != "stdout"} | {"stdout_tail": m["stdout"][-1500:]}
+                                for m in rs] for tool, rs in per.items()} for store, per in runs.items()},  # fmt: skip
         "total_seconds": round(time.perf_counter() - t0, 1),
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
 
     mach, ver = results["machine"], results["versions"]
-    print(f"\nstore-checker crawl benchmark, {results['date']}: {store['pages']:,} product pages "
-          f"(+{store['other_pages']} other; mean {store['mean_page_kb']} KB), nginx 1 worker on 127.0.0.1")  # fmt: skip
+    print(f"\nstore-checker crawl benchmark, {results['date']}; nginx 1 worker on 127.0.0.1")
     print(f"machine: {mach['nproc']} cores, {mach['cpu_model']}, {mach['mem_gb']} GB; "
           f"store-checker {ver['store_checker']} @ {ver['commit']}{' + uncommitted changes' if ver['uncommitted_in_checker_or_rules'] else ''} "
-          f"(source {ver['source_sha1']}); Scrapy {ver['scrapy']}\n")  # fmt: skip
-    print(table(results))
-    if findings:
-        print(f"\nstore-checker findings by code: {findings}; seeded defects: {store['defects']}")
+          f"(source {ver['source_sha1']}); Scrapy {ver['scrapy']}; config {args.config.name} (page cache on)")  # fmt: skip
+    for store in stores:
+        info = made[store]
+        print(f"\n== {store} store: {info['pages']:,} product pages (+{info['other_pages']} other; "
+              f"mean {info['mean_page_kb']} KB)\n")  # fmt: skip
+        print(table(med[store], results["ratios"][store]))
+        if findings[store]:
+            print(f"store-checker findings by code: {findings[store]}")
     print(f"\nresults: {args.json}   (total {results['total_seconds']:.0f} s)")
-    failed = [t for t, rs in runs.items() if any(m["returncode"] not in (0, 1) or not m.get("pages") for m in rs)]
+    failed = [f"{store}:{tool}" for store, per in runs.items() for tool, rs in per.items()
+              if any(m["returncode"] not in (0, 1) or not m.get("pages") for m in rs)]  # fmt: skip
     if failed:
         print(f"FAILED: {', '.join(failed)} (see benchmarks/out/logs/)", file=sys.stderr)
         return 1

@@ -22,6 +22,16 @@ def test_every_seeded_link_defect_is_found_and_nothing_else(store_audit, store_o
     assert expected - found == set(), "seeded but not found"
 
 
+def test_one_finding_per_broken_target(store_audit):
+    """A broken image or dead link is one finding however many pages point at it, with their count
+    and the first few (issue 22); on the fixture store each seeded target is on one page."""
+    for code in ("LN002", "LN003"):
+        findings = [f for f in store_audit.findings if f.code == code]
+        targets = [f.extra["target"] for f in findings]
+        assert findings and len(targets) == len(set(targets))
+        assert all(f.extra["pages"] == 1 and f.extra["sample"] == [f.url] for f in findings)
+
+
 def test_evidence_names_the_broken_target(store_audit, store_origin):
     for d in seeded_defects("LN"):
         if not d["evidence"]:

@@ -8,7 +8,7 @@ from array import array
 import pytest
 
 from checker.engine import pagestore
-from checker.engine.context import NO_TARGETS, AuditContext, TargetIndex
+from checker.engine.context import NO_TARGETS, SAMPLE_PAGES, AuditContext, TargetIndex
 from checker.models import FetchResult, Page
 
 ORIGIN = "https://shop.example.com"
@@ -86,3 +86,20 @@ def test_pages_pointing_at_gives_the_stored_entries():
                    (dead[1], f"{ORIGIN}/p/299.html", f"{ORIGIN}/p/299.html")]
     assert len(ctx.links.pointing_at([f"{ORIGIN}/nav.html"])[f"{ORIGIN}/nav.html"]) == 300
     assert ctx.images.pointing_at([f"{ORIGIN}/img/2.jpg"])[f"{ORIGIN}/img/2.jpg"] == list(range(2, 300, 3))
+
+
+def test_reach_counts_the_pages_and_keeps_the_first_few_by_url():
+    """One count and SAMPLE_PAGES pages per target, however many pages point at it (a dead nav link
+    on every page is one finding, issue 22), the same sample whatever order the pages came in."""
+    pages = [f"{ORIGIN}/p/{n}.html" for n in random.Random(5).sample(range(2000), 2000)]  # crawl order
+    ctx = AuditContext()
+    for url in pages:
+        page = Page(fetch=FetchResult(url=url, final_url=url, status=200))
+        ctx.add_page_targets(page, {f"{ORIGIN}/nav.html": "nav", url + "?next": "next"}, {})
+    nav, one = f"{ORIGIN}/nav.html", pages[7] + "?next"
+    reaches = {r.target: r for r in ctx.reach(ctx.links, [nav, one, f"{ORIGIN}/unknown.html"])}
+    assert set(reaches) == {nav, one}
+    assert reaches[nav].pages == 2000 and [p.url for p in reaches[nav].sample] == sorted(pages)[:SAMPLE_PAGES]
+    assert reaches[one].pages == 1 and [p.url for p in reaches[one].sample] == [pages[7]]
+    assert reaches[one].where() == ("", "")
+    assert "on 2000 pages (e.g. " in reaches[nav].where()[1] and "共 2000 个页面" in reaches[nav].where()[0]

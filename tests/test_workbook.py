@@ -107,3 +107,83 @@ def test_repeat_columns(tmp_path):
     assert ws.cell(row=2, column=col("重犯 Repeat")).value == "是 yes"
     assert ws.cell(row=2, column=col("历史投诉 Complaint ids")).value == "T1, T2"
     assert ws.cell(row=3, column=col("重犯 Repeat")).value is None
+
+
+# ---------------------------------------------------------------- Excel's row limit, failures while writing
+def summary_of(wb):
+    return [(r[0], r[1]) for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
+
+
+def notes_of(wb):
+    return [value for label, value in summary_of(wb) if label == "工作簿说明 Workbook note"]
+
+
+def write_small(tmp_path, findings, errors=(), max_rows=5):
+    ctx = AuditContext(config=Config(), start_urls=["http://127.0.0.1:1/sitemap.xml"])
+    ctx.errors = list(errors)
+    path = write_workbook(tmp_path / "out.xlsx", ctx, findings, build_rules(Config()), max_rows=max_rows)
+    return openpyxl.load_workbook(path), ctx
+
+
+def test_findings_past_the_row_limit_continue_on_more_sheets(tmp_path):
+    findings = [finding(sku=f"S{n}") for n in range(10)]
+    wb, _ = write_small(tmp_path, findings)  # 4 findings under each header
+    assert wb.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "Errors", "Rules"]
+    sheets = [wb[name] for name in ("Findings", "Findings (2)", "Findings (3)")]
+    assert [ws.max_row for ws in sheets] == [5, 5, 3]
+    assert all(ws.cell(row=1, column=1).value == "序号 No." and ws.freeze_panes == "A2" for ws in sheets)
+    numbers = [row[0] for ws in sheets for row in ws.iter_rows(min_row=2, values_only=True)]
+    skus = [row[col("SKU") - 1] for ws in sheets for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert numbers == list(range(1, 11)) and skus == [f"S{n}" for n in range(10)]
+    assert any("Findings (3)" in note for note in notes_of(wb))
+    assert dict(summary_of(wb))["发现问题 Findings"] == 10
+
+
+def test_beyond_the_last_findings_sheet_the_lowest_severities_are_summarised(tmp_path, monkeypatch):
+    monkeypatch.setattr("checker.reports.xlsx.MAX_FINDING_SHEETS", 2)
+    findings = [finding()] * 3 + [finding(code="LN004", severity=Severity.INFO)] * 4  # sorted, as the audit does
+    wb, ctx = write_small(tmp_path, findings, max_rows=3)
+    assert wb.sheetnames == ["Summary", "Findings", "Findings (2)", "Errors", "Rules"]
+    assert sum(wb[name].max_row - 1 for name in ("Findings", "Findings (2)")) == 4
+    (summarised,) = [note for note in notes_of(wb) if "not listed" in note]
+    assert summarised.startswith("3 条") and "LN004 3" in summarised
+    assert any(e.stage == "report" for e in ctx.errors)  # and the console hears of it
+
+
+def test_errors_past_the_row_limit_are_cut_with_a_note(tmp_path):
+    errors = [ErrorRecord(stage="fetch", source=f"http://127.0.0.1:1/p/{n}", reason="HTTP 404") for n in range(9)]
+    wb, _ = write_small(tmp_path, [finding()], errors)
+    assert wb["Errors"].max_row == 5
+    assert any(note.startswith("Errors: 只写入前 4 行") for note in notes_of(wb))
+
+
+def test_a_row_that_fails_leaves_the_rows_before_it_and_a_valid_workbook(tmp_path, monkeypatch):
+    from checker.reports import xlsx
+
+    def area_name(code):
+        if code == "XX999":
+            raise ValueError("bad finding")
+        return code
+
+    monkeypatch.setattr(xlsx, "area_name", area_name)
+    findings = [finding(), finding(), finding(code="XX999"), finding()]
+    wb, _ = write_small(tmp_path, findings, max_rows=100)
+    assert wb.sheetnames == ["Summary", "Findings", "Errors", "Rules"]
+    assert wb["Findings"].max_row == 3  # the header and the two findings before the bad one
+    assert any("writing stopped at row 4" in note and "bad finding" in note for note in notes_of(wb))
+    assert wb["Rules"].max_row > 1
+
+
+def test_a_workbook_that_cannot_be_written_whole_is_still_its_summary(tmp_path, monkeypatch):
+    write_sheet = WorkbookWriter.write_sheet
+
+    def failing(self, sheet, rows, **kw):
+        if sheet.name == "Errors":
+            raise OSError("no space left on device")
+        return write_sheet(self, sheet, rows, **kw)
+
+    monkeypatch.setattr(WorkbookWriter, "write_sheet", failing)
+    wb, _ = write_small(tmp_path, [finding()], max_rows=100)
+    assert wb.sheetnames == ["Summary"]
+    assert dict(summary_of(wb))["发现问题 Findings"] == 1
+    assert any("no space left on device" in note for note in notes_of(wb))

@@ -327,6 +327,10 @@ class Crawler:
                 self.journal.close(finished)
             if self.cache:
                 self.cache.close()
+                if self.cache.problem:  # the audit went on without it
+                    self.ctx.errors.append(ErrorRecord(
+                        stage="cache", source=str(self.cache.path),
+                        reason=f"页面缓存已停用 / page cache turned off: {self.cache.problem}"))
 
 
 def crawl(ctx: AuditContext, start: list[str], progress: Progress | None = None, *,

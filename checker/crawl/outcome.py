@@ -44,5 +44,5 @@ class PageOutcome:
     follow: list[str] = field(default_factory=list)  # links to queue (not yet asked for by this process)
     findings: list[Finding] = field(default_factory=list)  # of the page and product rules
     errors: list[ErrorRecord] = field(default_factory=list)  # rule crashes on this page
-    cache_entry: tuple[str, str | None, str | None, str] | None = None  # url, etag, last-modified, page JSON
+    cache_entry: tuple[str, str | None, str | None, bytes] | None = None  # url, etag, last-modified, compress_page()
     from_cache: bool = False  # revalidated (304) and rebuilt from the page cache

@@ -15,6 +15,7 @@ from datetime import date
 from selectolax.lexbor import LexborHTMLParser
 
 from checker.config import Config
+from checker.crawl.cache import compress_page
 from checker.crawl.fetch import Body
 from checker.crawl.journal import Journal
 from checker.crawl.numbers import TargetNumbers
@@ -167,7 +168,7 @@ class PageProcessor:
                 followed.update(result.follow)
             if self.cache and headers and (headers.get("etag") or headers.get("last-modified")):
                 result.cache_entry = (page.url, headers.get("etag"), headers.get("last-modified"),
-                                      page.model_dump_json())
+                                      compress_page(page))
         if self.journal is not None:  # written here, by whichever process crawled the page
             self.journal.page(result, slim_json)
         return result

@@ -114,13 +114,16 @@ class Worker:
         validators = self.cache.validators(task.url) if self.cache else {}
         result, body = await self.fetch(session, task.url, headers=validators or None)
         if result.status == 304:
-            cached = self.cache.cached_page(task.url) if self.cache else None
+            cached = await self.cache.cached_page(task.url) if self.cache else None
             if cached is not None:
                 page = cached.model_copy(update={"seed": task.seed, "referrers": task.referrers})
                 outcome = self.processor.outcome(page, task.depth)
                 outcome.from_cache = True
                 return outcome
-            result.error = "304 Not Modified without a cached copy"  # we sent no validators we still hold
+            if validators:  # the cache could not give the page back: a page never fails for it
+                result, body = await self.fetch(session, task.url)
+            if result.status == 304:
+                result.error = "304 Not Modified without a cached copy"  # to a request without validators
         return self.processor.process(task, result, body)
 
     def robots_refusal(self, url: str) -> FetchResult | None:

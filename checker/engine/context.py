@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from array import array
+from bisect import insort
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -104,18 +105,46 @@ class TargetIndex:
     def pointing_at(self, targets: Iterable[str]) -> dict[str, list[int]]:
         """Target -> numbers of the pages that point at it, for the given targets (site rules ask
         for the few broken ones, so one pass over the pages serves them all)."""
-        wanted = {self._numbers[t]: t for t in targets if t in self._numbers}
         found: dict[str, list[int]] = {}
+        for target, page_number in self.occurrences(targets):
+            found.setdefault(target, []).append(page_number)
+        return found
+
+    def occurrences(self, targets: Iterable[str]) -> Iterator[tuple[str, int]]:
+        """``(target, page number)`` for each page pointing at one of ``targets``, in page order,
+        in one pass over the pages, keeping nothing."""
+        wanted = {self._numbers[t]: t for t in targets if t in self._numbers}
         if not wanted:
-            return found
+            return
         keys = wanted.keys()
         for page_number, record in enumerate(self._per_page):
             numbers = record.cast("I")
             if not keys.isdisjoint(numbers):
                 for number in numbers:
                     if number in keys:
-                        found.setdefault(wanted[number], []).append(page_number)
-        return found
+                        yield wanted[number], page_number
+
+
+#: Pages named for a target many pages point at (a finding per target lists these, and a count).
+SAMPLE_PAGES = 5
+
+
+@dataclass(slots=True)
+class Reach:
+    """The pages pointing at one target: how many, and the first :data:`SAMPLE_PAGES` by URL
+    (by URL, not crawl order, so that the same shop gives the same sample)."""
+
+    target: str
+    pages: int = 0
+    sample: list[StoredPage] = field(default_factory=list)
+
+    def where(self) -> tuple[str, str]:
+        """The Chinese and English words for the other pages, for a finding's message ("" on one page)."""
+        if self.pages <= 1:
+            return "", ""
+        shown = ", ".join(p.url for p in self.sample[:3])
+        more = " …" if self.pages > 3 else ""
+        return f"，共 {self.pages} 个页面（如 {shown}{more}）", f" on {self.pages} pages (e.g. {shown}{more})"
 
 
 class ItemMemo:
@@ -271,6 +300,28 @@ class AuditContext:
         for target, numbers in index.pointing_at(targets).items():
             for number in numbers:
                 yield target, self.pages.entry_at(number)
+
+    def reach(self, index: TargetIndex, targets: Iterable[str]) -> list[Reach]:
+        """A :class:`Reach` for each of ``targets`` some page points at: one finding per cause,
+        not per page, in one pass; memory grows with the targets, not with the pages pointing at
+        them (a dead nav link on every page of a 100,000-page shop is one count and 5 pages)."""
+        reaches: dict[str, Reach] = {}
+        firsts: dict[str, list[tuple[str, int]]] = {}
+        entry_at = self.pages.entry_at
+        for target, number in index.occurrences(targets):
+            reach = reaches.get(target)
+            if reach is None:
+                reach = reaches[target] = Reach(target)
+                firsts[target] = []
+            reach.pages += 1
+            kept = firsts[target]
+            url = entry_at(number).url
+            if len(kept) < SAMPLE_PAGES or url < kept[-1][0]:
+                insort(kept, (url, number))
+                del kept[SAMPLE_PAGES:]
+        for target, reach in reaches.items():
+            reach.sample = [entry_at(number) for _, number in firsts[target]]
+        return list(reaches.values())
 
     def page_for(self, url: str) -> Page | None:
         """A crawled page by requested or final URL."""

@@ -13,6 +13,7 @@ by openpyxl in the tests, so anything written here is checked by an independent 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 EXCEL_CELL_LIMIT = 32_767
+EXCEL_ROW_LIMIT = 1_048_576  # rows per worksheet; Excel refuses to open a sheet with more
 EXCEL_HYPERLINK_LIMIT = 65_530  # per worksheet; Excel "repairs" (drops) a sheet with more
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -100,6 +102,10 @@ class Sheet:
     _rows: int = 0
     _cols: int = 0
     _links: list[tuple[str, str]] = field(default_factory=list)  # (cell ref, target)
+    max_rows: int = EXCEL_ROW_LIMIT  # lower in tests; never higher than Excel's
+    _index: int = 0  # its part number (sheetN.xml)
+    cut: bool = False  # rows beyond the row limit were left out
+    failure: str = ""  # why writing its rows stopped early (the sheet is complete up to there)
 
 
 class WorkbookWriter:
@@ -107,7 +113,8 @@ class WorkbookWriter:
 
     def __init__(self, path: str) -> None:
         self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
-        self.sheets: list[Sheet] = []
+        self.sheets: list[Sheet] = []  # in the order they are shown (not necessarily written)
+        self._written = 0
 
     # ---------------------------------------------------------------- cells
     @staticmethod
@@ -124,10 +131,15 @@ class WorkbookWriter:
             s = f' s="{QUOTED if style == PLAIN else WRAP_QUOTED}"'
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
-    def write_sheet(self, sheet: Sheet, rows: Iterable[Iterable[Any]]) -> None:
-        index = len(self.sheets) + 1
-        self.sheets.append(sheet)
-        with self.zip.open(f"xl/worksheets/sheet{index}.xml", "w") as raw:
+    def write_sheet(self, sheet: Sheet, rows: Iterable[Iterable[Any]], *, first: bool = False) -> None:
+        """Stream ``rows`` into a new sheet (shown first if ``first``).  Never more than
+        ``sheet.max_rows`` rows (``sheet.cut`` then says so); a row that cannot be made ends the
+        rows there (``sheet.failure`` says why) and the sheet is still complete and valid."""
+        self._written += 1
+        index = sheet._index = self._written
+        self.sheets.insert(0, sheet) if first else self.sheets.append(sheet)
+        # zip64: a sheet of a million rows can pass 2 GiB before compression
+        with self.zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as raw:
             out = _TextSink(raw)
             out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
                       'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -139,24 +151,10 @@ class WorkbookWriter:
                 out.write("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                                              for i, w in enumerate(sheet.widths, start=1)) + "</cols>")
             out.write("<sheetData>")
-            letters = [column_letter(i) for i in range(1, 65)]
-            for r, row in enumerate(rows, start=1):
-                parts = [f'<row r="{r}">']
-                for c, item in enumerate(row):
-                    ref = f"{letters[c]}{r}"
-                    if isinstance(item, Cell):
-                        if item.link and len(sheet._links) < EXCEL_HYPERLINK_LIMIT and len(item.link) < 2000 \
-                                and item.link.startswith(("http://", "https://")):
-                            sheet._links.append((ref, item.link))
-                            parts.append(self._cell(ref, item.value, LINK))
-                        else:
-                            parts.append(self._cell(ref, item.value, item.style))
-                    else:
-                        parts.append(self._cell(ref, item, PLAIN))
-                    sheet._cols = max(sheet._cols, c + 1)
-                parts.append("</row>")
-                out.write("".join(parts))
-                sheet._rows = r
+            try:
+                self._write_rows(sheet, rows, out)
+            except Exception as exc:  # noqa: BLE001 -- what was written stays, and the workbook closes
+                sheet.failure = f"{type(exc).__name__}: {exc}"
             out.write("</sheetData>")
             last = f"{column_letter(max(sheet._cols, 1))}{max(sheet._rows, 2)}"
             if sheet.autofilter:
@@ -183,7 +181,39 @@ class WorkbookWriter:
                               'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                               f"{rels}</Relationships>")
 
+    def _write_rows(self, sheet: Sheet, rows: Iterable[Iterable[Any]], out: _TextSink) -> None:
+        letters = [column_letter(i) for i in range(1, 65)]
+        max_rows = min(sheet.max_rows, EXCEL_ROW_LIMIT)
+        for r, row in enumerate(rows, start=1):
+            if r > max_rows:
+                sheet.cut = True
+                return
+            parts = [f'<row r="{r}">']
+            for c, item in enumerate(row):
+                ref = f"{letters[c]}{r}"
+                if isinstance(item, Cell):
+                    if item.link and len(sheet._links) < EXCEL_HYPERLINK_LIMIT and len(item.link) < 2000 \
+                            and item.link.startswith(("http://", "https://")):
+                        sheet._links.append((ref, item.link))
+                        parts.append(self._cell(ref, item.value, LINK))
+                    else:
+                        parts.append(self._cell(ref, item.value, item.style))
+                else:
+                    parts.append(self._cell(ref, item, PLAIN))
+                sheet._cols = max(sheet._cols, c + 1)
+            parts.append("</row>")
+            out.write("".join(parts))
+            sheet._rows = r
+
     # ---------------------------------------------------------------- package
+    def discard(self) -> None:
+        """Let go of the file after a failure (the caller removes it)."""
+        with contextlib.suppress(Exception):
+            self.zip.close()
+        if self.zip.fp is not None:
+            self.zip.fp.close()
+            self.zip.fp = None
+
     def close(self) -> None:
         n = len(self.sheets)
         overrides = "".join(
@@ -205,8 +235,8 @@ class WorkbookWriter:
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             'officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        sheets = "".join(f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"/>'
-                         for i, s in enumerate(self.sheets, start=1))
+        sheets = "".join(f'<sheet name={quoteattr(s.name)} sheetId="{s._index}" r:id="rId{s._index}"/>'
+                         for s in self.sheets)
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"'{s.name}'!$A$1:${column_letter(max(s._cols, 1))}${max(s._rows, 2)}</definedName>"

@@ -14,6 +14,7 @@ renamed, so a reader never sees half a workbook.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections import Counter
@@ -28,11 +29,11 @@ from checker.engine.pack import PackSheet
 from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
 from checker.messages import STATUSES, reason_label, stage_label
-from checker.models import ErrorRecord, Finding, Severity, unique_fingerprints
+from checker.models import ErrorRecord, Finding, unique_fingerprints
 from checker.reports.coverage import coverage_rows
-from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 from checker.reports.sheetwriter import (
     BOLD,
+    EXCEL_ROW_LIMIT,
     HEADER,
     SEVERITY_STYLE,
     WRAP,
@@ -41,8 +42,7 @@ from checker.reports.sheetwriter import (
     WorkbookWriter,
     column_letter,
 )
-
-
+from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 
 FINDING_COLUMNS: list[tuple[str, int]] = [
     ("序号 No.", 7),
@@ -89,7 +89,8 @@ def _promotion_text(ctx: AuditContext, rules: list[Rule]) -> str:
             f"not set: {', '.join(needing)} used the audit date {window.start} instead")
 
 
-def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime):
+def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime,
+                  notes: list[str] = ()):
     rows: list[tuple[str, Any]] = [
         ("店铺上线前自检报告 / Pre-promotion store audit", ""),
         ("", ""),
@@ -119,6 +120,7 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
         ("发现问题 Findings", len(findings)),
         ("启用规则 Rules run", len(rules)),
     ]
+    rows += [("工作簿说明 Workbook note", note) for note in notes]
     for label, value in rows:
         yield [Cell(label, BOLD), Cell(value, WRAP if isinstance(value, str) and "\n" in value else 0)]
     yield []
@@ -132,10 +134,10 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
     yield from coverage_rows(ctx, rules)
 
 
-def _finding_rows(findings: Iterable[Finding]):
+def _finding_rows(findings: Iterable[Finding], fingerprints: Iterable[str], first_number: int = 1):
+    """``fingerprints``: the findings' own, unique over the whole audit (:func:`unique_fingerprints`)."""
     yield _header(FINDING_COLUMNS)
-    findings = list(findings)
-    for n, (f, fingerprint) in enumerate(zip(findings, unique_fingerprints(findings), strict=True), start=1):
+    for n, (f, fingerprint) in enumerate(zip(findings, fingerprints, strict=True), start=first_number):
         yield [
             n,
             Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]),
@@ -189,29 +191,116 @@ def _pack_rows(sheet: PackSheet):
     yield from sheet.rows
 
 
-def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule]) -> Path:
-    """Write the whole workbook to ``path`` atomically (temp file in the same folder + rename)."""
+#: Finding sheets at most (Findings, Findings (2) ...); findings beyond them, the lowest
+#: severities (findings come sorted by severity), are counted on the Summary instead.
+MAX_FINDING_SHEETS = 8
+
+
+def _pieces(total: int, per_sheet: int, max_sheets: int) -> list[tuple[int, int]]:
+    """(start, stop) of the rows on each sheet: at least one sheet, at most ``max_sheets``."""
+    starts = range(0, max(total, 1), per_sheet)[:max_sheets]
+    return [(start, min(start + per_sheet, total)) for start in starts]
+
+
+def _not_written(findings: list[Finding]) -> str:
+    by_code = Counter(f.code for f in findings)
+    codes = ", ".join(f"{code} {n:,}" for code, n in by_code.most_common(10))
+    return (f"{len(findings):,} 条低级别问题未逐行列出（超出 Excel 行数上限），按代码：{codes} / "
+            f"{len(findings):,} findings of the lowest severities not listed row by row (past Excel's row limit); "
+            f"by code: {codes}")
+
+
+def _write_sheets(book: WorkbookWriter, ctx: AuditContext, findings: list[Finding], rules: list[Rule],
+                  max_rows: int, notes: list[str]) -> None:
+    """Findings (continued on more sheets past the row limit), Errors, Rules; what went wrong in
+    any of them goes to ``notes``, for the Summary."""
+    per_sheet = max_rows - 1  # under a header
+    status = column_letter(STATUS_COLUMN)
+    pieces = _pieces(len(findings), per_sheet, MAX_FINDING_SHEETS)
+    fingerprints = unique_fingerprints(findings)
+    for number, (start, stop) in enumerate(pieces, start=1):
+        name = "Findings" if number == 1 else f"Findings ({number})"
+        last = min(max(stop - start + 1, 1000), max_rows)
+        sheet = Sheet(name, widths=[w for _, w in FINDING_COLUMNS], freeze_header=True, autofilter=True,
+                      validations=[(f"{status}2:{status}{last}", list(STATUSES))], max_rows=max_rows)
+        book.write_sheet(sheet, _finding_rows(itertools.islice(findings, start, stop),
+                                              itertools.islice(fingerprints, start, stop), first_number=start + 1))
+        _note_sheet(sheet, notes)
+    if len(pieces) > 1:
+        notes.append(f"问题过多，续写于 Findings (2) … ({len(pieces)}) 工作表 / more findings than one sheet "
+                     f"holds: continued on sheets Findings (2) … Findings ({len(pieces)})")
+    if pieces[-1][1] < len(findings):
+        notes.append(_not_written(findings[pieces[-1][1]:]))
+    extras = [(Sheet(extra.title, widths=[w for _, w in extra.columns], freeze_header=True, autofilter=True,
+                     max_rows=max_rows), _pack_rows(extra)) for extra in pack_sheets(ctx, rules)]
+    for sheet, rows in (
+        *extras,
+        (Sheet("Errors", widths=[w for _, w in ERROR_COLUMNS], freeze_header=True, autofilter=True,
+               max_rows=max_rows),
+         _error_rows(ctx.errors)),
+        (Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True), _rule_rows(rules)),
+    ):
+        book.write_sheet(sheet, rows)
+        _note_sheet(sheet, notes)
+
+
+def _note_sheet(sheet: Sheet, notes: list[str]) -> None:
+    if sheet.cut:
+        notes.append(f"{sheet.name}: 只写入前 {sheet._rows - 1:,} 行（Excel 行数上限）/ only the first "
+                     f"{sheet._rows - 1:,} rows written (Excel's row limit)")
+    if sheet.failure:
+        notes.append(f"{sheet.name}: 写入在第 {sheet._rows + 1} 行中断，之前的行完整 / writing stopped at row "
+                     f"{sheet._rows + 1}, the rows before it are complete: {sheet.failure}")
+
+
+def _write_file(tmp: str, ctx: AuditContext, findings: list[Finding], rules: list[Rule], max_rows: int,
+                failure: str = "") -> list[str]:
+    """The workbook into ``tmp``: the sheets, then the Summary (shown first) with what happened to
+    them.  ``failure``: a whole workbook could not be written, so this one is the Summary alone."""
+    book = WorkbookWriter(tmp)
+    notes = [failure] if failure else []
+    try:
+        if not failure:
+            _write_sheets(book, ctx, findings, rules, min(max_rows, EXCEL_ROW_LIMIT), notes)
+        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 16, 16]),
+                         _summary_rows(ctx, findings, rules, datetime.now(), notes), first=True)
+        book.close()
+    except BaseException:
+        book.discard()
+        raise
+    return notes
+
+
+def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule], *,
+                   max_rows: int = EXCEL_ROW_LIMIT) -> Path:
+    """Write the whole workbook to ``path`` atomically (temp file in the same folder + rename).
+
+    Excel's limits are kept before writing (``max_rows`` per sheet: lower in tests), and a failure
+    while writing still leaves a valid workbook: a sheet whose rows fail ends there, and the
+    Summary, written last and shown first, says so; if the workbook cannot be written at all, the
+    Summary alone is.  Each such note is also an Errors row of the audit (for the console)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        notes = _write_atomically(path, ctx, findings, rules, max_rows)
+    except Exception as exc:
+        failure = (f"工作簿无法完整写入，仅有摘要 / the workbook could not be written whole, only this "
+                   f"summary: {type(exc).__name__}: {exc}")
+        try:
+            notes = _write_atomically(path, ctx, findings, rules, max_rows, failure)
+        except Exception:
+            raise exc from None
+    ctx.errors.extend(ErrorRecord(stage="report", source=str(path), reason=note) for note in notes)
+    return path
+
+
+def _write_atomically(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule], max_rows: int,
+                      failure: str = "") -> list[str]:
+    """:func:`_write_file` into a temporary file of its own beside ``path``, renamed to it when whole."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
-        book = WorkbookWriter(tmp)
-        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 16, 16]),
-                         _summary_rows(ctx, findings, rules, datetime.now()))
-        status = column_letter(STATUS_COLUMN)
-        last = max(len(findings) + 1, 1000)
-        book.write_sheet(Sheet("Findings", widths=[w for _, w in FINDING_COLUMNS], freeze_header=True,
-                               autofilter=True, validations=[(f"{status}2:{status}{last}", list(STATUSES))]),
-                         _finding_rows(findings))
-        for extra in pack_sheets(ctx, rules):
-            book.write_sheet(Sheet(extra.title, widths=[w for _, w in extra.columns], freeze_header=True,
-                                   autofilter=True), _pack_rows(extra))
-        book.write_sheet(Sheet("Errors", widths=[w for _, w in ERROR_COLUMNS], freeze_header=True, autofilter=True),
-                         _error_rows(ctx.errors))
-        book.write_sheet(Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True),
-                         _rule_rows(rules))
-        book.close()
+        notes = _write_file(tmp, ctx, findings, rules, max_rows, failure)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is an ordinary file
@@ -219,4 +308,4 @@ def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
+    return notes

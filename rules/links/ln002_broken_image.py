@@ -16,7 +16,9 @@ class BrokenImage(Rule):
     What it checks:
         Every ``<img>`` of a crawled page whose URL was checked: HTTP 4xx/5xx, a network error, or
         (by default) a response that is not ``image/*``.  Off-host images are checked only with
-        ``crawl.check_external = true``.
+        ``crawl.check_external = true``.  One finding per broken image: an image shared by many
+        pages (a template's logo) is one finding with the number of pages and the first few
+        (by URL), on the first of them; the SKU is given when one page shows it.
 
     Why it matters:
         Shoppers judge the product by its main image; a broken main or detail image reads as a
@@ -45,15 +47,20 @@ class BrokenImage(Rule):
             if result.ok and (not self.options.require_image_type or result.content_type.startswith("image/")):
                 continue
             broken[url] = f"not an image ({result.content_type or 'no Content-Type'})" if result.ok else result.failure
-        for url, page in ctx.pages_pointing_at(ctx.images, broken):
+        for reach in ctx.reach(ctx.images, broken):  # one finding per broken image, however many pages show it
+            url, first = reach.target, reach.sample[0]
             reason = broken[url]
             role = ctx.images.label(url) or "detail"  # as on the first page that showed it
             role_zh = {"main": "主图", "detail": "详情图", "banner": "横幅图"}.get(role, "图片")
+            where_zh, where_en = reach.where()
             yield self.finding(
-                f"{role_zh}无法加载（{reason}）/ Broken {role} image ({reason})",
-                url=page.url,
-                sku=page.sku,
+                f"{role_zh}无法加载（{reason}）{where_zh} / Broken {role} image ({reason}){where_en}",
+                url=first.url,
+                sku=first.sku if reach.pages == 1 else None,  # a shared image is no one product's
                 field=f"image:{role}",
                 evidence=url,
                 suggestion="重新上传图片并检查图片地址 / Re-upload the image and fix its URL",
+                target=url,
+                pages=reach.pages,
+                sample=[page.url for page in reach.sample],
             )

@@ -9,7 +9,9 @@ class DeadProductLink(Rule):
     What it checks:
         Every same-host link on every crawled page (promotion landing pages above all): the target
         answers 4xx/5xx, or the target product is off-shelf (schema.org ``Discontinued``, or a
-        page label such as 已下架).  Targets in a redirect loop are left to LN004.
+        page label such as 已下架).  Targets in a redirect loop are left to LN004.  One finding
+        per dead target: a dead nav or footer link on many pages is one finding with the number of
+        pages and the first few (by URL), on the first of them.
 
     Why it matters:
         A promotion page that sends shoppers to a dead or off-shelf product wastes the traffic the
@@ -26,7 +28,7 @@ class DeadProductLink(Rule):
     scope = "site"
 
     def check(self, site, ctx):
-        dead: dict[str, tuple[str, str, str | None]] = {}  # target -> (reason, message, its SKU if crawled)
+        dead: dict[str, tuple[str, str, str, str | None]] = {}  # target -> (reason, message zh, en, its SKU if crawled)
         for url in ctx.links:
             target = ctx.pages.entry_for(url)
             if target is not None:
@@ -39,18 +41,22 @@ class DeadProductLink(Rule):
             if loop or skipped:
                 continue
             if not ok:
-                dead[url] = (failure, f"链接指向的页面不存在（{failure}）/ Link to a missing page ({failure})", sku)
+                dead[url] = (failure, f"链接指向的页面不存在（{failure}）", f"Link to a missing page ({failure})", sku)
             elif target is not None and target.off_shelf:
-                dead[url] = ("off-shelf", "链接指向已下架商品 / Link to an off-shelf product", sku)
-        for url, page in ctx.pages_pointing_at(ctx.links, dead):
-            reason, message, sku = dead[url]
+                dead[url] = ("off-shelf", "链接指向已下架商品", "Link to an off-shelf product", sku)
+        for reach in ctx.reach(ctx.links, dead):  # one finding per dead target, however many pages link it
+            url = reach.target
+            reason, zh, en, sku = dead[url]
+            where_zh, where_en = reach.where()
             yield self.finding(
-                message,
-                url=page.url,
+                f"{zh}{where_zh} / {en}{where_en}",
+                url=reach.sample[0].url,
                 sku=sku,
                 field="link",
                 evidence=f"{ctx.links.label(url)} -> {url}".strip(),
                 suggestion="从页面移除该链接或换成在售商品 / Remove the link or point it to a live product",
                 target=url,
                 reason=reason,
+                pages=reach.pages,
+                sample=[page.url for page in reach.sample],
             )
