@@ -59,9 +59,14 @@ def parse_block(text: str) -> tuple[Any | None, str | None]:
 
 
 def _types(node: dict) -> set[str]:
+    """The node's types as bare lower-case names: ``Product``, ``"product"``, ``schema:Product``,
+    ``http://schema.org/Product`` and ``["Product", "Thing"]`` all name ``product``."""
     t = node.get("@type", ())
     values = t if isinstance(t, list) else [t]
-    return {str(v).rsplit("/", 1)[-1] for v in values}
+    return {str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1].rsplit("#", 1)[-1].strip().lower() for v in values}
+
+
+_PRODUCT_TYPES = {"product", "productgroup", "productmodel", "individualproduct", "someproducts"}
 
 
 def iter_nodes(data: Any) -> Iterator[dict]:
@@ -77,12 +82,12 @@ def iter_nodes(data: Any) -> Iterator[dict]:
 
 
 def find_products(data: Any) -> list[dict]:
-    """Top-level Product / ProductGroup nodes (variants inside ``hasVariant`` stay with their group)."""
+    """Product / ProductGroup nodes wherever they sit (top level, ``@graph``, ``mainEntity``,
+    ``itemReviewed``, ...), in document order; variants inside ``hasVariant`` stay with their group."""
     found: list[dict] = []
     variant_ids: set[int] = set()
     for node in iter_nodes(data):
-        types = _types(node)
-        if "ProductGroup" in types or "Product" in types:
+        if _types(node) & _PRODUCT_TYPES:
             if id(node) in variant_ids:
                 continue
             for v in node.get("hasVariant", []) or []:
@@ -124,6 +129,19 @@ def _images_from(value: Any, base: str) -> list[Image]:
                 images.append(Image(url=_urljoin(base, str(url)), alt=_text_of(item.get("caption") or item.get("name"))))
         elif isinstance(item, str) and item.strip():
             images.append(Image(url=_urljoin(base, item.strip())))
+    return images
+
+
+def _variant_images(node: dict, base: str) -> list[Image]:
+    """A ProductGroup that names no image of its own shows its variants' images (each once)."""
+    images: list[Image] = []
+    seen: set[str] = set()
+    for variant in node.get("hasVariant") or []:
+        if isinstance(variant, dict):
+            for image in _images_from(variant.get("image"), base):
+                if image.url not in seen:
+                    seen.add(image.url)
+                    images.append(image)
     return images
 
 
@@ -174,11 +192,11 @@ def product_from_jsonld(node: dict, url: str) -> Product:
     currency = _text_of(main.get("priceCurrency")) or currency
     return Product(
         url=url,
-        sku=_text_of(node.get("sku") or node.get("productID") or node.get("mpn")) or None,
+        sku=_text_of(node.get("sku") or node.get("productID")) or None,  # mpn is the maker's part number, not a SKU
         title=_text_of(node.get("name")),
         description=clean_text(str(_first(node.get("description")) or "")),
         brand=_text_of(node.get("brand")),
-        images=_images_from(node.get("image"), url),
+        images=_images_from(node.get("image"), url) or _variant_images(node, url),
         price=price,
         list_price=list_price,
         currency=currency,

@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from checker.config import Config
 from checker.extract.jsonld import find_products, parse_block, product_from_jsonld
+from checker.extract.meta import OpenGraph, add_opengraph
 from checker.extract.microdata import product_from_microdata
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
 from checker.extract.values import _tag_ids, clean_text
@@ -57,7 +58,7 @@ _SRC_KINDS = dict(zip(_tag_ids("img", "iframe", "video", "audio", "source"),
 #: queries would find: title, base[href], link[rel=canonical][href], meta[name=description], the
 #: JSON-LD scripts, a[href], img[src], script[src], link[rel~=stylesheet][href], iframe[src],
 #: video/audio/source[src] (a query costs per part and element, so the tags are told apart in Python).
-_PAGE_SELECTOR = '[href], [src], title, meta[name="description"], script[type="application/ld+json"]'
+_PAGE_SELECTOR = '[href], [src], title, meta[name="description"], meta[property], script[type="application/ld+json"]'
 _CSS_WHITESPACE = re.compile("[ \t\n\f\r]+")
 
 
@@ -74,6 +75,7 @@ class _PageNodes:
         self.base: Node | None = None
         self.canonical: Node | None = None
         self.meta_description: Node | None = None
+        self.meta_properties: list[Node] = []
         self.jsonld: list[Node] = []
         self.anchors: list[Node] = []  # an <a> with src too comes twice: the link is deduplicated anyway
         self.resources: dict[str, list[Node]] = {kind: [] for kind in _RESOURCE_ORDER}
@@ -89,8 +91,12 @@ class _PageNodes:
                 if self.base is None and _has_href(node, node.attributes):
                     self.base = node
             elif tag == _META:
-                if self.meta_description is None and node.attributes.get("name") == "description":
+                attrs = node.attributes
+                if self.meta_description is None and attrs.get("name") == "description":
                     self.meta_description = node
+                if "property" in attrs and node.mem_id not in seen:  # OpenGraph (meta.py)
+                    seen.add(node.mem_id)
+                    self.meta_properties.append(node)
             elif tag in _SRC_KINDS or tag in (_SCRIPT, _LINK):
                 if node.mem_id in seen:
                     continue
@@ -171,6 +177,8 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
             structured = product_from_jsonld(products[0], url)
     if structured is None:
         structured = product_from_microdata(tree, url)
+    if nodes.meta_properties:
+        structured = add_opengraph(structured, OpenGraph(nodes.meta_properties), url, base)
     meta = nodes.meta_description
     meta_description = clean_text(meta.attributes.get("content")) if meta is not None else ""
     result.product = _merge(structured, _Visible(tree, sel, base, meta_description), url)
