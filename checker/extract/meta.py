@@ -83,7 +83,12 @@ def add_opengraph(structured: Product | None, graph: OpenGraph, url: str, base: 
     if structured is None:
         return og
     update: dict = {}
-    if structured.price is None and og.price is not None:
+    if (og.list_price is not None and og.price is not None and structured.price == og.list_price
+            and structured.list_price is None):
+        # The structured price is what og:price:standard_amount calls the standard price: the page sells
+        # at the OpenGraph sale price, and the structured one is the list price (both stay in shown_prices).
+        update.update(price=og.price, list_price=structured.price)
+    elif structured.price is None and og.price is not None:
         update.update(price=og.price, currency=structured.currency or og.currency)
     if not structured.currency and og.currency and (structured.price is None or "price" in update):
         update["currency"] = og.currency

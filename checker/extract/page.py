@@ -26,6 +26,7 @@ from checker.config import Config
 from checker.extract.jsonld import find_products, parse_block, product_from_jsonld
 from checker.extract.meta import OpenGraph, add_opengraph
 from checker.extract.microdata import product_from_microdata
+from checker.extract.region import Region, find_region, is_product_region, product_from_region, shown_text
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
 from checker.extract.values import _tag_ids, clean_text
 from checker.extract.visible import _merge, _Visible
@@ -136,6 +137,20 @@ def _has_href(node: Node, attrs: dict[str, str | None]) -> bool:
     return first is not None and first.mem_id == node.mem_id
 
 
+class _RegionOf:
+    """The product's region of the page (``region.py``), found the first time it is asked for: pages
+    with structured data mostly never need it."""
+
+    def __init__(self, tree: HTMLParser, titles: list[str]) -> None:
+        self.tree, self.titles = tree, titles
+        self.done, self.region = False, None
+
+    def __call__(self) -> Region | None:
+        if not self.done:
+            self.done, self.region = True, find_region(self.tree, self.titles)
+        return self.region
+
+
 def _parse_tree(html: str | bytes) -> HTMLParser:
     tree = HTMLParser(html)
     if tree.body is None and tree.head is None:  # selectolax gave up: let the lenient parser repair it
@@ -177,11 +192,30 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
             structured = product_from_jsonld(products[0], url)
     if structured is None:
         structured = product_from_microdata(tree, url)
-    if nodes.meta_properties:
-        structured = add_opengraph(structured, OpenGraph(nodes.meta_properties), url, base)
+    graph = OpenGraph(nodes.meta_properties)
+    og_only = None  # OpenGraph tags on a page without structured data
+    if structured is not None:
+        structured = add_opengraph(structured, graph, url, base)
+    else:
+        og_only = add_opengraph(None, graph, url, base)
+        if og_only is not None and og_only.price is not None:  # a priced og product is the product
+            structured, og_only = og_only, None
     meta = nodes.meta_description
     meta_description = clean_text(meta.attributes.get("content")) if meta is not None else ""
-    result.product = _merge(structured, _Visible(tree, sel, base, meta_description), url)
+    region = _RegionOf(tree, [result.title, graph.values.get("title", "")])
+    visible = _Visible(tree, sel, base, meta_description, region)
+    if structured is None and visible.sku is None and visible.price is None:
+        # No structured data, nothing by the selectors: what the product's region shows, else the
+        # OpenGraph tags' product without a price.
+        found = region()
+        if found is not None and is_product_region(found):
+            structured = product_from_region(found, url, base)
+        else:
+            structured = og_only
+    if structured is not None and structured.extracted_from == "opengraph" and region() is not None:
+        # og:title is a share text ("€97.39 40% OFF|..."): the page's own heading names the product
+        structured = structured.model_copy(update={"title": clean_text(shown_text(region().title_node))})
+    result.product = _merge(structured, visible, url)
 
     join = _Joiner(base)
     link_to, links, seen_links = join.link, result.links, set()  # ~120 anchors a page: locals
