@@ -44,6 +44,10 @@ def _referenced_props(scope: Node) -> list[Node]:
     itemscope of their own below the target."""
     found = []
     for ref in _referenced(scope):
+        if "itemscope" in ref.attributes:  # an item of its own: only its itemprop (if any) is the item's
+            if "itemprop" in ref.attributes:
+                found.append(ref)
+            continue
         inner_scopes = {n.mem_id for n in ref.css("[itemscope]")} - {ref.mem_id}
         for node in ref.css("[itemprop]"):  # the target itself comes first when it has itemprop
             owner = node.parent if node.mem_id != ref.mem_id else None

@@ -28,6 +28,7 @@ from checker.prices import read_labelled
 #: Class or id words of blocks that are not this product's: other products, page chrome.
 OTHER_BLOCKS = re.compile(
     r"related|recommend|similar|carousel|upsell|cross-?sell|also|sponsor|recs\b|recs-|tuijian|sidebar|"
+    r"\btabs?\b|mediatab|swatch|bulk|\bolp\b|offer-?listing|other-?sellers|"
     r"猜你喜欢|相关|相關|推荐|推薦|看了又看|买了又买",
     re.IGNORECASE,
 )
@@ -240,9 +241,10 @@ def find_region(tree: HTMLParser, page_titles: list[str], default_currency: str 
     if title is None:
         return None
     node, price = title, None
-    for _ in range(MAX_LEVELS):
+    for level in range(MAX_LEVELS):
         parent = node.parent
-        if parent is None or parent.tag == "html" or _outside(parent):
+        # The whole <body> is the region only of a flat page (the title at most two levels below it).
+        if parent is None or parent.tag == "html" or (parent.tag == "body" and level > 1) or _outside(parent):
             break
         node = parent
         price = _prices_after(node, title, default_currency)
