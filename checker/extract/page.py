@@ -26,7 +26,14 @@ from checker.config import Config
 from checker.extract.jsonld import find_products, parse_block, product_from_jsonld
 from checker.extract.meta import OpenGraph, add_opengraph
 from checker.extract.microdata import product_from_microdata
-from checker.extract.region import Region, find_region, is_product_region, product_from_region, shown_text
+from checker.extract.region import (
+    Region,
+    find_region,
+    is_product_region,
+    product_from_region,
+    shown_text,
+    unread_product_signal,
+)
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
 from checker.extract.values import _tag_ids, clean_text
 from checker.extract.visible import _merge, _Visible
@@ -41,6 +48,9 @@ class ExtractedPage:
     links: list[Link] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     structured_data_errors: list[str] = field(default_factory=list)
+    #: Why the page looks like a product page although no product could be read from it ("" when it
+    #: does not): then neither its price nor its wording was checked (PR007 says so).
+    unread_product: str = ""
 
 
 _A, _TITLE, _BASE, _META, _SCRIPT, _LINK = _tag_ids("a", "title", "base", "meta", "script", "link")
@@ -210,12 +220,14 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
         found = region()
         if found is not None and is_product_region(found):
             structured = product_from_region(found, url, base)
-        else:
+        elif og_only is not None and og_only.title:
             structured = og_only
     if structured is not None and structured.extracted_from == "opengraph" and region() is not None:
         # og:title is a share text ("€97.39 40% OFF|..."): the page's own heading names the product
         structured = structured.model_copy(update={"title": clean_text(shown_text(region().title_node))})
     result.product = _merge(structured, visible, url)
+    if result.product is None:
+        result.unread_product = unread_product_signal(tree, url, graph.values.get("type", ""), result.structured_data_errors)
 
     join = _Joiner(base)
     link_to, links, seen_links = join.link, result.links, set()  # ~120 anchors a page: locals
