@@ -28,7 +28,9 @@ from checker.extract.meta import OpenGraph, add_opengraph
 from checker.extract.microdata import product_from_microdata
 from checker.extract.region import (
     Region,
+    find_block,
     find_region,
+    find_title,
     is_product_region,
     product_from_region,
     shown_text,
@@ -149,16 +151,31 @@ def _has_href(node: Node, attrs: dict[str, str | None]) -> bool:
 
 class _RegionOf:
     """The product's region of the page (``region.py``), found the first time it is asked for: pages
-    with structured data mostly never need it."""
+    with structured data mostly never need it.  ``block()`` is the cheaper title's block, without
+    reading prices: what the selectors' price elements are held to."""
 
     def __init__(self, tree: HTMLParser, titles: list[str]) -> None:
         self.tree, self.titles = tree, titles
-        self.done, self.region = False, None
+        self._title: Node | None | bool = False
+        self._region: Region | None | bool = False
+        self._block: Region | None | bool = False
+
+    def title(self) -> Node | None:
+        if self._title is False:
+            self._title = find_title(self.tree, self.titles)
+        return self._title
 
     def __call__(self) -> Region | None:
-        if not self.done:
-            self.done, self.region = True, find_region(self.tree, self.titles)
-        return self.region
+        if self._region is False:
+            title = self.title()
+            self._region = find_region(self.tree, self.titles, title=title) if title is not None else None
+        return self._region
+
+    def block(self) -> Region | None:
+        if self._block is False:
+            title = self.title()
+            self._block = find_block(self.tree, self.titles, title=title) if title is not None else None
+        return self._block
 
 
 def _parse_tree(html: str | bytes) -> HTMLParser:
@@ -213,7 +230,7 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
     meta = nodes.meta_description
     meta_description = clean_text(meta.attributes.get("content")) if meta is not None else ""
     region = _RegionOf(tree, [result.title, graph.values.get("title", "")])
-    visible = _Visible(tree, sel, base, meta_description, region)
+    visible = _Visible(tree, sel, base, meta_description, region.block)
     if structured is None and visible.sku is None and visible.price is None:
         # No structured data, nothing by the selectors: what the product's region shows, else the
         # OpenGraph tags' product without a price.
@@ -222,9 +239,9 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
             structured = product_from_region(found, url, base)
         elif og_only is not None and og_only.title:
             structured = og_only
-    if structured is not None and structured.extracted_from == "opengraph" and region() is not None:
+    if structured is not None and structured.extracted_from == "opengraph" and region.title() is not None:
         # og:title is a share text ("€97.39 40% OFF|..."): the page's own heading names the product
-        structured = structured.model_copy(update={"title": clean_text(shown_text(region().title_node))})
+        structured = structured.model_copy(update={"title": clean_text(shown_text(region.title()))})
     result.product = _merge(structured, visible, url)
     if result.product is None:
         result.unread_product = unread_product_signal(tree, url, graph.values.get("type", ""), result.structured_data_errors)

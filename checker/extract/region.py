@@ -62,6 +62,8 @@ _CART = re.compile(r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|加入购物�
 _MAIN_IMAGE = re.compile(r"main|landing|primary|hero|zoom|hires|large|booth|big", re.IGNORECASE)
 #: A thumbnail's URL (``_SS36_``, ``50x50``).
 _THUMBNAIL = re.compile(r"_S[SXYL][1-9]\d_|(?<!\d)[1-9]\dx[1-9]\d(?!\d)")
+#: Availability words that name it in a shopper's sentence ("in stock", 有货; not the schema.org "instock").
+_STOCK_WORDS = [(a, tuple(w for w in words if " " in w or not w.isascii())) for a, words in AVAILABILITY_WORDS]
 #: How far above the title the region may reach.
 MAX_LEVELS = 8
 #: A text longer than this is a paragraph, not a price or a stock label.
@@ -159,6 +161,12 @@ def _context(node: Node) -> str:
 RANGE = (Decimal(0), "", "")
 
 
+def _short_with_digit(node: Node) -> bool:
+    """A cheap first look (lexbor's own text, no Python walk): short enough to be a price, with a digit."""
+    text = node.text()
+    return len(text) <= 4 * SHORT and any(c.isdigit() for c in text)
+
+
 def _price_in(node: Node, default_currency: str | None) -> tuple[Decimal, str, str] | None:
     """(amount, currency, text) when the node's short text is one price of the product, ``RANGE``
     when it is a range of prices, else None."""
@@ -210,9 +218,11 @@ def _prices_after(scope: Node, title: Node, default_currency: str | None) -> tup
         if node.mem_id == title.mem_id:
             after_title = True
             continue
-        if node.tag in _SKIP_TAGS or _outside_within(node, scope) or _struck(node, scope):
+        if node.tag in _SKIP_TAGS or not _short_with_digit(node):
             continue
         found = _price_in(node, default_currency)
+        if found is not None and (_outside_within(node, scope) or _struck(node, scope)):
+            continue
         if found is RANGE and after_title:
             return RANGE
         if found is not None and found is not RANGE:
@@ -234,12 +244,9 @@ def _outside_within(node: Node, scope: Node) -> bool:
     return False
 
 
-def find_region(tree: HTMLParser, page_titles: list[str], default_currency: str | None = None) -> Region | None:
-    """The title and the smallest block around it (``MAX_LEVELS`` up at most) that shows a price; the
-    title's block ``MAX_LEVELS`` up when none does."""
-    title = find_title(tree, page_titles)
-    if title is None:
-        return None
+def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple[Node, tuple | None]:
+    """From the title up to ``MAX_LEVELS`` levels, never into page chrome, a block of other products or
+    (but on a flat page) ``<body>``; with ``with_price``, stopping at the first level that shows a price."""
     node, price = title, None
     for level in range(MAX_LEVELS):
         parent = node.parent
@@ -247,10 +254,30 @@ def find_region(tree: HTMLParser, page_titles: list[str], default_currency: str 
         if parent is None or parent.tag == "html" or (parent.tag == "body" and level > 1) or _outside(parent):
             break
         node = parent
-        price = _prices_after(node, title, default_currency)
-        if price is not None:
-            break
+        if with_price:
+            price = _prices_after(node, title, default_currency)
+            if price is not None:
+                break
+    return node, price
+
+
+def find_region(tree: HTMLParser, page_titles: list[str], default_currency: str | None = None,
+                title: Node | None = None) -> Region | None:
+    """The title and the smallest block around it (``MAX_LEVELS`` up at most) that shows a price; the
+    title's block ``MAX_LEVELS`` up when none does."""
+    title = title or find_title(tree, page_titles)
+    if title is None:
+        return None
+    node, price = _climb(title, default_currency, with_price=True)
     return Region(title_node=title, node=node, price=None if price is RANGE else price)
+
+
+def find_block(tree: HTMLParser, page_titles: list[str], title: Node | None = None) -> Region | None:
+    """The title's block ``MAX_LEVELS`` up (no price read): where a price element may be this product's."""
+    title = title or find_title(tree, page_titles)
+    if title is None:
+        return None
+    return Region(title_node=title, node=_climb(title, None, with_price=False)[0])
 
 
 def _image_url(node: Node) -> str:
@@ -310,21 +337,28 @@ def region_availability(region: Region) -> Availability:
 
 
 def _availability_in(scope: Node) -> Availability:
+    """The first stock word of a short text in ``scope``, else what its add-to-cart button says (each
+    outside chrome and other products' blocks; that check is made only for a match)."""
     cart = None
     for node in scope.traverse():
-        if node.tag in _SKIP_TAGS or _outside_within(node, scope):
+        tag = node.tag
+        if tag in _SKIP_TAGS:
             continue
-        if node.tag in ("button", "input", "a"):
-            label = f"{clean_text(node.text())} {node.attributes.get('value') or ''} {node.attributes.get('id') or ''}"
-            if _CART.search(label):
-                disabled = "disabled" in node.attributes or "disabled" in (node.attributes.get("class") or "")
+        raw = node.text()
+        if tag in ("button", "input", "a"):
+            attrs = node.attributes
+            if _CART.search(f"{raw} {attrs.get('value') or ''} {attrs.get('id') or ''}") and not _outside_within(
+                    node, scope):
+                disabled = "disabled" in attrs or "disabled" in (attrs.get("class") or "")
                 cart = Availability.OUT_OF_STOCK if disabled else cart or Availability.IN_STOCK
+            continue
+        if not raw or len(raw) > 160:
             continue
         text = clean_text(shown_text(node)).lower()
         if not text or len(text) > 40:
             continue
-        for availability, words in AVAILABILITY_WORDS:
-            if any(w in text for w in words if " " in w or not w.isascii()):
+        for availability, words in _STOCK_WORDS:
+            if any(w in text for w in words) and not _outside_within(node, scope):
                 return availability
     return cart or Availability.UNKNOWN
 
