@@ -34,9 +34,9 @@ from checker.extract.region import (
     is_product_region,
     product_from_region,
     shown_text,
-    unread_product_signal,
 )
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
+from checker.extract.unread import unread_product_signal
 from checker.extract.values import _tag_ids, clean_text
 from checker.extract.visible import _merge, _Visible
 from checker.models import Link, Product, Resource
