@@ -15,6 +15,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from checker.extract import extract_page
+from checker.extract.region import shown_text
 from checker.models import Availability
 
 HERE = Path(__file__).parent / "realpages"
@@ -155,3 +156,18 @@ def test_microdata_itemref_is_followed_but_not_into_other_items():
     found = product("extruct-product-ref")
     assert found.title == "Executive Anvil"  # not "REFERENCED PRODUCT" (an item of its own)
     assert (found.price, found.currency, found.sku) == (Decimal("119.99"), "USD", None)  # mpn 925872 is no SKU
+
+
+def test_an_image_add_to_cart_button_makes_a_product_page_without_a_single_price():
+    found = product("scrapely-samples_pageparsing_0")  # <input type=image alt="Add to Cart">; sizes "From £1,049.00"
+    assert found.title.startswith("TEMPUR Deluxe-HD")
+    assert found.price is None  # "From £1,049.00" is the cheapest size, not the price
+
+
+def test_iframe_fallback_markup_is_not_visible_text():
+    html = page("amazon-com-ansi")
+    found = product("amazon-com-ansi", html)
+    assert (found.title, found.price) == ("SainSmart 4-Channel Relay Module", Decimal("8.99"))
+    iframe = LexborHTMLParser(html).css_first("iframe")
+    assert "<script" in iframe.text()  # lexbor keeps the iframe's fallback markup as text
+    assert "<script" not in shown_text(iframe.parent)

@@ -33,7 +33,7 @@ OTHER_BLOCKS = re.compile(
     re.IGNORECASE,
 )
 _CHROME_TAGS = frozenset(("header", "footer", "nav", "aside"))
-_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "select", "option", "svg"))
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "select", "option", "svg"))
 #: Class / id words of a struck-through or reference price.
 _STRUCK = re.compile(r"old|was|original|list-?price|regular|strike|compare|rrp|msrp|crossed|\bdel\b|before|origin",
                      re.IGNORECASE)
@@ -88,16 +88,17 @@ def _outside(node: Node) -> bool:
 
 
 def shown_text(node: Node, separator: str = " ") -> str:
-    """The text a shopper sees in ``node``: without ``<script>``, ``<style>``, ``<noscript>`` and
-    ``<template>`` contents (``node.text()`` includes them: CSS once raised an AD finding)."""
-    if node.css_first("script, style, noscript, template") is None:
+    """The text a shopper sees in ``node``: without ``<script>``, ``<style>``, ``<noscript>``,
+    ``<template>`` and ``<iframe>`` contents (``node.text()`` includes them: CSS once raised an AD
+    finding; lexbor keeps an iframe's fallback markup as text)."""
+    if node.css_first("script, style, noscript, template, iframe") is None:
         return node.text(separator=separator)
     parts = []
     for child in node.traverse(include_text=True):
         if child.tag == "-text":
             parent, hidden = child.parent, False
             while parent is not None and parent.mem_id != node.mem_id:
-                if parent.tag in ("script", "style", "noscript", "template"):
+                if parent.tag in ("script", "style", "noscript", "template", "iframe"):
                     hidden = True
                     break
                 parent = parent.parent
@@ -336,6 +337,11 @@ def region_availability(region: Region) -> Availability:
         node = parent
 
 
+def _control_label(text: str, attrs: dict) -> str:
+    """What a button says: its text, value, alt and title (``<input type=image alt="Add to Cart">``), id."""
+    return " ".join([text, *(attrs.get(name) or "" for name in ("value", "alt", "title", "id"))])
+
+
 def _availability_in(scope: Node) -> Availability:
     """The first stock word of a short text in ``scope``, else what its add-to-cart button says (each
     outside chrome and other products' blocks; that check is made only for a match)."""
@@ -347,7 +353,7 @@ def _availability_in(scope: Node) -> Availability:
         raw = node.text()
         if tag in ("button", "input", "a"):
             attrs = node.attributes
-            if _CART.search(f"{raw} {attrs.get('value') or ''} {attrs.get('id') or ''}") and not _outside_within(
+            if _CART.search(_control_label(raw, attrs)) and not _outside_within(
                     node, scope):
                 disabled = "disabled" in attrs or "disabled" in (attrs.get("class") or "")
                 cart = Availability.OUT_OF_STOCK if disabled else cart or Availability.IN_STOCK

@@ -7,7 +7,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from checker.extract.region import _CART, _outside
+from checker.extract.region import _CART, _control_label, _outside
 from checker.extract.values import clean_text
 
 #: A product page's path: ``/products/<handle>``, ``/item/<id>``, ``/dp/<asin>``, ``item.htm?id=``, ``/p/<slug>.html``.
@@ -25,9 +25,8 @@ def unread_product_signal(tree: HTMLParser, url: str, og_type: str, jsonld_error
         if jsonld_errors and re.search(r'"@type"\s*:\s*\[?\s*"(?:schema:|https?://schema\.org/)?product', script.text(),
                                        re.IGNORECASE):
             return "JSON-LD Product block that cannot be parsed"
-    carts = [n for n in tree.css("button, input[type=submit], input[type=button]")
-             if _CART.search(f"{clean_text(n.text())} {n.attributes.get('value') or ''} {n.attributes.get('id') or ''}")
-             and not _outside(n)]
+    carts = [n for n in tree.css("button, input[type=submit], input[type=button], input[type=image]")
+             if _CART.search(_control_label(clean_text(n.text()), n.attributes)) and not _outside(n)]
     if len(carts) == 1:
         return "add-to-cart button"
     path = url.split("://", 1)[-1]
