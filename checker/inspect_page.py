@@ -19,7 +19,8 @@ from checker.extract.jsonld import find_products, parse_block, product_from_json
 from checker.extract.meta import OpenGraph
 from checker.extract.microdata import product_from_microdata
 from checker.extract.page import ExtractedPage, _PageNodes, _parse_tree
-from checker.extract.region import find_region, product_from_region
+from checker.extract.region import find_region
+from checker.extract.regionshow import product_from_region
 from checker.extract.visible import _Visible
 from checker.models import Product
 

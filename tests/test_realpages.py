@@ -171,3 +171,32 @@ def test_iframe_fallback_markup_is_not_visible_text():
     iframe = LexborHTMLParser(html).css_first("iframe")
     assert "<script" in iframe.text()  # lexbor keeps the iframe's fallback markup as text
     assert "<script" not in shown_text(iframe.parent)
+
+
+def zyte_page(key: str) -> tuple[str, str]:
+    """(html, url) of a page of Zyte's benchmark shipped in tests/realpages/zyte."""
+    truth = json.loads((HERE / "zyte" / "zyte.json").read_text("utf-8"))
+    full = next(k for k in truth if k.startswith(key))
+    html = gzip.decompress((HERE / "zyte" / f"{full}.html.gz").read_bytes()).decode("utf-8")
+    return html, truth[full]["url"]
+
+
+def test_ebay_recommendation_carousel_price_is_not_the_product_price():
+    """The issue's own case: microdata without a price, a generic price selector matched a carousel's
+    2220; the listing shows £12.99 beside its title."""
+    html, url = zyte_page("2d3e52568d57")
+    found = extract_page(html, url).product
+    assert (found.price, found.currency) == (Decimal("12.99"), "GBP")
+    assert all(p.amount != Decimal("2220") for p in found.shown_prices)
+
+
+def test_struck_list_price_instalment_and_discount_rate_are_not_the_price():
+    """PChome: 建議售價 <del>$420</del>, 每期 $ 98 (an instalment), 一次付清特價 7 折 294 元 (30 % off: 294)."""
+    html, url = zyte_page("412fe668a36c")
+    found = extract_page(html, url).product
+    assert (found.price, found.currency) == (Decimal("294"), "TWD")
+
+
+def test_a_from_price_in_german_is_not_the_price():
+    html, url = zyte_page("f17d4d9c99e7")  # amazon.de: "Ab 98,65 €" is the cheapest offer, not the price
+    assert extract_page(html, url).product.price != Decimal("98.65")

@@ -28,18 +28,18 @@ from checker.extract.meta import OpenGraph, add_opengraph
 from checker.extract.microdata import product_from_microdata
 from checker.extract.region import (
     Region,
+    currency_of_site,
     find_block,
     find_region,
     find_title,
-    is_product_region,
-    product_from_region,
     shown_text,
 )
+from checker.extract.regionshow import is_product_region, product_from_region
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
 from checker.extract.unread import unread_product_signal
 from checker.extract.values import _tag_ids, clean_text
 from checker.extract.visible import _merge, _Visible
-from checker.models import Link, Product, Resource
+from checker.models import Link, Product, Resource, ShownPrice
 
 
 @dataclass
@@ -154,8 +154,8 @@ class _RegionOf:
     with structured data mostly never need it.  ``block()`` is the cheaper title's block, without
     reading prices: what the selectors' price elements are held to."""
 
-    def __init__(self, tree: HTMLParser, titles: list[str]) -> None:
-        self.tree, self.titles = tree, titles
+    def __init__(self, tree: HTMLParser, titles: list[str], currency: str | None = None) -> None:
+        self.tree, self.titles, self.currency = tree, titles, currency
         self._title: Node | None | bool = False
         self._region: Region | None | bool = False
         self._block: Region | None | bool = False
@@ -168,7 +168,8 @@ class _RegionOf:
     def __call__(self) -> Region | None:
         if self._region is False:
             title = self.title()
-            self._region = find_region(self.tree, self.titles, title=title) if title is not None else None
+            self._region = (find_region(self.tree, self.titles, self.currency, title=title)
+                            if title is not None else None)
         return self._region
 
     def block(self) -> Region | None:
@@ -176,6 +177,16 @@ class _RegionOf:
             title = self.title()
             self._block = find_block(self.tree, self.titles, title=title) if title is not None else None
         return self._block
+
+
+def _with_region_price(product: Product, region: Region | None) -> Product:
+    """The product with the price its page region shows (kept as a visible price too), if any."""
+    if region is None or region.price is None:
+        return product
+    amount, currency, text = region.price
+    shown = ShownPrice(source="visible", amount=amount, currency=currency, text=text[:60])
+    return product.model_copy(update={"price": amount, "currency": product.currency or currency,
+                                      "shown_prices": [*product.shown_prices, shown]})
 
 
 def _parse_tree(html: str | bytes) -> HTMLParser:
@@ -220,6 +231,11 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
     if structured is None:
         structured = product_from_microdata(tree, url)
     graph = OpenGraph(nodes.meta_properties)
+    region = _RegionOf(tree, [result.title, graph.values.get("title", "")], currency_of_site(url))
+    if structured is not None and structured.price is None:
+        # Structured data without a price: what the product's region shows, before OpenGraph's
+        # (often stale or before tax) and before a generic price selector.
+        structured = _with_region_price(structured, region())
     og_only = None  # OpenGraph tags on a page without structured data
     if structured is not None:
         structured = add_opengraph(structured, graph, url, base)
@@ -229,8 +245,7 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
             structured, og_only = og_only, None
     meta = nodes.meta_description
     meta_description = clean_text(meta.attributes.get("content")) if meta is not None else ""
-    region = _RegionOf(tree, [result.title, graph.values.get("title", "")])
-    visible = _Visible(tree, sel, base, meta_description, region.block)
+    visible = _Visible(tree, sel, base, meta_description, region)
     if structured is None and visible.sku is None and visible.price is None:
         # No structured data, nothing by the selectors: what the product's region shows, else the
         # OpenGraph tags' product without a price.

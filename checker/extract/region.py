@@ -20,10 +20,9 @@ from decimal import Decimal
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from checker.extract.resolve import _urljoin
-from checker.extract.values import AVAILABILITY_WORDS, clean_text
-from checker.models import Availability, Image, Product, ShownPrice
-from checker.prices import read_labelled
+from checker.extract.values import clean_text
+from checker.models import Availability, Image
+from checker.prices import PriceError, currency_code, read_labelled
 
 #: Class or id words of blocks that are not this product's: other products, page chrome.
 OTHER_BLOCKS = re.compile(
@@ -40,30 +39,25 @@ _STRUCK = re.compile(r"old|was|original|list-?price|regular|strike|compare|rrp|m
 _STRUCK_TAGS = frozenset(("del", "s", "strike"))
 #: Words right before an amount that make it something other than the product's price.
 _NOT_PRICE_BEFORE = re.compile(
-    r"(?:from|starting at|shipping|delivery|postage|save|saving|you save|total|subtotal|basket|cart|was|"
-    r"运费|邮费|配送|节省|立省|省|合计|小计|总计|购物车|起)\s*[:：]?\s*$",
+    r"(?:from|starting at|ab|à partir de|a partir de|desde|dès|vanaf|od|"
+    r"shipping|delivery|postage|save|saving|you save|total|subtotal|basket|cart|was|"
+    r"运费|邮费|配送|节省|立省|省|合计|小计|总计|购物车|起|每期|分期|月付|每月)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
 #: Words right after an amount that make it something other than the product's price.
-_NOT_PRICE_AFTER = re.compile(r"^\s*(?:/\s*mo\b|/\s*month|per month|a month|/月|每月|/期|起|x\s*\d|off\b)",
+_NOT_PRICE_AFTER = re.compile(r"^\s*(?:/\s*mo\b|/\s*month|per month|a month|/月|每月|/期|起|x\s*\d|off\b|折|%)",
                               re.IGNORECASE)
 _CURRENCY_MARK = re.compile(r"[$€£¥￥₩₹]|\b(?:USD|EUR|GBP|CNY|RMB|JPY|HKD|TWD|NTD)\b|元")
+#: Where 元 names the local dollar, and what names the renminbi there.
+_YUAN_COUNTRIES = frozenset(("TWD", "HKD", "MOP"))
+_RENMINBI = re.compile(r"人民币|人民幣|RMB|CNY|[¥￥]", re.IGNORECASE)
+_BARE_AMOUNT = re.compile(r"\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d{2,7}(?:[.,]\d{1,2})?")
 _PRICE_WORD = re.compile(r"价格|價格|售价|售價|\bprice\b", re.IGNORECASE)
 _RANGE = re.compile(r"\d\s*(?:-|–|—|~|～|至|to)\s*[^\d\s]{0,4}\s*\d")
 _AMOUNT = re.compile(r"\d[\d,.\s]*\d|\d")
 _TITLE_HINT = re.compile(r"product.?title|product.?name|item.?title|goods.?name|main.?title|itemtitle|productname",
                          re.IGNORECASE)
-_ICON = re.compile(r"star|rating|icon|logo|sprite|badge|spinner|loading|pixel|spacer|blank|transparent|avatar|"
-                   r"flag|arrow|button|btn|banner|placeholder|grey-pixel|\.svg\b",
-                   re.IGNORECASE)
-_CART = re.compile(r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|加入购物车|加入購物車|立即购买|立即購買|购买|購買",
-                   re.IGNORECASE)
-#: An image marked as the main one (by class, id or attribute name).
-_MAIN_IMAGE = re.compile(r"main|landing|primary|hero|zoom|hires|large|booth|big", re.IGNORECASE)
 #: A thumbnail's URL (``_SS36_``, ``50x50``).
-_THUMBNAIL = re.compile(r"_S[SXYL][1-9]\d_|(?<!\d)[1-9]\dx[1-9]\d(?!\d)")
-#: Availability words that name it in a shopper's sentence ("in stock", 有货; not the schema.org "instock").
-_STOCK_WORDS = [(a, tuple(w for w in words if " " in w or not w.isascii())) for a, words in AVAILABILITY_WORDS]
 #: How far above the title the region may reach.
 MAX_LEVELS = 8
 #: A text longer than this is a paragraph, not a price or a stock label.
@@ -148,14 +142,28 @@ def _struck(node: Node, stop: Node) -> bool:
     return False
 
 
+def _holds_struck(node: Node) -> bool:
+    """The node's text holds a struck-through or reference price (``<font><del>$420</del></font>``)."""
+    for inner in node.css("del, s, strike, [class]"):
+        if inner.mem_id != node.mem_id and (inner.tag in _STRUCK_TAGS or _STRUCK.search(_names(inner))) and any(
+                c.isdigit() for c in inner.text()):
+            return True
+    return False
+
+
 def _context(node: Node) -> str:
-    """The node's text with its parent's around it when that is short (the label is often a sibling)."""
+    """The node's text with its nearest ancestors' around it while that stays short (up to three levels:
+    the label or currency is often a sibling's or an uncle's: ``<b>每期</b><font>$<span>98</span></font>``)."""
+    text = clean_text(shown_text(node))
     parent = node.parent
-    if parent is not None:
-        text = clean_text(shown_text(parent))
-        if len(text) <= SHORT:
-            return text
-    return clean_text(shown_text(node))
+    for _ in range(3):
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        wider = clean_text(shown_text(parent))
+        if len(wider) > SHORT:
+            break
+        text, parent = wider, parent.parent
+    return text
 
 
 #: What ``_price_in`` answers for a price range (``¥149.00 - 159.00``): the product's price block, but no one price.
@@ -178,9 +186,21 @@ def _price_in(node: Node, default_currency: str | None) -> tuple[Decimal, str, s
         return RANGE if _CURRENCY_MARK.search(text) or _PRICE_WORD.search(_context(node)) else None
     reads = read_labelled(text, default_currency)
     read = next((r for r in reads if r.kind == "price" and r.amount is not None and r.currency), None)
+    context = _context(node)
+    if read is None and _BARE_AMOUNT.fullmatch(text) and context != text and _CURRENCY_MARK.search(context):
+        # A bare amount whose currency is written beside it (<em>¥</em><span>294</span>)
+        mark = _CURRENCY_MARK.search(context)
+        try:
+            currency = currency_code(mark.group(0), default_currency) if mark else None
+        except PriceError:
+            currency = None
+        bare = reads[0] if reads else None
+        if currency and bare is not None and bare.amount is not None:
+            read = bare._replace(currency=currency)
     if read is None or read.amount <= 0 or any(r.kind == "list" for r in reads[:1]):
         return None
-    context = _context(node)
+    if default_currency in _YUAN_COUNTRIES and read.currency == "CNY" and not _RENMINBI.search(context):
+        read = read._replace(currency=default_currency)  # 元 on a Taiwan / Hong Kong / Macau shop
     if _RANGE.search(context):
         return None
     number = _AMOUNT.search(read.text)
@@ -214,7 +234,7 @@ class Region:
 
 def _prices_after(scope: Node, title: Node, default_currency: str | None) -> tuple[Decimal, str, str] | None:
     """The first price in ``scope`` after the title (in page order), else the last one before it."""
-    before, after_title = None, False
+    before, after_title, struck_after = None, False, False
     for node in scope.traverse():
         if node.mem_id == title.mem_id:
             after_title = True
@@ -222,7 +242,10 @@ def _prices_after(scope: Node, title: Node, default_currency: str | None) -> tup
         if node.tag in _SKIP_TAGS or not _short_with_digit(node):
             continue
         found = _price_in(node, default_currency)
-        if found is not None and (_outside_within(node, scope) or _struck(node, scope)):
+        if found is not None and _outside_within(node, scope):
+            continue
+        if found is not None and (_struck(node, scope) or _holds_struck(node)):
+            struck_after = struck_after or after_title
             continue
         if found is RANGE and after_title:
             return RANGE
@@ -230,7 +253,9 @@ def _prices_after(scope: Node, title: Node, default_currency: str | None) -> tup
             if after_title:
                 return found
             before = found
-    return before
+    # A struck-through price after the title and no other: the product's price block, unread (a wrong
+    # price from further up is worse than none).
+    return RANGE if struck_after else before
 
 
 def _outside_within(node: Node, scope: Node) -> bool:
@@ -262,6 +287,18 @@ def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple
     return node, price
 
 
+#: What a bare ``$`` / ``¥`` / ``kr`` means on a shop of this country (the address's top-level domain).
+_TLD_CURRENCY = {"tw": "TWD", "hk": "HKD", "sg": "SGD", "ca": "CAD", "au": "AUD", "nz": "NZD", "mx": "MXN",
+                 "cl": "CLP", "ar": "ARS", "co": "COP", "uy": "UYU", "jp": "JPY", "cn": "CNY", "se": "SEK",
+                 "dk": "DKK", "no": "NOK", "is": "ISK"}
+
+
+def currency_of_site(url: str) -> str | None:
+    """The currency a bare ``$`` / ``¥`` means on the shop at ``url``, from its country domain (``.tw``: TWD)."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    return _TLD_CURRENCY.get(host.rsplit(".", 1)[-1])
+
+
 def find_region(tree: HTMLParser, page_titles: list[str], default_currency: str | None = None,
                 title: Node | None = None) -> Region | None:
     """The title and the smallest block around it (``MAX_LEVELS`` up at most) that shows a price; the
@@ -279,117 +316,3 @@ def find_block(tree: HTMLParser, page_titles: list[str], title: Node | None = No
     if title is None:
         return None
     return Region(title_node=title, node=_climb(title, None, with_price=False)[0])
-
-
-def _image_url(node: Node) -> str:
-    attrs = node.attributes
-    for name in ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src"):
-        value = (attrs.get(name) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return ""
-
-
-def is_icon(node: Node, url: str) -> bool:
-    """An image that is page furniture, not the product: rating stars, icons, logos, sprites, pixels."""
-    attrs = node.attributes
-    if _ICON.search(url) or _ICON.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('alt') or ''}"):
-        return True
-    for size in ("width", "height"):
-        value = (attrs.get(size) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < 60:
-            return True
-    return False
-
-
-def region_images(region: Region, base: str) -> list[Image]:
-    """The region's main product image (one marked main / landing / zoom, else the first that is not an
-    icon or a thumbnail), looking a few levels further up when it has none."""
-    node = region.node
-    for _ in range(MAX_LEVELS):
-        images = [img for img in node.css("img") if not _outside_within(img, node)]
-        usable = [(img, url) for img in images if (url := _image_url(img)) and not is_icon(img, url)
-                  and not _THUMBNAIL.search(url)]
-        main = next(((img, url) for img, url in usable if _MAIN_IMAGE.search(
-            f"{_names(img)} {' '.join(img.attributes)}")), usable[0] if usable else None)
-        if main is not None:
-            img, url = main
-            return [Image(url=_urljoin(base, url), alt=clean_text(img.attributes.get("alt")), role="main")]
-        parent = node.parent
-        if parent is None or parent.tag in ("body", "html") or _outside(parent):
-            break
-        node = parent
-    return []
-
-
-def region_availability(region: Region) -> Availability:
-    """Availability from the region's short texts (有货, 售罄, In stock, Sold out) or its add-to-cart
-    button (disabled: out of stock; there and enabled: in stock), looking up to ``MAX_LEVELS`` above
-    the title when the region says nothing."""
-    node, levels = region.node, 0
-    while True:
-        found = _availability_in(node)
-        parent = node.parent
-        levels += 1
-        if found != Availability.UNKNOWN or levels >= MAX_LEVELS or parent is None or parent.tag in (
-                "body", "html") or _outside(parent):
-            return found
-        node = parent
-
-
-def _control_label(text: str, attrs: dict) -> str:
-    """What a button says: its text, value, alt and title (``<input type=image alt="Add to Cart">``), id."""
-    return " ".join([text, *(attrs.get(name) or "" for name in ("value", "alt", "title", "id"))])
-
-
-def _availability_in(scope: Node) -> Availability:
-    """The first stock word of a short text in ``scope``, else what its add-to-cart button says (each
-    outside chrome and other products' blocks; that check is made only for a match)."""
-    cart = None
-    for node in scope.traverse():
-        tag = node.tag
-        if tag in _SKIP_TAGS:
-            continue
-        raw = node.text()
-        if tag in ("button", "input", "a"):
-            attrs = node.attributes
-            if _CART.search(_control_label(raw, attrs)) and not _outside_within(
-                    node, scope):
-                disabled = "disabled" in attrs or "disabled" in (attrs.get("class") or "")
-                cart = Availability.OUT_OF_STOCK if disabled else cart or Availability.IN_STOCK
-            continue
-        if not raw or len(raw) > 160:
-            continue
-        text = clean_text(shown_text(node)).lower()
-        if not text or len(text) > 40:
-            continue
-        for availability, words in _STOCK_WORDS:
-            if any(w in text for w in words) and not _outside_within(node, scope):
-                return availability
-    return cart or Availability.UNKNOWN
-
-
-def is_product_region(region: Region) -> bool:
-    """The region shows a product: a price, an add-to-cart button, or a title marked as a product's."""
-    return (region.price is not None or bool(_TITLE_HINT.search(_names(region.title_node)))
-            or region_availability(region) != Availability.UNKNOWN)
-
-
-def product_from_region(region: Region, url: str, base: str) -> Product:
-    """The product a page without structured data shows in its region (``extracted_from="text"``)."""
-    price = currency = None
-    shown = []
-    if region.price is not None:
-        price, currency, text = region.price
-        shown.append(ShownPrice(source="visible", amount=price, currency=currency, text=text[:60]))
-    return Product(
-        url=url,
-        title=clean_text(shown_text(region.title_node)),
-        price=price,
-        currency=currency,
-        images=region_images(region, base),
-        availability=region_availability(region),
-        extracted_from="text",
-        shown_prices=shown,
-    )
-

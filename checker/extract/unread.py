@@ -7,7 +7,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from checker.extract.region import _CART, _control_label, _outside
+from checker.extract.region import _outside
+from checker.extract.regionshow import _CART, _control_label
 from checker.extract.values import clean_text
 
 #: A product page's path: ``/products/<handle>``, ``/item/<id>``, ``/dp/<asin>``, ``item.htm?id=``, ``/p/<slug>.html``.

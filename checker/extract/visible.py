@@ -18,7 +18,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from checker.config import SelectorConfig
-from checker.extract.region import OTHER_BLOCKS, Region, is_icon, shown_text
+from checker.extract.region import OTHER_BLOCKS, Region, shown_text
+from checker.extract.regionshow import is_icon
 from checker.extract.resolve import _urljoin
 from checker.extract.values import _tag_ids, clean_text, parse_availability
 from checker.models import Availability, Image, Product, ShownPrice
