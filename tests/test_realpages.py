@@ -200,3 +200,32 @@ def test_struck_list_price_instalment_and_discount_rate_are_not_the_price():
 def test_a_from_price_in_german_is_not_the_price():
     html, url = zyte_page("f17d4d9c99e7")  # amazon.de: "Ab 98,65 €" is the cheapest offer, not the price
     assert extract_page(html, url).product.price != Decimal("98.65")
+
+
+def test_magento_price_box_in_a_microdata_content_attribute():
+    """Almedina (Magento): itemprop=price content="71,91 € 79,90 €" around its price box (special and old
+    price); og product:price:amount is 67.84 (before tax)."""
+    html, url = zyte_page("16606e09f7ec")
+    found = extract_page(html, url).product
+    assert (found.price, found.currency) == (Decimal("71.91"), "EUR")
+    assert ("opengraph", Decimal("67.8400")) in {(p.source, p.amount) for p in found.shown_prices}
+
+
+def test_item_number_labelled_beside_the_title():
+    assert product("ms-globalindustrial").sku == "T9F432251"  # "Item #: T9F432251"; the accessories' are not
+
+
+def test_image_not_available_is_not_out_of_stock():
+    html, url = zyte_page("14dc707ee184")  # amazon.it: "Immagine non disponibile" on its gallery
+    assert extract_page(html, url).product.availability is not Availability.OUT_OF_STOCK
+
+
+@pytest.mark.parametrize(("text", "availability"), [
+    ("Auf Lager", Availability.IN_STOCK), ("Nicht auf Lager", Availability.OUT_OF_STOCK),
+    ("Rupture de stock", Availability.OUT_OF_STOCK), ("En stock", Availability.IN_STOCK),
+    ("Agotado", Availability.OUT_OF_STOCK), ("В наличии", Availability.IN_STOCK), ("品切れ", Availability.OUT_OF_STOCK),
+    ("Immagine non disponibile", Availability.UNKNOWN),
+])
+def test_stock_words_in_more_languages(text, availability):
+    from checker.extract import parse_availability
+    assert parse_availability(text) is availability

@@ -28,6 +28,28 @@ def _itemprop_value(node: Node, attrs: dict[str, str | None], base: str) -> str:
     return clean_text(node.text(separator=" "))
 
 
+def _unstruck_text(node: Node) -> str:
+    """The element's visible text without its struck-through or old-price parts: what is left of a price
+    box that shows the sale price and the list price together."""
+    parts = []
+    for child in node.traverse(include_text=True):
+        if child.tag != "-text":
+            continue
+        parent, struck = child.parent, False
+        while parent is not None and parent.mem_id != node.mem_id:
+            names = f"{parent.attributes.get('class') or ''} {parent.attributes.get('id') or ''}"
+            if parent.tag in ("del", "s", "strike", "script", "style") or _OLD_PRICE.search(names):
+                struck = True
+                break
+            parent = parent.parent
+        if not struck:
+            parts.append(child.text_content or "")
+    return clean_text(" ".join(parts))
+
+
+_OLD_PRICE = re.compile(r"old|was|regular|strike|compare|rrp|msrp|list-?price|before|original", re.IGNORECASE)
+
+
 def _referenced(scope: Node) -> list[Node]:
     """The elements the item's ``itemref`` names by id (their itemprops belong to the item too)."""
     refs = [ref for ref in (scope.attributes.get("itemref") or "").split() if '"' not in ref and "\\" not in ref]
@@ -105,8 +127,10 @@ def product_from_microdata(tree: HTMLParser, url: str) -> Product | None:
     availability = Availability.UNKNOWN
     for _, offer_node in props.get("offers", []):
         offer = _props(offer_node, url)
-        raw = (offer.get("price") or offer.get("lowPrice") or [("", None)])[0][0]
+        raw, raw_node = (offer.get("price") or offer.get("lowPrice") or [("", None)])[0]
         amount, symbol = parse_price(raw)
+        if amount is None and raw_node is not None:  # Magento: content="71,91 € 79,90 €" around its price box
+            amount, symbol = parse_price(_unstruck_text(raw_node))
         if price is None:
             price, raw_price = amount, raw
             currency = (offer.get("priceCurrency") or [("", None)])[0][0] or symbol
@@ -119,6 +143,8 @@ def product_from_microdata(tree: HTMLParser, url: str) -> Product | None:
         raw_price = one("price") or one("lowPrice") or None
         if raw_price:
             price, symbol = parse_price(raw_price)
+            if price is None:
+                price, symbol = parse_price(_unstruck_text(props["price"][0][1]))
             currency = one("priceCurrency") or symbol
         availability = parse_availability(one("availability"))
     brand_values = props.get("brand", [])

@@ -34,12 +34,12 @@ from checker.extract.region import (
     find_title,
     shown_text,
 )
-from checker.extract.regionshow import is_product_region, product_from_region
+from checker.extract.regionshow import is_product_region, product_from_region, region_availability, region_sku
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
 from checker.extract.unread import unread_product_signal
 from checker.extract.values import _tag_ids, clean_text
 from checker.extract.visible import _merge, _Visible
-from checker.models import Link, Product, Resource, ShownPrice
+from checker.models import Availability, Link, Product, Resource, ShownPrice
 
 
 @dataclass
@@ -189,6 +189,21 @@ def _with_region_price(product: Product, region: Region | None) -> Product:
                                       "shown_prices": [*product.shown_prices, shown]})
 
 
+def _fill_from_region(product: Product, region: Region) -> Product:
+    """What the product's region says that no other source did: its item number ("Item #: T9F432251"),
+    its availability (有货 / Sold out / an add-to-cart button)."""
+    update: dict = {}
+    if not product.sku:
+        sku = region_sku(region)
+        if sku:
+            update["sku"] = sku
+    if product.availability == Availability.UNKNOWN:
+        availability = region_availability(region)
+        if availability != Availability.UNKNOWN:
+            update["availability"] = availability
+    return product.model_copy(update=update) if update else product
+
+
 def _parse_tree(html: str | bytes) -> HTMLParser:
     tree = HTMLParser(html)
     if tree.body is None and tree.head is None:  # selectolax gave up: let the lenient parser repair it
@@ -258,6 +273,8 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
         # og:title is a share text ("€97.39 40% OFF|..."): the page's own heading names the product
         structured = structured.model_copy(update={"title": clean_text(shown_text(region.title()))})
     result.product = _merge(structured, visible, url)
+    if result.product is not None and region() is not None:
+        result.product = _fill_from_region(result.product, region())
     if result.product is None:
         result.unread_product = unread_product_signal(tree, url, graph.values.get("type", ""), result.structured_data_errors)
 

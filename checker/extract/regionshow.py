@@ -25,8 +25,13 @@ from checker.models import Availability, Image, Product, ShownPrice
 _ICON = re.compile(r"star|rating|icon|logo|sprite|badge|spinner|loading|pixel|spacer|blank|transparent|avatar|"
                    r"flag|arrow|button|btn|banner|placeholder|grey-pixel|\.svg\b",
                    re.IGNORECASE)
-_CART = re.compile(r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|加入购物车|加入購物車|立即购买|立即購買|购买|購買",
-                   re.IGNORECASE)
+_CART = re.compile(
+    r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|加入购物车|加入購物車|立即购买|立即購買|购买|購買|"
+    r"in den (?:warenkorb|einkaufswagen)|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|"
+    r"adicionar ao carrinho|dodaj do koszyka|do košíka|do košíku|в корзину|カートに入れる|장바구니|sepete ekle|"
+    r"in winkelwagen|lisää ostoskoriin|lägg i varukorgen|læg i kurv|legg i handlekurven|kosárba",
+    re.IGNORECASE,
+)
 #: An image marked as the main one (by class, id or attribute name).
 _MAIN_IMAGE = re.compile(r"main|landing|primary|hero|zoom|hires|large|booth|big", re.IGNORECASE)
 #: A thumbnail's URL (``_SS36_``, ``50x50``).
@@ -138,6 +143,7 @@ def product_from_region(region: Region, url: str, base: str) -> Product:
         shown.append(ShownPrice(source="visible", amount=price, currency=currency, text=text[:60]))
     return Product(
         url=url,
+        sku=region_sku(region),
         title=clean_text(shown_text(region.title_node)),
         price=price,
         currency=currency,
@@ -147,3 +153,30 @@ def product_from_region(region: Region, url: str, base: str) -> Product:
         shown_prices=shown,
     )
 
+
+
+#: A labelled item number in the product's region: "SKU: X", "Item #: X", "Art.-Nr. X", "货号：X".  A model
+#: or part number (型号, MPN, a French "Référence" in a spec table) is the maker's, not the shop's: left out.
+_SKU_LABELLED = re.compile(
+    r"^(?:sku|item\s*(?:#|no\.?|number)|product\s*(?:code|no\.?|number)|art(?:ikel)?\.?\s*-?\s*nr\.?|artikelnummer|"
+    r"货号|貨號|商品编号|商品編號|商品编码|商品編碼|商品货号|商品貨號|品號)"
+    r"\s*[:：#.]?\s*([A-Za-z0-9][\w\-./]{2,40})$",
+    re.IGNORECASE,
+)
+
+
+def region_sku(region: Region) -> str | None:
+    """The item number the region labels as such (short texts only, nearest the title first)."""
+    node, levels = region.node, 0
+    while True:
+        for inner in node.traverse():
+            if inner.tag in _SKIP_TAGS or len(inner.text()) > 80:
+                continue
+            match = _SKU_LABELLED.match(clean_text(shown_text(inner)))
+            if match and not _outside_within(inner, node):
+                return match.group(1)
+        parent = node.parent
+        levels += 1
+        if levels >= MAX_LEVELS or parent is None or parent.tag in ("body", "html") or _outside(parent):
+            return None
+        node = parent
