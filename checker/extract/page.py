@@ -260,7 +260,11 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
             structured, og_only = og_only, None
     meta = nodes.meta_description
     meta_description = clean_text(meta.attributes.get("content")) if meta is not None else ""
-    visible = _Visible(tree, sel, base, meta_description, region)
+    # The selectors' price elements are held to the product's region: the one found by reading prices
+    # where their price may become the product's, the cheaper title's block where it is only compared
+    # with the structured data's (PR001).
+    priced = structured is not None and structured.price is not None
+    visible = _Visible(tree, sel, base, meta_description, region.block if priced else region)
     if structured is None and visible.sku is None and visible.price is None:
         # No structured data, nothing by the selectors: what the product's region shows, else the
         # OpenGraph tags' product without a price.
@@ -273,8 +277,11 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
         # og:title is a share text ("€97.39 40% OFF|..."): the page's own heading names the product
         structured = structured.model_copy(update={"title": clean_text(shown_text(region.title()))})
     result.product = _merge(structured, visible, url)
-    if result.product is not None and region() is not None:
-        result.product = _fill_from_region(result.product, region())
+    if result.product is not None and region.title() is not None:
+        # nearest the title first, growing up from its parent (no need to read prices for that)
+        title = region.title()
+        near = region._region or Region(title_node=title, node=title.parent or title)
+        result.product = _fill_from_region(result.product, near)
     if result.product is None:
         result.unread_product = unread_product_signal(tree, url, graph.values.get("type", ""), result.structured_data_errors)
 

@@ -52,6 +52,7 @@ _CURRENCY_MARK = re.compile(r"[$€£¥￥₩₹]|\b(?:USD|EUR|GBP|CNY|RMB|JPY|H
 _YUAN_COUNTRIES = frozenset(("TWD", "HKD", "MOP"))
 _RENMINBI = re.compile(r"人民币|人民幣|RMB|CNY|[¥￥]", re.IGNORECASE)
 _BARE_AMOUNT = re.compile(r"\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d{2,7}(?:[.,]\d{1,2})?")
+_NUMBERS_ONLY = re.compile(r"[\d\s.,()+\-/:#%*]*")
 _PRICE_WORD = re.compile(r"价格|價格|售价|售價|\bprice\b", re.IGNORECASE)
 _RANGE = re.compile(r"\d\s*(?:-|–|—|~|～|至|to)\s*[^\d\s]{0,4}\s*\d")
 _AMOUNT = re.compile(r"\d[\d,.\s]*\d|\d")
@@ -182,6 +183,8 @@ def _price_in(node: Node, default_currency: str | None) -> tuple[Decimal, str, s
     text = clean_text(shown_text(node))
     if not text or len(text) > SHORT or not any(c.isdigit() for c in text):
         return None
+    if _NUMBERS_ONLY.fullmatch(text) and not _CURRENCY_MARK.search(_context(node)):
+        return None  # a count, a date, a quantity: no currency anywhere near (the common case, kept cheap)
     if _RANGE.search(text):
         return RANGE if _CURRENCY_MARK.search(text) or _PRICE_WORD.search(_context(node)) else None
     reads = read_labelled(text, default_currency)
@@ -232,16 +235,24 @@ class Region:
         return False
 
 
-def _prices_after(scope: Node, title: Node, default_currency: str | None) -> tuple[Decimal, str, str] | None:
-    """The first price in ``scope`` after the title (in page order), else the last one before it."""
+def _prices_after(scope: Node, title: Node, default_currency: str | None,
+                  seen: dict[int, tuple | None] | None = None) -> tuple[Decimal, str, str] | None:
+    """The first price in ``scope`` after the title (in page order), else the last one before it.
+    ``seen``: what ``_price_in`` said of each node already (each level up walks the levels below again)."""
     before, after_title, struck_after = None, False, False
+    seen = {} if seen is None else seen
     for node in scope.traverse():
         if node.mem_id == title.mem_id:
             after_title = True
             continue
-        if node.tag in _SKIP_TAGS or not _short_with_digit(node):
+        key = node.mem_id
+        if key in seen:
+            found = seen[key]
+        else:
+            found = seen[key] = (None if node.tag in _SKIP_TAGS or not _short_with_digit(node)
+                                 else _price_in(node, default_currency))
+        if found is None:
             continue
-        found = _price_in(node, default_currency)
         if found is not None and _outside_within(node, scope):
             continue
         if found is not None and (_struck(node, scope) or _holds_struck(node)):
@@ -273,7 +284,7 @@ def _outside_within(node: Node, scope: Node) -> bool:
 def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple[Node, tuple | None]:
     """From the title up to ``MAX_LEVELS`` levels, never into page chrome, a block of other products or
     (but on a flat page) ``<body>``; with ``with_price``, stopping at the first level that shows a price."""
-    node, price = title, None
+    node, price, seen = title, None, {}
     for level in range(MAX_LEVELS):
         parent = node.parent
         # The whole <body> is the region only of a flat page (the title at most two levels below it).
@@ -281,7 +292,7 @@ def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple
             break
         node = parent
         if with_price:
-            price = _prices_after(node, title, default_currency)
+            price = _prices_after(node, title, default_currency, seen)
             if price is not None:
                 break
     return node, price

@@ -37,7 +37,8 @@ _MAIN_IMAGE = re.compile(r"main|landing|primary|hero|zoom|hires|large|booth|big"
 #: A thumbnail's URL (``_SS36_``, ``50x50``).
 _THUMBNAIL = re.compile(r"_S[SXYL][1-9]\d_|(?<!\d)[1-9]\dx[1-9]\d(?!\d)")
 #: Availability words that name it in a shopper's sentence ("in stock", 有货; not the schema.org "instock").
-_STOCK_WORDS = [(a, tuple(w for w in words if " " in w or not w.isascii())) for a, words in AVAILABILITY_WORDS]
+_STOCK_WORDS = [(a, re.compile("|".join(re.escape(w) for w in words if " " in w or not w.isascii())))
+                for a, words in AVAILABILITY_WORDS]
 
 
 def _image_url(node: Node) -> str:
@@ -123,7 +124,7 @@ def _availability_in(scope: Node) -> Availability:
         if not text or len(text) > 40:
             continue
         for availability, words in _STOCK_WORDS:
-            if any(w in text for w in words) and not _outside_within(node, scope):
+            if words.search(text) and not _outside_within(node, scope):
                 return availability
     return cart or Availability.UNKNOWN
 
@@ -170,8 +171,9 @@ def region_sku(region: Region) -> str | None:
     node, levels = region.node, 0
     while True:
         for inner in node.traverse():
-            if inner.tag in _SKIP_TAGS or len(inner.text()) > 80:
-                continue
+            raw = inner.text()
+            if inner.tag in _SKIP_TAGS or len(raw) > 80 or not _SKU_LABELLED.match(clean_text(raw)):
+                continue  # lexbor's text first; the shopper's text (no script / style) only for a match
             match = _SKU_LABELLED.match(clean_text(shown_text(inner)))
             if match and not _outside_within(inner, node):
                 return match.group(1)
