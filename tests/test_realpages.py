@@ -123,7 +123,8 @@ def _typed(node, new_type):
     lambda n: {"@context": "http://schema.org", "@graph": [{"@type": "WebPage"}, n]},
     lambda n: {"@context": "http://schema.org", "@type": "ItemPage", "mainEntity": n},
     lambda n: {"@context": "http://schema.org", "@type": "AggregateRating", "ratingValue": 4.5, "itemReviewed": n},
-], ids=["lower-case", "prefixed", "full-iri", "type-list", "graph", "main-entity", "item-reviewed"])
+    lambda n: {**n["offers"], "@context": "http://schema.org", "itemOffered": {k: v for k, v in n.items() if k != "offers"}},
+], ids=["lower-case", "prefixed", "full-iri", "type-list", "graph", "main-entity", "item-reviewed", "item-offered"])
 def test_jsonld_product_however_typed_or_nested(rewrite):
     """Wayfair's real Product block, written the ways other real sites write it."""
     found = product("ms-wayfair", _jsonld_page("ms-wayfair", rewrite))
@@ -229,3 +230,12 @@ def test_image_not_available_is_not_out_of_stock():
 def test_stock_words_in_more_languages(text, availability):
     from checker.extract import parse_availability
     assert parse_availability(text) is availability
+
+
+def test_a_disabled_add_to_cart_button_says_out_of_stock():
+    """Amazon's real buy box with its stock lines removed and its Add to Cart and Buy Now inputs disabled."""
+    html = re.sub(r"(?i)in stock", "", page("ms-amazon-gorilla"))
+    html = re.sub(r'<input (id="(?:add-to-cart|buy-now)-button")', r"<input disabled \1", html)
+    found = product("ms-amazon-gorilla", html)
+    assert found.availability is Availability.OUT_OF_STOCK
+    assert product("ms-amazon-gorilla").availability is Availability.IN_STOCK  # the page as saved

@@ -83,17 +83,24 @@ def iter_nodes(data: Any) -> Iterator[dict]:
 
 def find_products(data: Any) -> list[dict]:
     """Product / ProductGroup nodes wherever they sit (top level, ``@graph``, ``mainEntity``,
-    ``itemReviewed``, ...), in document order; variants inside ``hasVariant`` stay with their group."""
+    ``itemReviewed``, an Offer's ``itemOffered``), the outermost first; variants inside ``hasVariant``
+    stay with their group."""
     found: list[dict] = []
     variant_ids: set[int] = set()
+    offered: dict[int, dict] = {}  # id(product) -> the Offer whose itemOffered it is
     for node in iter_nodes(data):
-        if _types(node) & _PRODUCT_TYPES:
+        types = _types(node)
+        item = node.get("itemOffered")
+        if isinstance(item, dict) and types & {"offer", "aggregateoffer"} and not item.get("offers"):
+            offered[id(item)] = {k: v for k, v in node.items() if k != "itemOffered"}
+        if types & _PRODUCT_TYPES:
             if id(node) in variant_ids:
                 continue
             for v in node.get("hasVariant", []) or []:
                 variant_ids.add(id(v))
             found.append(node)
-    return found
+    # A Product written as an Offer's itemOffered (the Offer outside, the Product inside) has that offer.
+    return [{**node, "offers": offered[id(node)]} if id(node) in offered else node for node in found]
 
 
 # ---------------------------------------------------------------- JSON-LD -> Product
