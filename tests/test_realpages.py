@@ -239,3 +239,11 @@ def test_a_disabled_add_to_cart_button_says_out_of_stock():
     found = product("ms-amazon-gorilla", html)
     assert found.availability is Availability.OUT_OF_STOCK
     assert product("ms-amazon-gorilla").availability is Availability.IN_STOCK  # the page as saved
+
+
+@pytest.mark.parametrize("path", ["index.html", "promo/double11.html"])
+def test_a_product_grid_under_a_banner_heading_is_no_product(path):
+    """The fixture store's home and promotion pages: a heading the <title> repeats (双11 狂欢节) and a grid
+    of product cards with prices below it; no card's price is the page's."""
+    html = (Path(__file__).parent.parent / "fixtures" / "store" / path).read_bytes()
+    assert extract_page(html, f"http://shop.local/{path}").product is None

@@ -253,7 +253,7 @@ def _prices_after(scope: Node, title: Node, default_currency: str | None,
                                  else _price_in(node, default_currency))
         if found is None:
             continue
-        if found is not None and _outside_within(node, scope):
+        if _outside_within(node, scope) or _in_link(node, scope) or _in_tile(node, scope):
             continue
         if found is not None and (_struck(node, scope) or _holds_struck(node)):
             struck_after = struck_after or after_title
@@ -269,6 +269,32 @@ def _prices_after(scope: Node, title: Node, default_currency: str | None,
     return RANGE if struck_after else before
 
 
+def _in_tile(node: Node, scope: Node) -> bool:
+    """In one of three or more alike siblings (same tag and class) that each show a picture, a link and a
+    price: a tile of a product grid or list (a home, category or promotion page), not this product's price."""
+    child, parent = node, node.parent
+    while parent is not None and child.mem_id != scope.mem_id:
+        tag, cls = child.tag, child.attributes.get("class")
+        alike = 0
+        for sibling in parent.iter():
+            if (sibling.tag == tag and sibling.attributes.get("class") == cls and _CURRENCY_MARK.search(sibling.text())
+                    and sibling.css_first("a[href]") is not None and sibling.css_first("img") is not None):
+                alike += 1
+                if alike >= 3:
+                    return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _in_link(node: Node, scope: Node) -> bool:
+    """Inside a link (below ``scope``): a product tile's price names the linked product, not this one."""
+    while node is not None and node.mem_id != scope.mem_id:
+        if node.tag == "a" and "href" in node.attributes:
+            return True
+        node = node.parent
+    return False
+
+
 def _outside_within(node: Node, scope: Node) -> bool:
     """Like ``_outside`` but only for the ancestors up to ``scope``."""
     while node is not None and node.mem_id != scope.mem_id:
@@ -281,7 +307,7 @@ def _outside_within(node: Node, scope: Node) -> bool:
     return False
 
 
-def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple[Node, tuple | None]:
+def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple[Node, tuple | None, dict]:
     """From the title up to ``MAX_LEVELS`` levels, never into page chrome, a block of other products or
     (but on a flat page) ``<body>``; with ``with_price``, stopping at the first level that shows a price."""
     node, price, seen = title, None, {}
@@ -295,7 +321,7 @@ def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple
             price = _prices_after(node, title, default_currency, seen)
             if price is not None:
                 break
-    return node, price
+    return node, price, seen
 
 
 #: What a bare ``$`` / ``¥`` / ``kr`` means on a shop of this country (the address's top-level domain).
@@ -317,7 +343,7 @@ def find_region(tree: HTMLParser, page_titles: list[str], default_currency: str 
     title = title or find_title(tree, page_titles)
     if title is None:
         return None
-    node, price = _climb(title, default_currency, with_price=True)
+    node, price, _ = _climb(title, default_currency, with_price=True)
     return Region(title_node=title, node=node, price=None if price is RANGE else price)
 
 
