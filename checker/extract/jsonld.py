@@ -94,7 +94,7 @@ def find_products(data: Any) -> list[dict]:
         if isinstance(item, dict) and types & {"offer", "aggregateoffer"} and not item.get("offers"):
             offered[id(item)] = {k: v for k, v in node.items() if k != "itemOffered"}
         if types & _PRODUCT_TYPES:
-            if id(node) in variant_ids:
+            if id(node) in variant_ids or "creativework" in types:  # a news site's paywall "product"
                 continue
             for v in node.get("hasVariant", []) or []:
                 variant_ids.add(id(v))

@@ -269,7 +269,7 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
         # No structured data, nothing by the selectors: what the product's region shows, else the
         # OpenGraph tags' product without a price.
         found = region()
-        if found is not None and is_product_region(found):
+        if found is not None and is_product_region(found, graph.values.get("type", "")):
             structured = product_from_region(found, url, base)
         elif og_only is not None and og_only.title:
             structured = og_only

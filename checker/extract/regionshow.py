@@ -26,7 +26,8 @@ _ICON = re.compile(r"star|rating|icon|logo|sprite|badge|spinner|loading|pixel|sp
                    r"flag|arrow|button|btn|banner|placeholder|grey-pixel|\.svg\b",
                    re.IGNORECASE)
 _CART = re.compile(
-    r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|加入购物车|加入購物車|立即购买|立即購買|购买|購買|"
+    r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|buy[_-]?button|btn[_-]?(?:buy|cart)|cart[_-]?button|"
+    r"加入购物车|加入購物車|立即购买|立即購買|购买|購買|放入購物車|"
     r"in den (?:warenkorb|einkaufswagen)|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|"
     r"adicionar ao carrinho|dodaj do koszyka|do košíka|do košíku|в корзину|カートに入れる|장바구니|sepete ekle|"
     r"in winkelwagen|lisää ostoskoriin|lägg i varukorgen|læg i kurv|legg i handlekurven|kosárba",
@@ -98,8 +99,9 @@ def region_availability(region: Region) -> Availability:
 
 
 def _control_label(text: str, attrs: dict) -> str:
-    """What a button says: its text, value, alt and title (``<input type=image alt="Add to Cart">``), id."""
-    return " ".join([text, *(attrs.get(name) or "" for name in ("value", "alt", "title", "id"))])
+    """What a button says: its text, value, alt and title (``<input type=image alt="Add to Cart">``), id
+    and class (``<a class="buy_button">``)."""
+    return " ".join([text, *(attrs.get(name) or "" for name in ("value", "alt", "title", "id", "class"))])
 
 
 def _availability_in(scope: Node) -> Availability:
@@ -129,10 +131,27 @@ def _availability_in(scope: Node) -> Availability:
     return cart or Availability.UNKNOWN
 
 
-def is_product_region(region: Region) -> bool:
-    """The region shows a product: a price, an add-to-cart button, or a title marked as a product's."""
-    return (region.price is not None or bool(_TITLE_HINT.search(_names(region.title_node)))
-            or region_availability(region) != Availability.UNKNOWN)
+def is_product_region(region: Region, og_type: str = "") -> bool:
+    """The region is a product's: its title is marked as one (``productTitle``), the page's OpenGraph type
+    says so, or it has an add-to-cart button.  A price near a heading is not enough: articles quote
+    prices ("$1 IoT boards") under their headline."""
+    og = og_type.lower()
+    return bool(_TITLE_HINT.search(_names(region.title_node))) or "product" in og or og.endswith(":item") or (
+        _has_cart(region))
+
+
+def _has_cart(region: Region) -> bool:
+    """An add-to-cart / buy-now control in the region or up to ``MAX_LEVELS`` above the title."""
+    node, levels = region.node, 0
+    while True:
+        for control in node.css("button, input, a"):
+            if _CART.search(_control_label(control.text(), control.attributes)) and not _outside_within(control, node):
+                return True
+        parent = node.parent
+        levels += 1
+        if levels >= MAX_LEVELS or parent is None or parent.tag in ("body", "html") or _outside(parent):
+            return False
+        node = parent
 
 
 def product_from_region(region: Region, url: str, base: str) -> Product:
