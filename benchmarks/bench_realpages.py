@@ -186,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         precision = c["right"] / c["predicted"] if c["predicted"] else float("nan")
         recall = c["right"] / c["labelled"] if c["labelled"] else float("nan")
         print(f"{field:<13} {precision:>9.2f} {recall:>7.2f}   {c['right']} / {c['predicted']} / {c['labelled']}")
+    articles = sorted((CORPUS / "articles").glob("*.html.gz"))
+    wrong = [a.name for a in articles
+             if extract_page(gzip.decompress(a.read_bytes()).decode("utf-8"), "https://news.example/a").product]
+    print(f"\nno product pages (news, blogs): {len(articles)}, a product read on {len(wrong)}"
+          + (f" ({', '.join(wrong)})" if args.verbose and wrong else ""))
     zyte = args.zyte_dir or (ZYTE if (ZYTE / "zyte.json").exists() else None)
     if zyte is not None:
         print_zyte(score_zyte(zyte, args.verbose))

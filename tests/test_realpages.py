@@ -247,3 +247,11 @@ def test_a_product_grid_under_a_banner_heading_is_no_product(path):
     of product cards with prices below it; no card's price is the page's."""
     html = (Path(__file__).parent.parent / "fixtures" / "store" / path).read_bytes()
     assert extract_page(html, f"http://shop.local/{path}").product is None
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (HERE / "articles").glob("*.html.gz")
+                                        if not p.name.startswith(("art-anandtech", "art-mac-rumors"))))
+def test_a_news_or_blog_page_gives_no_product(name):
+    """Headlines quote prices ("$1 IoT boards"), news sites mark their paywall as a Product: no product."""
+    html = gzip.decompress((HERE / "articles" / name).read_bytes()).decode("utf-8")
+    assert extract_page(html, "https://news.example/2020/01/article").product is None

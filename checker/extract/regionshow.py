@@ -26,7 +26,7 @@ _ICON = re.compile(r"star|rating|icon|logo|sprite|badge|spinner|loading|pixel|sp
                    r"flag|arrow|button|btn|banner|placeholder|grey-pixel|\.svg\b",
                    re.IGNORECASE)
 _CART = re.compile(
-    r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|buy[_-]?button|btn[_-]?(?:buy|cart)|cart[_-]?button|"
+    r"add.{0,3}to.{0,3}(?:cart|basket|bag)|buy.?now|buy[_-]?(?:button|process)|btn[_-]?(?:buy|cart)|cart[_-]?button|"
     r"加入购物车|加入購物車|立即购买|立即購買|购买|購買|放入購物車|"
     r"in den (?:warenkorb|einkaufswagen)|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|"
     r"adicionar ao carrinho|dodaj do koszyka|do košíka|do košíku|в корзину|カートに入れる|장바구니|sepete ekle|"
@@ -99,9 +99,11 @@ def region_availability(region: Region) -> Availability:
 
 
 def _control_label(text: str, attrs: dict) -> str:
-    """What a button says: its text, value, alt and title (``<input type=image alt="Add to Cart">``), id
-    and class (``<a class="buy_button">``)."""
-    return " ".join([text, *(attrs.get(name) or "" for name in ("value", "alt", "title", "id", "class"))])
+    """What a button says: its text, value, alt and title (``<input type=image alt="Add to Cart">``), id,
+    class (``<a class="buy_button">``) and a script link's call (``href="javascript:buy_process(...)"``)."""
+    href = attrs.get("href") or ""
+    return " ".join([text, *(attrs.get(name) or "" for name in ("value", "alt", "title", "id", "class")),
+                     href if href.startswith("javascript:") else ""])
 
 
 def _availability_in(scope: Node) -> Availability:
