@@ -135,9 +135,11 @@ def _availability_in(scope: Node) -> Availability:
 
 def is_product_region(region: Region, og_type: str = "") -> bool:
     """The region is a product's: its title is marked as one (``productTitle``), the page's OpenGraph type
-    says so, or it has an add-to-cart button.  A price near a heading is not enough: articles quote
+    says so, or it has an add-to-cart button; never on a page whose OpenGraph type is an article's.  A price near a heading is not enough: articles quote
     prices ("$1 IoT boards") under their headline."""
     og = og_type.lower()
+    if og in ("article", "blog", "profile") or og.startswith(("video.", "music.")):
+        return False  # the page says what it is
     return bool(_TITLE_HINT.search(_names(region.title_node))) or "product" in og or og.endswith(":item") or (
         _has_cart(region))
 
