@@ -249,11 +249,12 @@ def _prices_after(scope: Node, title: Node, default_currency: str | None,
         if key in seen:
             found = seen[key]
         else:
-            found = seen[key] = (None if node.tag in _SKIP_TAGS or not _short_with_digit(node)
+            # a price inside a link names the linked product: passed over before it is read
+            found = seen[key] = (None if node.tag in _SKIP_TAGS or not _short_with_digit(node) or _in_link(node, scope)
                                  else _price_in(node, default_currency))
         if found is None:
             continue
-        if _outside_within(node, scope) or _in_link(node, scope) or _in_tile(node, scope):
+        if _outside_within(node, scope) or _in_tile(node, scope):
             continue
         if found is not None and (_struck(node, scope) or _holds_struck(node)):
             struck_after = struck_after or after_title
