@@ -38,14 +38,12 @@ sys.path.insert(0, str(HERE.parent))
 from make_store import make_store  # noqa: E402
 from nginx import Nginx, ensure_tools  # noqa: E402
 
-from checker.crawl.fetch import host_of  # noqa: E402
-
 STAGES = ("fetch", "+ parse", "+ queries", "process")
 IN_FLIGHT = 64  # in all, as the benchmark config: shared among the processes
 
 
-def _stage_work(stage: str, host: str):
-    """A function ``(url, body) -> None`` doing the stage's work on one page of ``host``."""
+def _stage_work(stage: str, origin: str):
+    """A function ``(url, body) -> None`` doing the stage's work on one page of ``origin``."""
     if stage == "fetch":
         return lambda url, body: None
     from selectolax.lexbor import LexborHTMLParser
@@ -73,10 +71,12 @@ def _stage_work(stage: str, host: str):
     from checker.crawl.fetch import Body
     from checker.crawl.outcome import PageTask
     from checker.crawl.pages import PageProcessor
+    from checker.crawl.scope import Scope
     from checker.models import FetchResult
 
     config = load_config(HERE / "bench_checker.toml")
-    processor = PageProcessor(config, date(2026, 11, 23), {host})  # its links are same-site, as in a crawl
+    # its links are same-site, as in a crawl
+    processor = PageProcessor(config, date(2026, 11, 23), Scope.around(origin))
     headers = {"content-type": "text/html; charset=utf-8"}
 
     def process(url: str, body: bytes) -> None:
@@ -116,7 +116,7 @@ def run_stage(stage: str, urls: list[str], processes: int) -> dict:
         pid = os.fork()
         if pid == 0:  # the child; its set-up (imports, rules: ~0.3 s) is in the wall time, as in the audit
             try:
-                work = _stage_work(stage, host_of(share[0]))
+                work = _stage_work(stage, share[0])
                 code = 0 if asyncio.run(_crawl(share, work, IN_FLIGHT // processes)) == len(share) else 3
             except BaseException as exc:  # noqa: BLE001 - report and leave
                 print(f"{stage}: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -1,11 +1,14 @@
 """One audit, end to end: sources -> crawl -> rules -> findings -> workbook.
 
 Kept apart from the CLI so tests and other front-ends run the same pipeline.  Whatever happens
-(Ctrl-C, a crash in a stage), a workbook of what was done is written, marked partial.
+(Ctrl-C, SIGTERM, a crash in a stage), a workbook of what was done is written, marked partial.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +19,28 @@ from checker.engine import AuditContext, Engine
 from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding
 from checker.reports.xlsx import write_workbook
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (CI cancellation, ``docker stop``), handled as Ctrl-C is: a partial workbook."""
+
+
+@contextlib.contextmanager
+def terminate_like_ctrl_c():
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread, once (a second SIGTERM
+    kills at once); the previous handler is put back after.  Off the main thread: nothing."""
+    def on_sigterm(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass
@@ -72,6 +97,8 @@ def run_audit(
     ctx = AuditContext(config=config, today=today or date.today(), start_urls=list(start_urls))
     result = AuditResult(ctx=ctx, findings=[], rules=engine.rules)
     workbook = Path(output or default_report_path(config))
+    if workbook.is_dir():  # a folder, as `output` in the config: a new workbook in it
+        workbook = workbook / default_report_path(config).name
     stage = "sources"
     try:
         load_sources(config, ctx)
@@ -82,7 +109,7 @@ def run_audit(
             ctx.api_products = [p for p in ctx.api_products if p.url not in crawled]
         stage = "rules"
     except KeyboardInterrupt as exc:
-        ctx.partial, ctx.interrupted_reason = True, f"Ctrl-C during {stage}"
+        ctx.partial, ctx.interrupted_reason = True, f"{'SIGTERM' if isinstance(exc, Terminated) else 'Ctrl-C'} during {stage}"
         result.exception = exc
     except Exception as exc:
         ctx.partial, ctx.interrupted_reason = True, f"crash during {stage}: {type(exc).__name__}: {exc}"

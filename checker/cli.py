@@ -1,7 +1,9 @@
 """Command line: ``checker audit``, ``checker rules``, ``checker inspect``.
 
-Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or config error;
-3 the audit crashed (a partial workbook is still written); 130 interrupted (Ctrl-C, partial).
+Exit codes: 0 no finding at or above ``--fail-on`` (``never``: findings never fail); 1 there are;
+2 usage or config error, found before the crawl; 3 the audit crashed (a partial workbook is still written);
+4 nothing was audited: no page could be read, or a start sitemap could not be; 130 interrupted (Ctrl-C,
+partial); 143 terminated (SIGTERM, partial).  The order when several apply: 143/130, 3, 4, 1.
 """
 
 from __future__ import annotations
@@ -14,16 +16,28 @@ from pathlib import Path
 import click
 
 from checker import __version__
-from checker.config import ConfigError, find_config, load_config, parse_promotion
+from checker.config import ConfigError, config_key_line, find_config, load_config
+from checker.configcli import config_command, effective_config
 from checker.engine import Engine, load_packs, load_plugins
 from checker.engine.registry import RuleRegistrationError
+from checker.messages import NO_PAGE_AUDITED, SITEMAP_UNREAD, reason_label, stage_label
 from checker.models import Severity
+from checker.preflight import (
+    check_output,
+    check_rule_data,
+    check_selection,
+    check_sources,
+    check_start_urls,
+    report_path,
+)
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH, EXIT_NOT_AUDITED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 
 
 def _fail_usage(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    for line in message.splitlines():  # config errors come all at once, one a line
+        click.echo(f"error: {line}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -39,106 +53,168 @@ def main() -> None:
 @main.command()
 @click.argument("start", nargs=-1)
 @click.option("--serve", "serve_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Serve this folder on 127.0.0.1 and audit it (demo / fixture store).")
+              help="在 127.0.0.1 上提供此文件夹并审核 / Serve this folder on 127.0.0.1 and audit it (demo / fixture store).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="checker.toml or pyproject.toml; default: searched from the current folder up.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Workbook path (default reports/audit-*.xlsx).")
-@click.option("--select", help="Comma-separated codes or prefixes to run (overrides config).")
-@click.option("--ignore", help="Comma-separated codes or prefixes to skip (added to config).")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that fails (default error).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Audit as of this date (YYYY-MM-DD).")
+              help="配置文件 / checker.toml or pyproject.toml; default: searched from the current folder up.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="报告路径或文件夹 / Workbook path, or a folder to write audit-*.xlsx in (default: `output` in the config, reports/).")
+@click.option("--select", help="只运行这些规则 / Comma-separated codes or prefixes to run (overrides config).")
+@click.option("--ignore", help="跳过这些规则 / Comma-separated codes or prefixes to skip (added to config).")
+@click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
+              help="达到此级别即失败 / Lowest severity that fails (default error); never: findings never fail the run.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="审计日期 / Audit as of this date (YYYY-MM-DD).")
 @click.option("--promotion", metavar="START[:END]",
-              help="The promotion's first and last day, e.g. 2026-12-10:2026-12-12 (one day: 2026-12-10); "
+              help="促销期 / The promotion's first and last day, e.g. 2026-12-10:2026-12-12 (one day: 2026-12-10); "
                    "overrides [promotion] start/end.")
 @click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"),
-              help="A file of start URLs, one per line (# comments allowed).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted crawl from its state file.")
-@click.option("--no-cache", is_flag=True, help="Fetch every page again (ignore ETag/Last-Modified cache).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+              help="起始网址列表文件 / A file of start URLs, one per line (# comments allowed).")
+@click.option("--resume", is_flag=True, help="继续中断的抓取 / Continue an interrupted crawl from its state file.")
+@click.option("--no-cache", is_flag=True, help="不用缓存 / Fetch every page again (ignore ETag/Last-Modified cache).")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度 / No progress output.")
 def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
           quiet):
-    """Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook."""
-    from checker.audit import run_audit
+    """审核起始网址（页面或 sitemap.xml）和配置的导出文件，写出 Excel 报告。
+    Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook.
+
+    \b
+    退出码 Exit codes:
+      0  通过 / no finding at or above --fail-on
+      1  有问题 / findings at or above --fail-on
+      2  用法或配置错误（抓取前）/ usage or config error, before the crawl
+      3  崩溃 / the audit crashed (partial workbook)
+      4  未审核 / nothing audited: a start sitemap unreadable, or no page read
+      130 中断 / interrupted (partial workbook; --resume continues)
+      143 终止 / terminated by SIGTERM (partial workbook)
+    """
+    from checker.audit import Terminated, default_report_path, run_audit, terminate_like_ctrl_c
+    from checker.crawl.journal import resume_note, resume_port
     from checker.crawl.serve import serve_directory
     from checker.prices import CurrencyTableError, currency_table
     from checker.reports.console import ProgressPrinter, print_summary
 
     try:
-        if config_path is None:
-            config_path = find_config()
-        elif not config_path.is_file():
-            _fail_usage(f"{config_path}: config file not found")
-        config = load_config(config_path)
-        overrides = {}
-        if select:
-            overrides["select"] = [c.strip() for c in select.split(",") if c.strip()]
-        if ignore:
-            overrides["ignore"] = config.ignore + [c.strip() for c in ignore.split(",") if c.strip()]
-        if fail_on:
-            overrides["fail_on"] = fail_on
-        if no_cache:
-            overrides["crawl"] = {**config.crawl.model_dump(), "cache": False}
-        if promotion:
-            try:
-                first, last = parse_promotion(promotion)
-            except ValueError as exc:
-                _fail_usage(str(exc))
-            overrides["promotion"] = {**config.promotion.model_dump(), "start": first, "end": last}
-        if overrides:
-            merged = config.model_validate({**config.model_dump(), **overrides})
-            merged._path, merged._source_text, merged._key_prefix = config._path, config._source_text, config._key_prefix
-            config = merged
+        config, _ = effective_config(config_path, select=select, ignore=ignore, fail_on=fail_on, no_cache=no_cache,
+                                     promotion=promotion)
         engine = Engine.from_config(config)
         currency_table()  # checked before the crawl forks: a broken checker/currencies.toml is a usage error
     except (ConfigError, RuleRegistrationError, CurrencyTableError) as exc:
         _fail_usage(str(exc))
-    except ValueError as exc:  # pydantic error from a command-line override
-        _fail_usage(str(exc).splitlines()[0] + ": " + " ".join(str(exc).splitlines()[1:3]))
 
     start_urls = list(start) or list(config.start)
     if url_file is not None:
         start_urls += [line.split("#", 1)[0].strip() for line in url_file if line.split("#", 1)[0].strip()]
+    if serve_dir is None and not start_urls and not config.sources:
+        _fail_usage("nothing to audit: give START URLs, --serve DIR, or `start`/`sources` in the config")
+    workbook = report_path(output) if output else default_report_path(config)
+    _preflight(config, engine, start_urls, workbook, select=select, ignore=ignore)
+
     serving = contextlib.nullcontext(None)
     if serve_dir is not None:
-        serving = serve_directory(serve_dir)
-    elif not start_urls and not config.sources:
-        _fail_usage("nothing to audit: give START URLs, --serve DIR, or `start`/`sources` in the config")
-
+        serving = serve_directory(serve_dir, port=_free_port(resume_port(workbook.parent)) if resume else 0)
     with serving as origin:
         if origin is not None:
             entry = "sitemap.xml" if (serve_dir / "sitemap.xml").is_file() else ""
             start_urls = [f"{origin}/{entry}"] + [u for u in start_urls if u.startswith(origin)]
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
-        result = run_audit(config, start_urls, output=output, today=today.date() if today else None,
-                           progress=ProgressPrinter(quiet=quiet), engine=engine, resume=resume)
+        progress = ProgressPrinter(quiet=quiet)
+        try:
+            with terminate_like_ctrl_c():
+                result = run_audit(config, start_urls, output=workbook, today=today.date() if today else None,
+                                   progress=progress, engine=engine, resume=resume)
+        except Terminated:  # after the crawl, while the rules ran or the workbook was written
+            click.echo("terminated (SIGTERM) before the workbook was written", err=True)
+            sys.exit(EXIT_TERMINATED)
+        except KeyboardInterrupt:  # a second Ctrl-C, while the partial workbook was written (not click's exit 1)
+            click.echo("interrupted again: the workbook may not be written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        finally:
+            progress.close()
 
     for error in result.ctx.errors[:50]:
-        click.echo(f"input error: [{error.stage}] {error.source} {error.location} {error.reason}".rstrip(), err=True)
+        click.echo(f"输入错误 input error: [{stage_label(error.stage)}] {error.source} {error.location} "
+                   f"{reason_label(error.reason)}".rstrip(), err=True)
     if len(result.ctx.errors) > 50:
-        click.echo(f"... and {len(result.ctx.errors) - 50} more input errors: see the Errors sheet", err=True)
-    print_summary(result.findings, result.ctx, result.workbook, config.fail_on)
+        click.echo(f"... 另有 {len(result.ctx.errors) - 50} 个输入错误 / and {len(result.ctx.errors) - 50} more input "
+                   "errors: see the Errors sheet", err=True)
+    if resume and start_urls:
+        click.echo(resume_note(result.ctx.resumed_pages, workbook.parent), err=True)
+    unaudited = not_audited(result.ctx, start_urls)
+    print_summary(result.findings, result.ctx, result.workbook, config.fail_on, incomplete=bool(unaudited),
+                  rules=result.rules)
+    for line in unaudited:
+        click.secho(line, fg="red", bold=True, err=True)
 
     if isinstance(result.exception, KeyboardInterrupt):
         click.echo("interrupted: the workbook holds what was done (marked PARTIAL); "
                    "run the same command with --resume to continue", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if isinstance(result.exception, Terminated) else EXIT_INTERRUPTED)
     if result.exception is not None:
         traceback.print_exception(result.exception, file=sys.stderr)
         sys.exit(EXIT_CRASH)
-    failing = any(f.severity.rank >= config.fail_on.rank for f in result.findings)
+    if unaudited:
+        sys.exit(EXIT_NOT_AUDITED)
+    failing = config.fail_on != "never" and any(f.severity.rank >= config.fail_on.rank for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _preflight(config, engine, start_urls: list[str], workbook: Path, *, select: str | None,
+               ignore: str | None) -> None:
+    """Every mistake found before the crawl, one line each, then exit 2 (see :mod:`checker.preflight`)."""
+    select_origin = "--select" if select else f"{config_key_line(config, ('select',))}: select"
+    ignore_origin = "--ignore" if ignore else f"{config_key_line(config, ('ignore',))}: ignore"
+    problems = [
+        *check_start_urls(start_urls),
+        *check_selection(config, load_plugins(), select_origin=select_origin, ignore_origin=ignore_origin),
+        *check_output(workbook),
+        *check_sources(config),
+        *check_rule_data(config, engine.rules),
+    ]
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _free_port(port: int) -> int:
+    """``port`` if 127.0.0.1 can listen on it now, else 0 (any: the resume then starts fresh, and says so)."""
+    import socket
+
+    if port:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return 0
+    return port
+
+
+def not_audited(ctx, start_urls: list[str]) -> list[str]:
+    """Why this run cannot be trusted to have checked the shop (exit 4): a start sitemap that could not
+    be read (a child sitemap or one robots.txt names is an error row like any page), or no page audited
+    at all.  Empty when the crawl did its job."""
+    starts = set(start_urls)
+    lines = [SITEMAP_UNREAD.format(url=e.source, reason=e.reason)
+             for e in ctx.errors if e.location == "sitemap" and e.source in starts]
+    if start_urls and ctx.pages.ok_count == 0 and not ctx.api_products:
+        lines.append(NO_PAGE_AUDITED.format(n=len(ctx.pages)))
+    return lines
 
 
 @main.command()
 @click.argument("code", required=False)
-def rules(code):
-    """List the rule packs and their rules, or print the docs of rules whose code starts with CODE."""
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Read this config's rule options and data files (default: searched from the current folder up).")
+def rules(code, config_path):
+    """List the rule packs and their rules, or print the docs of rules whose code starts with CODE
+    (with the configured options' data files read and checked, e.g. a shop's own lexicon)."""
     from checker.engine.docs import rule_docs
 
     try:
         registry, packs = load_plugins(), load_packs()
-    except RuleRegistrationError as exc:
+        config = load_config(config_path or find_config()) if code else None
+    except (RuleRegistrationError, ConfigError) as exc:
         _fail_usage(str(exc))
     if not code:
         for prefix, pack in packs.items():
@@ -160,6 +236,9 @@ def rules(code):
         click.echo("")
         docs = rule_docs(cls)
         click.echo(docs)
+        configured = _configured_docs(cls, config)
+        if configured:
+            click.echo(f"\n{configured}")
         if cls.legal_basis and "Legal basis" not in docs:
             click.echo(f"\nLegal basis:\n    {cls.legal_basis}")
         fields = cls.Options.model_fields
@@ -167,6 +246,24 @@ def rules(code):
             click.echo("\nOptions:")
             for name, f in fields.items():
                 click.echo(f"    {name} = {f.default!r}  {f.description or ''}".rstrip())
+
+
+def _configured_docs(cls, config) -> str:
+    """The rule as the config sets it up, its data files read (exit 2 on a broken one)."""
+    raw = {k.upper(): v for k, v in config.rules.items()}.get(cls.code) if config is not None else None
+    if not raw:
+        return ""
+    try:
+        rule = cls(cls.Options.model_validate(raw))
+        rule.preflight(config)
+    except ConfigError as exc:
+        _fail_usage(str(exc))
+    except ValueError as exc:  # the options themselves
+        _fail_usage(f"{config_key_line(config, ('rules', cls.code))}: rules.{cls.code}: {exc}")
+    return rule.config_docs()
+
+
+main.add_command(config_command)
 
 
 def _register_optional_commands() -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from checker.aliases import alias_table, canonical_field
 from checker.codes import SELECTOR
+from checker.configtext import key_line, validation_problems
 from checker.models import Severity
 
 
@@ -45,6 +46,11 @@ class CrawlConfig(_Section):
     max_redirects: int = Field(10, ge=0)
     max_body_bytes: int = Field(10_000_000, ge=1024, description="after decompression")
     allow_offhost_redirects: bool = Field(False, description="follow redirects to other (public) hosts")
+    allowed_hosts: list[str] = Field(default_factory=list, description="hosts in scope besides the start URLs' "
+                                     "(host, host:port or https://host), e.g. the shop's www. and its image CDN")
+    url_deadline: float = Field(45.0, ge=0, description="seconds for one URL, all attempts and waits; 0 = none")
+    max_sitemaps: int = Field(1000, ge=1, description="sitemaps and sitemap indexes read, at most")
+    max_sitemap_depth: int = Field(3, ge=0, description="sitemap indexes nested below a start URL, at most")
     respect_robots: bool = True
     robots_sitemaps: bool = Field(True, description="starting from a home page, also read robots.txt Sitemap: lines")
     store_api: Literal["none", "auto", "shopify", "woocommerce"] = "none"
@@ -55,6 +61,15 @@ class CrawlConfig(_Section):
     user_agent: str = "store-checker/0.1 (pre-promotion audit; +https://github.com/store-checker)"
     include: list[str] = Field(default_factory=list, description="regexes; a URL must match one")
     exclude: list[str] = Field(default_factory=list, description="regexes; a matching URL is skipped")
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _valid_hosts(cls, v: list[str]) -> list[str]:
+        from checker.crawl.scope import parse_entry  # the one parser of an entry
+
+        for entry in v:
+            parse_entry(entry)
+        return v
 
     @field_validator("include", "exclude")
     @classmethod
@@ -225,7 +240,7 @@ class Config(_Section):
     start: list[str] = Field(default_factory=list, description="start URLs: pages or sitemap.xml")
     select: list[str] = Field(default_factory=lambda: ["ALL"])
     ignore: list[str] = Field(default_factory=list)
-    fail_on: Severity = Severity.ERROR
+    fail_on: Severity | Literal["never"] = Field(Severity.ERROR, description="lowest severity that fails; never")
     output: str = "reports"
     severity: dict[str, Severity] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -279,56 +294,22 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        line = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError(f"{path}{f':{line.group(1)}' if line else ''}: 不是有效的 TOML / not valid TOML: {exc}") from exc
     prefix: tuple[str, ...] = ()
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("checker", {})
         prefix = ("tool", "checker")
     try:
         config = Config.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
-        line = key_line(text, prefix + loc)
-        where = f"{path}:{line}" if line else str(path)
-        more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
-        raise ConfigError(f"{where}: {'.'.join(loc)}: {err['msg']}{more}") from None
+    except ValidationError as exc:  # every problem at once, in plain words, each at its line
+        raise ConfigError("\n".join(validation_problems(exc, Config, path, text, prefix))) from None
     # Per-rule options are validated later, against the rule's own Options model (see engine).
     config._path, config._source_text, config._key_prefix = path, text, prefix
     return config
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
-
-
-def _split_key(key: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in key.split("."))
-
-
-def key_line(text: str, loc: tuple[str, ...]) -> int | None:
-    """Best-effort line number (1-based) of a dotted key in TOML text; the table header if the
-    key itself is absent (e.g. a missing or wrongly named key)."""
-    table: tuple[str, ...] = ()
-    best: int | None = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(raw)
-        if header:
-            table = _split_key(header.group(1))
-            if table and loc[: len(table)] == table and best is None:
-                best = lineno
-            continue
-        key = _KEY.match(raw)
-        if key:
-            full = table + _split_key(key.group(1))
-            if full == loc[: len(full)] and len(full) >= 1:
-                if full == loc:
-                    return lineno
-                best = lineno
-    return best
-
-
-def config_key_line(config: Config, loc: tuple[str, ...]) -> str:
+def config_key_line(config: Config, loc: tuple[str | int, ...]) -> str:
     """``path:line`` for a key of a loaded config, for error messages raised after loading."""
     path = config.path
     if path is None:

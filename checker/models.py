@@ -5,6 +5,7 @@ reports write them.  Keep the flow one way: sources -> models -> rules -> findin
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -227,15 +228,31 @@ class PriceRecord(_Model):
 
 
 class Complaint(_Model):
-    """One past complaint, with the cause the service team recorded."""
+    """One past complaint as customer service exported it.  Real exports rarely have a clean cause column:
+    the cause is worked out from ``category`` (the type column) or, failing that, from ``reason`` and
+    ``detail`` (the CP rules' taxonomy).  An order line may name several SKUs: ``skus`` keeps them all
+    and ``sku`` is the first."""
 
     id: str | None = None
     sku: str | None = None
+    skus: list[str] = Field(default_factory=list)  # every SKU of the complaint's order line
+    order: str | None = None  # 订单号 as written
     received: date | None = None
-    category: str | None = None  # product quality / service / after-sales
-    reason: str  # 投诉原因 as written
-    detail: str = ""
+    category: str | None = None  # 投诉类型 / 問題類型 / type as written
+    reason: str | None = None  # 投诉原因 as written
+    detail: str = ""  # 投诉内容 / 客户原话: the customer's own words
+    outcome: str | None = None  # 处理结果 / status as written (已解决, closed ...)
     source: SourceRef | None = None
+
+    @property
+    def all_skus(self) -> list[str]:
+        """``skus``, or ``[sku]`` for a complaint made by hand with only ``sku``."""
+        return self.skus or ([self.sku] if self.sku else [])
+
+    @property
+    def text(self) -> str:
+        """What the customer and the service team wrote about it: reason and detail."""
+        return "\n".join(t for t in (self.reason, self.detail) if t)
 
 
 class Finding(BaseModel):
@@ -255,6 +272,7 @@ class Finding(BaseModel):
     legal_basis: str = ""
     source: SourceRef | None = None
     escalated_by: str | None = None  # code of the post-rule that raised the severity
+    repeat_of: list[str] = Field(default_factory=list)  # ids of past complaints this finding repeats (CP002)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @property
@@ -263,10 +281,46 @@ class Finding(BaseModel):
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity: code + where + what, not the wording of the message or the severity."""
-        where = self.url or (str(self.source) if self.source else "")
-        key = "\x1f".join([self.code, self.sku or "", where, self.field or "", self.evidence])
+        """Stable identity for baselines: code + where (URL path without scheme, host and port; SKU;
+        field; the spec row, image or link within it) + what (the term; the evidence), never the wording
+        of the message, the severity or the shop's origin, so a staging port or host keeps it.
+        Two findings alike in all of these get ``-2``, ``-3``... from :func:`unique_fingerprints`."""
+        where = _url_path(self.url) if self.url else (str(self.source) if self.source else "")
+        extra = self.extra
+        within = [f"{k}={_without_origin(str(extra[k]))}" for k in _FINGERPRINT_EXTRA if k in extra] if extra else []
+        key = "\x1f".join([self.code, self.sku or "", where, self.field or "", *within,
+                            _without_origin(self.evidence)])
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+#: The ``extra`` keys that tell two findings of one rule on one field apart (AD: the term; its spec row,
+#: image or banner; LN: the target).
+_FINGERPRINT_EXTRA = ("canonical", "term", "spec", "image", "index", "target")
+_ORIGIN = re.compile(r"\bhttps?://[^/\s\"'<>]+", re.I)
+
+
+def _url_path(url: str) -> str:
+    """``http://host:port/p/a.html?x=1`` -> ``/p/a.html?x=1`` (a URL without ``//``: as it is)."""
+    start = url.find("//")
+    if start < 0:
+        return url
+    slash = url.find("/", start + 2)
+    return url[slash:] if slash >= 0 else "/"
+
+
+def _without_origin(text: str) -> str:
+    return _ORIGIN.sub("", text) if "://" in text else text
+
+
+def unique_fingerprints(findings: list[Finding]) -> list[str]:
+    """Each finding's fingerprint, repeats numbered in order (``…-2``) so that every row has its own."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        fp = f.fingerprint
+        seen[fp] = seen.get(fp, 0) + 1
+        out.append(fp if seen[fp] == 1 else f"{fp}-{seen[fp]}")
+    return out
 
 
 class ErrorRecord(_Model):

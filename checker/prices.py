@@ -176,6 +176,18 @@ def currency_table() -> CurrencyTable:
     return load_currency_table(CURRENCIES_FILE)
 
 
+@cache
+def currency_marks() -> str:
+    """A regular expression (no groups; compile it with ``re.IGNORECASE``) matching any currency name or
+    symbol of the table as folded price text writes it (``¥``, ``nt$``, ``rmb``, ``人民币``), for rules
+    that read price text themselves: one list of currencies, this file's.  A name starting with a Latin
+    letter does not match inside a word ("ment 50 off" holds no NT)."""
+    table = currency_table()
+    names = sorted({*table.words, *table.ambiguous}, key=lambda n: (-len(n), n))
+    return "(?:" + "|".join(("(?<![a-z])" if n[0].isascii() and n[0].isalpha() else "") + re.escape(n)
+                            for n in names) + ")"
+
+
 def currency_code(word: str, default: str | None = None) -> str:
     """ISO 4217 code for a currency cell or word ("¥", "元", "NT$", "新台幣", "usd", "chf").
     ``$``/``¥`` defer to ``default``.  Raises :class:`PriceError` for a word that names no currency."""

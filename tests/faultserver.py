@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -158,6 +159,94 @@ class FaultServer(ThreadingHTTPServer):
 @contextlib.contextmanager
 def running(slow_seconds: float = 3.0):
     server = FaultServer(slow_seconds)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class ConnectionRecorder:
+    """A forbidden target: a TCP server on a loopback alias (127.0.0.2, ``::1``) that counts every
+    connection it accepts and answers each with a valid page, so a fetch that reached it would
+    have succeeded.  Tests assert ``connections == 0``."""
+
+    def __init__(self, host: str) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.origin = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+        self.connections = 0
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        body = b'<?xml version="1.0"?><urlset><url><loc>http://127.0.0.2/leak</loc></url></urlset>'
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with contextlib.suppress(OSError), conn:
+                conn.settimeout(1)
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+
+
+class RoutedHandler(BaseHTTPRequestHandler):
+    """Answers from ``server.routes``: path -> (status, content type, body[, headers]) or a
+    callable(handler) returning one (None: it wrote its answer); ``"*"``: any other path."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        path = urlsplit(self.path).path
+        self.server.hits[path] += 1
+        route = self.server.routes.get(path, self.server.routes.get("*", (404, "text/plain", b"no such page")))
+        if callable(route):
+            route = route(self)
+        if route is None:
+            return None  # the route wrote its own answer
+        status, ctype, body, headers = route if len(route) == 4 else (*route, {})
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            with contextlib.suppress(OSError):  # the client gave up (a deadline, a signal): not the test's error
+                self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def routed(routes: dict | None = None):
+    """A shop on 127.0.0.1 whose answers a test writes: yields (server, origin); fill
+    ``server.routes`` (path -> (status, content type, bytes[, headers]) or a callable) once the
+    origin is known."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RoutedHandler)
+    server.daemon_threads = True
+    server.routes = dict(routes or {})
+    server.hits = Counter()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -245,3 +245,25 @@ def test_the_page_store_files_are_made_beside_the_workbook(site, tmp_path):
     ctx = result.ctx
     for store in (ctx.pages, ctx.links, ctx.images):
         assert os.readlink(f"/proc/self/fd/{store.records._fd}").startswith(f"{tmp_path / 'out'}/")
+
+
+def test_a_page_reached_directly_and_through_redirects_is_audited_once(tmp_path):
+    """The sitemap lists a product page and a retired URL that redirects to it: the product is read and
+    screened once (its AD001 finding came twice before), and the redirect chain is still LN004's, with
+    the product's SKU."""
+    root = tmp_path / "site"
+    (root / "p").mkdir(parents=True)
+    (root / "p" / "tea.html").write_text(PAGE.format(title="国家级 龙井", sku="T-1", price=10, body=""),
+                                         encoding="utf-8")
+    (root / "_redirects").write_text("/p/old.html /p/mid.html 301\n/p/mid.html /p/tea.html 301\n", encoding="utf-8")
+    (root / "sitemap.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>http://shop.local/p/{u}</loc></url>" for u in ("old.html", "tea.html"))
+        + "</urlset>", encoding="utf-8")
+    with serve_directory(root) as origin:
+        result = audit(origin, tmp_path)
+    assert [(f.code, f.url.removeprefix(origin)) for f in result.findings if f.code == "AD001"] == [
+        ("AD001", "/p/tea.html")]
+    [chain] = [f for f in result.findings if f.code == "LN004"]
+    assert (chain.url.removeprefix(origin), chain.sku) == ("/p/old.html", "T-1")
+    assert result.ctx.product_count == 1

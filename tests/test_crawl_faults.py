@@ -12,7 +12,8 @@ from faultserver import GBK_TITLE, UNIQUE_URLS, running
 
 from checker.audit import run_audit
 from checker.config import Config
-from checker.crawl.fetch import is_private_host, parse_retry_after, redirect_refusal
+from checker.crawl.fetch import parse_retry_after
+from checker.crawl.scope import Scope
 from checker.crawl.urls import normalise_url
 
 FAST = {"read_timeout": 0.5, "timeout": 5, "retries": 2, "backoff_base": 0.01, "max_body_bytes": 1_000_000,
@@ -66,7 +67,7 @@ def test_robots_disallow_is_skipped_not_fetched(faulty):
     ("/p/gone-404.html", None),
     ("/p/gone-410.html", None),
     ("/p/reset.html", "connection reset"),
-    ("/p/offhost.html", "redirect to another host refused: http://10.0.0.1/admin"),
+    ("/p/offhost.html", "redirect to another host refused / 重定向到范围外已拒绝: http://10.0.0.1/admin"),
     ("/p/huge.html", "body larger than 1000000 bytes"),
     ("/p/gzip-bomb.html", "body larger than 1000000 bytes"),
     ("/p/loop-a.html", "redirect loop"),
@@ -171,13 +172,23 @@ def test_normalise_url(url, expected):
 
 
 def test_redirect_policy():
-    assert redirect_refusal("http://127.0.0.1:1/a", "http://127.0.0.1:1/b", False) is None
-    assert "another host" in redirect_refusal("https://shop.example.com/a", "https://cdn.example.com/b", False)
-    assert redirect_refusal("https://shop.example.com/a", "https://cdn.example.com/b", True) is None
-    assert "private address" in redirect_refusal("https://shop.example.com/a", "http://169.254.169.254/", True)
-    assert "private address" in redirect_refusal("https://shop.example.com/a", "http://10.0.0.1/", True)
-    assert "non-web" in redirect_refusal("https://shop.example.com/a", "file:///etc/passwd", True)
-    assert is_private_host("localhost") and not is_private_host("shop.example.com")
+    def refusal(start, target, follow_offhost):
+        return Scope.around(start).refusal(target, first=start, follow_offhost=follow_offhost)
+
+    assert refusal("http://127.0.0.1:1/a", "http://127.0.0.1:1/b", False) is None
+    assert "another host" in refusal("http://127.0.0.1:1/a", "http://127.0.0.1:2/b", False)  # another port
+    assert refusal("http://shop.example.com/a", "https://shop.example.com/b", False) is None  # https upgrade
+    assert "another host" in refusal("https://shop.example.com/a", "https://cdn.example.com/b", False)
+    assert refusal("https://shop.example.com/a", "https://cdn.example.com/b", True) is None
+    assert "link-local" in refusal("https://shop.example.com/a", "http://169.254.169.254/", True)
+    assert "private" in refusal("https://shop.example.com/a", "http://10.0.0.1/", True)
+    assert "loopback" in refusal("https://shop.example.com/a", "http://[::1]:8080/", True)
+    assert "loopback" in refusal("https://shop.example.com/a", "http://localhost/", True)
+    assert "embeds 127.0.0.1" in refusal("https://shop.example.com/a", "http://[::ffff:127.0.0.1]/", True)
+    assert "non-web" in refusal("https://shop.example.com/a", "file:///etc/passwd", True)
+    # a start host that is itself private (a staging shop) is allowed: its own address, not another's
+    assert refusal("http://10.1.2.3/a", "http://10.1.2.3/b", False) is None
+    assert "private" in refusal("http://10.1.2.3/a", "http://10.1.2.4/b", True)
 
 
 def test_retry_after_formats():
@@ -218,7 +229,7 @@ def test_include_exclude_and_max_pages(tmp_path):
         assert server.hits["/p/slow.html"] == server.hits["/p/huge.html"] == 0
         assert origin + "/p/slow.html" not in result.ctx.pages
         capped = run_audit(config(max_pages=3, max_depth=0), [origin + "/"], output=tmp_path / "b.xlsx")
-        assert len(capped.ctx.pages) == 3
+        assert len(capped.ctx.pages) == 2  # the sitemap's fetch counts against max_pages too
         (row,) = [e for e in capped.ctx.errors if e.location == "crawl.max_pages"]
         assert "not crawled" in row.reason and row.source.endswith("URLs")
 

@@ -170,3 +170,14 @@ def test_record_file_is_made_in_its_directory_or_else_in_the_temporary_folder(tm
     default = RecordFile()
     default.append(b"z")
     assert not _file_of(default._fd).startswith(f"{tmp_path}/")
+
+
+def test_a_slim_page_keeps_only_the_description_sentences_a_pack_reads():
+    from checker.crawl.pages import kept_sentences
+
+    def keep(sentence: str) -> bool:
+        return "临期" in sentence or "best before" in sentence.lower()
+
+    text = "百花蜜，结晶属正常现象。本批为临期商品，介意慎拍！请阴凉保存。\nSmooth and rich. Best before 20 Dec 2026. Enjoy"
+    assert kept_sentences(text, (keep,)) == "本批为临期商品，介意慎拍！\nBest before 20 Dec 2026."
+    assert kept_sentences(text, ()) == "" and kept_sentences("", (keep,)) == ""

@@ -38,7 +38,7 @@ def _audit(timezone: str = "Asia/Shanghai"):
     for file in sorted((STORE / "p").glob("*.html")):
         page = PageInput(url=f"https://shop.example.com/p/{file.name}", html=file.read_text("utf-8")).build(config)
         findings += engine.check_page(page, ctx)
-        ctx.add_page_targets(slim_page(page), {}, {})
+        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), {}, {})
     load_sources(config, ctx, ROOT / "fixtures")
     findings += engine.check_site(ctx)
     return findings, ctx

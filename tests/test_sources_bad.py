@@ -101,7 +101,7 @@ CASES = [
         "unparseable price '¥abc'", "negative price '-5'", "price '99-199' is a range, not one price", "price is empty",
         "currencies disagree: currency CNY, price TWD",
     ], kind="prices"),
-    Case("complaints_missing_reason.csv", 2, ["complaint reason is empty"], kind="complaints", locations=["row 3, column 投诉原因 (D)"]),
+    Case("complaints_no_sku_no_text.csv", 2, ["complaint has neither a SKU nor any text"], kind="complaints", locations=["row 3, column 商品编码 (C)"]),
     # --- JSON
     Case("bad_json.json", 0, ["not valid JSON: Expecting property name enclosed in double quotes at line 3, column 35"], failed=True),
     Case("bad_lines.jsonl", 3, ["not valid JSON: Expecting ',' delimiter", "not valid JSON: Expecting value"], locations=["line 2", "line 4"]),

@@ -50,7 +50,8 @@ def test_inspect_gbk_csv():
     assert "first 2 parsed row(s):" in out
     assert "row 3: sku=CN-TEA-1001  name=西湖龙井 明前茶  lot=L20260405-S" in out
     assert "row 5:" not in out.split("Errors")[0]
-    assert "inventory_gbk.csv, row 13, column 到期日 (I): expiry date 2025-07-08 is before production date" in out
+    assert ("inventory_gbk.csv, row 13, column 到期日 (I): 到期日早于生产日期 / expiry date 2025-07-08 is before "
+            "production date") in out
 
 
 def test_inspect_xlsx_with_sheet_and_kind():
@@ -112,7 +113,7 @@ def test_load_sources_from_config(tmp_path: Path):
     assert len(ctx.lots) == 10 + 11 + 9 + 9 + 4 + (9 + 10)
     assert len(ctx.catalog) == len(export_generator().CATALOG_ROWS) + len(export_generator().API_ITEMS)
     assert len(ctx.prices) == len(export_generator().price_history()) - 1  # less the header row
-    assert len(ctx.complaints) == 16
+    assert len(ctx.complaints) == len(export_generator().COMPLAINTS) - 1 + len(export_generator().SERVICE_ROWS)
     assert [(e.source, e.reason) for e in ctx.errors] == [
         ("exports/inventory_gbk.csv", "expiry date 2025-07-08 is before production date 2026-10-08"),
         ("exports/inventory_gbk.csv", "expiry date 2025-07-08 is before production date 2026-10-08"),

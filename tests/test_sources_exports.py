@@ -211,7 +211,8 @@ def test_complaint_history():
     assert len(result.records) == 16 and not result.errors
     first = result.records[0]
     assert first == Complaint(
-        id="TS20260312001", sku="CN-BTY-3001", received=date(2026, 3, 12), category="商品质量", reason="质量问题",
+        id="TS20260312001", sku="CN-BTY-3001", skus=["CN-BTY-3001"], received=date(2026, 3, 12), category="商品质量",
+        reason="质量问题",
         detail="敷后脸部发红发痒，怀疑成分与宣传不符", source=SourceRef(file="complaints.csv", row=2),
     )  # fmt: skip
     reasons = [c.reason for c in result.records]
@@ -256,3 +257,26 @@ def _cells(path):
     wb = openpyxl.load_workbook(path)
     return {ws.title: (list(ws.iter_rows(values_only=True)), sorted(map(str, ws.merged_cells.ranges)))
             for ws in wb.worksheets}
+
+
+def test_complaint_tickets_without_type_or_reason_columns():
+    """Customer-service tickets: no cause column (the cause comes from the customer's words), order lines
+    naming several SKUs, an outcome column, a ticket with text but no SKU."""
+    result = read("complaints", "complaints_service.xlsx")
+    assert not result.errors and len(result.records) == len(export_generator().SERVICE_ROWS)
+    order = next(c for c in result.records if c.id == "CS2609003")
+    assert (order.sku, order.skus, order.order) == ("CN-HOM-4003", ["CN-HOM-4003", "CN-HOM-4001"], "DD8803")
+    assert order.received == date(2026, 9, 12) and order.reason is None and order.category is None
+    assert next(c for c in result.records if c.id == "CS2608005").skus == ["CN-OLD-0002", "CN-OLD-0001"]
+    assert next(c for c in result.records if c.id == "CS2509006").outcome == "已解决"
+    no_sku = next(c for c in result.records if c.id == "CS2611017")
+    assert no_sku.skus == [] and no_sku.detail == "客服電話一直打不通"
+
+
+def test_complaint_skus_as_a_json_list(tmp_path):
+    (tmp_path / "tickets.json").write_text(
+        '[{"ticket_id": "J1", "sku": ["A1", "A2"], "detail": "收到就碎了"}, {"ticket_id": "J2", "detail": "客服不理人"},'
+        ' {"ticket_id": "J3", "sku": ""}]', encoding="utf-8")
+    result = read_source(SourceConfig(kind="complaints", path="tickets.json"), tmp_path)
+    assert [c.skus for c in result.records] == [["A1", "A2"], []]
+    assert [e.reason for e in result.errors] == ["投诉既无 SKU 也无内容 / complaint has neither a SKU nor any text"]

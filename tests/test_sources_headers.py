@@ -45,11 +45,13 @@ def test_inventory_aliases(header, field):
         ("catalog", "Compare at price", "list_price"), ("catalog", "币种", "currency"), ("catalog", "Currency", "currency"),
         ("catalog", "规格", "specs"), ("catalog", "規格", "specs"), ("catalog", "Specs", "specs"), ("catalog", "Size", "specs"),
         ("prices", "日期", "at"), ("prices", "成交日期", "at"), ("prices", "Date", "at"), ("prices", "成交价", "price"),
-        ("complaints", "投诉原因", "reason"), ("complaints", "问题类型", "reason"), ("complaints", "投訴原因", "reason"),
+        ("complaints", "投诉原因", "reason"), ("complaints", "问题类型", "category"), ("complaints", "投訴原因", "reason"),
         ("complaints", "Complaint Reason", "reason"), ("complaints", "投诉单号", "id"), ("complaints", "Ticket ID", "id"),
         ("complaints", "投诉时间", "received"), ("complaints", "Received", "received"), ("complaints", "投诉类型", "category"),
         ("complaints", "Category", "category"), ("complaints", "详情", "detail"), ("complaints", "描述", "detail"),
-        ("complaints", "Detail", "detail"),
+        ("complaints", "Detail", "detail"), ("complaints", "問題類型", "category"), ("complaints", "客户原话", "detail"),
+        ("complaints", "投訴內容", "detail"), ("complaints", "处理结果", "outcome"), ("complaints", "Status", "outcome"),
+        ("complaints", "订单号", "order"), ("complaints", "订单商品", "sku"),
     ],
 )  # fmt: skip
 def test_other_kinds_aliases(kind, header, field):

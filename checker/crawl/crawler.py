@@ -32,6 +32,7 @@ from checker.crawl.numbers import TargetDecoder
 from checker.crawl.outcome import PageOutcome, PageTask
 from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import Robots
+from checker.crawl.scope import Scope
 from checker.crawl.targets import check_targets
 from checker.crawl.urls import normalise_url
 from checker.crawl.worker import Worker, WorkerProcess
@@ -60,14 +61,17 @@ class Crawler:
         policy = FetchPolicy(
             max_redirects=self.cfg.max_redirects, max_body_bytes=self.cfg.max_body_bytes, retries=self.cfg.retries,
             backoff_base=self.cfg.backoff_base, max_retry_after=self.cfg.max_retry_after,
-            allow_other_hosts=self.cfg.allow_offhost_redirects,
+            allow_other_hosts=self.cfg.allow_offhost_redirects, deadline=self.cfg.url_deadline,
+            scope=Scope(self.cfg.allowed_hosts),
         )
+        #: Where the crawl may connect: the start origins (added in :meth:`run`) and the allow-list.
+        self.scope = policy.scope
         self._include = [re.compile(p) for p in self.cfg.include]
         self._exclude = [re.compile(p) for p in self.cfg.exclude]
         self._queued: set[str] = set()
         self._pending: deque[PageTask] = deque()
-        self._hosts: set[str] = set()
         self._over_limit: list[str] = []
+        self._sitemaps = 0  # sitemaps fetched, counted against max_pages
         self._done = 0
         self.robots = Robots(self.cfg.user_agent)
         self.resume = resume
@@ -78,7 +82,7 @@ class Crawler:
         if work_dir and self.cfg.cache:
             key = PageCache.key_for(ctx.config.extract.model_dump())
             self.cache = PageCache(work_dir / ".checker-cache" / "pages.sqlite", key)
-        processor = PageProcessor(ctx.config, ctx.today, self._hosts, engine, journal=self.journal,
+        processor = PageProcessor(ctx.config, ctx.today, self.scope, engine, journal=self.journal,
                                   cache=self.cache is not None)
         #: The main process's own worker: discovery, robots-refused pages, small crawls, link checks.
         self.worker = Worker(self.cfg, policy, self.robots, processor, self.cache)
@@ -99,11 +103,19 @@ class Crawler:
             return
         if not self._wanted(url):
             return
-        if len(self._queued) >= self.cfg.max_pages:
+        if len(self._queued) + self._sitemaps >= self.cfg.max_pages:
             self._over_limit.append(url)
             return
         self._queued.add(url)
         self._pending.append(PageTask(url, depth, seed, referrer))
+
+    def _spend_on_sitemap(self, url: str) -> bool:
+        """A sitemap fetch counts against ``max_pages``: False (and the URL on the over-limit row) when spent."""
+        if len(self._queued) + self._sitemaps >= self.cfg.max_pages:
+            self._over_limit.append(url)
+            return False
+        self._sitemaps += 1
+        return True
 
     def _decoders(self) -> tuple[TargetDecoder, TargetDecoder]:
         """Decoders for one more process's link and image numbers."""
@@ -148,7 +160,7 @@ class Crawler:
 
     # ------------------------------------------------------------------ the phases
     async def _discover(self, start: list[str]) -> None:
-        await Discovery(self.ctx, self.worker, self._hosts, self._enqueue).run(start)
+        await Discovery(self.ctx, self.worker, self._enqueue, self._spend_on_sitemap).run(start)
         for outcome in self._restored:  # resumed pages: follow their links again
             if outcome.page.ok and outcome.depth < self.cfg.max_depth:
                 for url in outcome.follow:
@@ -183,7 +195,9 @@ class Crawler:
         if self.journal:
             self.journal.flush()  # a forked child must not inherit unwritten lines
         worker = self.worker.split(wanted)
-        self._workers = [WorkerProcess(worker, n + 1, self._decoders()) for n in range(wanted)]
+        self._workers = []
+        for n in range(wanted):
+            self._workers.append(WorkerProcess(worker, n + 1, self._decoders(), self._workers))
         self.ctx.workers = wanted
 
     async def _crawl_in_workers(self) -> None:
@@ -285,6 +299,8 @@ class Crawler:
         """Discover, crawl the pages (forking workers for a large crawl), check the targets.
         Each phase has its own event loop: workers are forked between them, never from inside one."""
         start = [normalise_url(u) if not u.endswith((".xml", ".xml.gz")) else u for u in start]
+        for url in start:
+            self.scope.add_start(url)
         if self.journal:
             if self.resume:
                 self._restore(start)
@@ -298,7 +314,7 @@ class Crawler:
                 self._stop_workers()
             if self._pending:  # a small crawl, or workers that died
                 asyncio.run(self._crawl_here())
-            asyncio.run(check_targets(self.ctx, self.worker, self._hosts, self.journal, self.progress))
+            asyncio.run(check_targets(self.ctx, self.worker, self.scope, self.journal, self.progress))
             finished = True
         finally:
             self._stop_workers()

@@ -1,10 +1,12 @@
 """Fetching one URL, honestly: every outcome is a :class:`FetchResult`, nothing raises.
 
 * aiohttp is the client (the fastest measured here: benchmarks/README.md).
-* Redirects are followed by hand, so chains and loops are seen, and a redirect to another
-  host (or to a private address: no SSRF through redirects) is refused unless allowed.
+* Every URL, the first and each redirect target, passes the crawl's scope check
+  (:mod:`checker.crawl.scope`) before a connection is opened.
+* Redirects are followed by hand, so chains and loops are seen.
 * Retryable failures (connection errors, timeouts, 429, 500, 502, 503, 504) are retried with
-  exponential backoff and jitter; ``Retry-After`` is honoured up to a cap.
+  exponential backoff and jitter; ``Retry-After`` is honoured up to a cap.  A retry waits without
+  its host's concurrency slot, and ``deadline`` bounds one URL's attempts and waits together.
 * Bodies are streamed and cut at ``max_body_bytes`` *after* decompression, so a huge page or a
   gzip bomb costs at most that much memory.  Decoding them is :mod:`checker.decoding`'s job.
 """
@@ -12,16 +14,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
-import ipaddress
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from checker.crawl.scope import AddressRefused, Scope
 from checker.crawl.urls import URL_CACHE_SIZE
 from checker.models import FetchResult
 
@@ -38,6 +41,8 @@ class FetchPolicy:
     backoff_max: float = 10.0
     max_retry_after: float = 30.0
     allow_other_hosts: bool = False
+    deadline: float = 0.0  # seconds for one URL, all attempts and waits; 0 = none
+    scope: Scope | None = field(default=None, repr=False)  # None: the first URL's own origin
 
 
 @dataclass
@@ -54,34 +59,6 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def same_host(a: str, b: str) -> bool:
-    return host_of(a) == host_of(b)
-
-
-def is_private_host(host: str) -> bool:
-    """Loopback, private, link-local or reserved address literals (and ``localhost``)."""
-    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-
-
-def redirect_refusal(start: str, target: str, allow_other_hosts: bool) -> str | None:
-    """Why a redirect from ``start`` to ``target`` must not be followed, or None."""
-    if urlsplit(target).scheme not in ("http", "https"):
-        return f"redirect to a non-web URL refused: {target}"
-    if same_host(start, target):
-        return None
-    if not allow_other_hosts:
-        return f"redirect to another host refused: {target}"
-    if is_private_host(host_of(target)) and not is_private_host(host_of(start)):
-        return f"redirect to a private address refused: {target}"
-    return None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -136,6 +113,15 @@ async def _one_request(session: aiohttp.ClientSession, method: str, url: str, he
         return status, resp_headers, data[: policy.max_body_bytes], truncated
 
 
+_NO_SLOT = contextlib.nullcontext()
+
+
+def _refused(exc: BaseException) -> AddressRefused | None:
+    """The address check's refusal inside an aiohttp connection error, if that is what it is."""
+    inner = getattr(exc, "os_error", exc)
+    return inner if isinstance(inner, AddressRefused) else None
+
+
 async def fetch(
     session: aiohttp.ClientSession,
     url: str,
@@ -143,38 +129,57 @@ async def fetch(
     *,
     method: str = "GET",
     headers: dict[str, str] | None = None,
-    before_request=None,
+    slot=None,
+    external: bool = False,
 ) -> tuple[FetchResult, Body | None]:
-    """Fetch ``url``: redirects by hand, retries for retryable failures, capped body.
+    """Fetch ``url``: scope check, redirects by hand, retries for retryable failures, capped body.
 
-    ``before_request(url)`` is awaited before every request (politeness: rate limits).
+    ``slot(url)``: an async context manager held around each attempt, never around a retry's wait
+    (politeness: the host's concurrency slot and rate limit).  ``external``: an off-scope target
+    check the config asked for (see :meth:`Scope.refusal`).
     """
     started = time.perf_counter()
+    scope = policy.scope or Scope.around(url)
     visited: list[str] = []
     current = url
     result = FetchResult(url=url)
     attempt = 0
-    while True:
+    spent = 0.0  # in attempts and retry waits, not waiting for a slot
+    refusal = scope.refusal(url, external=external)
+    while refusal is None:
         if current in visited or len(visited) > policy.max_redirects:
             result.redirects, result.redirect_loop = visited, True
             result.error = "redirect loop" if current in visited else f"more than {policy.max_redirects} redirects"
             break
-        if before_request is not None:
-            await before_request(current)
+        remaining = policy.deadline - spent if policy.deadline else None
         try:
-            status, resp_headers, data, truncated = await _one_request(session, method, current, headers, policy)
+            async with slot(current) if slot is not None else _NO_SLOT:
+                began = time.perf_counter()
+                try:
+                    async with asyncio.timeout(remaining):
+                        status, resp_headers, data, truncated = await _one_request(session, method, current,
+                                                                                   headers, policy)
+                finally:
+                    spent += time.perf_counter() - began
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            if attempt < policy.retries:
-                await asyncio.sleep(backoff_delay(attempt, policy))
+            result.redirects, result.final_url = visited, current
+            if _refused(exc):
+                result.error = _refused(exc).strerror
+                break
+            delay = backoff_delay(attempt, policy)
+            if attempt < policy.retries and not _past_deadline(policy, spent + delay):
+                await asyncio.sleep(delay)
+                spent += delay
                 attempt += 1
                 continue
-            result.redirects, result.final_url = visited, current
             result.error = _reason(exc) + (f" (after {attempt + 1} attempts)" if attempt else "")
+            if _past_deadline(policy, spent + delay) and attempt < policy.retries:
+                result.error += _deadline_note(policy)
             break
         if status in REDIRECT_CODES and "location" in resp_headers:
             target = urljoin(current, resp_headers["location"])
             visited.append(current)
-            refusal = redirect_refusal(url, target, policy.allow_other_hosts)
+            refusal = scope.refusal(target, first=url, external=external, follow_offhost=policy.allow_other_hosts)
             if refusal:
                 result.redirects, result.status, result.error = visited, status, refusal
                 break
@@ -186,9 +191,15 @@ async def fetch(
                 result.final_url, result.redirects, result.status = current, visited, status
                 result.error = f"HTTP {status}: Retry-After {wait:.0f}s is longer than {policy.max_retry_after:.0f}s"
                 break
-            await asyncio.sleep(backoff_delay(attempt, policy, wait))
-            attempt += 1
-            continue
+            delay = backoff_delay(attempt, policy, wait)
+            if not _past_deadline(policy, spent + delay):
+                await asyncio.sleep(delay)
+                spent += delay
+                attempt += 1
+                continue
+            result.final_url, result.redirects, result.status = current, visited, status
+            result.error = f"HTTP {status} (after {attempt + 1} attempts)" + _deadline_note(policy)
+            break
         result.final_url, result.redirects, result.status = current, visited, status
         result.content_type = resp_headers.get("content-type", "").split(";")[0].strip().lower()
         length = resp_headers.get("content-length")
@@ -199,6 +210,15 @@ async def fetch(
         if status == 304:  # not modified: the caller reuses what it cached
             return result, Body(b"", False, resp_headers)
         return result, (Body(data, truncated, resp_headers) if data is not None else None)
+    if refusal is not None and result.error is None:
+        result.error = refusal
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result, None
 
+
+def _past_deadline(policy: FetchPolicy, seconds: float) -> bool:
+    return bool(policy.deadline) and seconds >= policy.deadline
+
+
+def _deadline_note(policy: FetchPolicy) -> str:
+    return f"; gave up at crawl.url_deadline = {policy.deadline:g}s / 超过单个链接总时限"

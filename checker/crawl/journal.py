@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from checker.crawl.numbers import TargetNumbers
 from checker.crawl.outcome import PageOutcome
 from checker.engine.pagestore import PageEntry
+from checker.messages import NOTHING_TO_RESUME, RESUMED
 from checker.models import ErrorRecord, FetchResult, Finding, Page
 
 #: The journal line where its writer starts numbering links and images afresh (a new process,
@@ -152,3 +154,26 @@ def outcome_from_record(record: dict, numbers: JournalNumbers, link_numbers: Tar
         findings=[Finding.model_validate(f) for f in record.get("findings", [])],
         errors=[ErrorRecord.model_validate(e) for e in record.get("errors", [])],
     )
+
+
+JOURNAL_NAME = ".crawl-state.jsonl"
+
+
+def resume_port(work_dir: Path) -> int:
+    """The 127.0.0.1 port of the interrupted crawl in ``work_dir``'s journal, for ``--serve --resume``:
+    serving on it again gives the same start URLs, so the journal matches; 0 (any port) when none."""
+    try:
+        with (work_dir / JOURNAL_NAME).open(encoding="utf-8") as fh:
+            start = json.loads(fh.readline()).get("start") or []
+    except (OSError, ValueError, AttributeError):
+        return 0
+    ports = {urlsplit(url).port for url in start if urlsplit(url).hostname == "127.0.0.1"}
+    return ports.pop() if len(ports) == 1 and None not in ports else 0
+
+
+def resume_note(resumed_pages: int, work_dir: Path) -> str:
+    """What ``--resume`` did, in one line: never start over without a word."""
+    where = work_dir / JOURNAL_NAME
+    if resumed_pages:
+        return RESUMED.format(n=resumed_pages, where=where)
+    return NOTHING_TO_RESUME.format(where=where)

@@ -8,14 +8,18 @@ leaves is a :class:`~checker.crawl.outcome.PageOutcome`, small and cheap to pick
 
 from __future__ import annotations
 
-from collections.abc import Container
+import re
+from collections.abc import Callable, Container
 from datetime import date
 
+from selectolax.lexbor import LexborHTMLParser
+
 from checker.config import Config
-from checker.crawl.fetch import Body, host_of
+from checker.crawl.fetch import Body
 from checker.crawl.journal import Journal
 from checker.crawl.numbers import TargetNumbers
 from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.scope import Scope
 from checker.crawl.urls import normalise_url
 from checker.decoding import decode_html
 from checker.engine import Engine
@@ -38,6 +42,9 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     page = task.page(result)
     if not result.ok or body is None:
         return page
+    if result.status == 204 or not body.data.strip():
+        page.fetch.error = f"empty page: HTTP {result.status} without content / 空白页面：没有内容"
+        return page
     if result.content_type and "html" not in result.content_type:
         page.fetch.error = f"not an HTML page ({result.content_type})"
         return page
@@ -45,6 +52,9 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     if page.charset.lower() in UTF8_NAMES:  # valid UTF-8 (it decoded): the parser takes the bytes as they are
         html = body.data
     extracted = extract_page(html, result.final_url or result.url, config, labelled=labelled)
+    if extracted.product is None and not extracted.links and not extracted.resources and _blank(html):
+        page.fetch.error = "empty page: the HTML shows nothing (no text, no image, no link) / 空白页面：页面无任何内容"
+        return page
     page.canonical = extracted.canonical
     page.title = extracted.title
     page.product = extracted.product
@@ -55,19 +65,27 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     return page
 
 
-def page_targets(page: Page, hosts: set[str] | None = None,
+def _blank(html: str | bytes) -> bool:
+    """Whether a page without product, links or resources shows no text either (asked of those only)."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(["script", "style", "noscript", "template"])
+    body = tree.body
+    return body is None or not body.text(strip=True)
+
+
+def page_targets(page: Page, scope: Scope | None = None,
                  known: dict[str, str | None] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """A full page's same-site links ``{normalised url: text}`` and images ``{url: role}``, each
-    once, in page order.  ``hosts``: the site's hosts (None: the page's own host); ``known``: a
-    memory of href -> normalised same-site URL or None, kept by the caller for the same hosts
+    once, in page order.  ``scope``: the crawl's (None: the page's own origin); ``known``: a
+    memory of href -> normalised same-site URL or None, kept by the caller for the same scope
     (the nav links of every page are the same hrefs)."""
-    hosts = hosts if hosts is not None else {host_of(page.url)}
+    scope = scope if scope is not None else Scope.around(page.url)
     known = {} if known is None else known
     links: dict[str, str] = {}
     for url, text in page.links:
         target = known.get(url, False)
         if target is False:
-            target = normalise_url(url) if host_of(url) in hosts else None
+            target = normalise_url(url) if scope.contains(url) else None
             if target == url:
                 target = url  # one string kept, not two equal ones (in the numbers, the queue...)
             known[url] = target
@@ -78,26 +96,41 @@ def page_targets(page: Page, hosts: set[str] | None = None,
     return links, images
 
 
-def slim_page(page: Page) -> Page:
-    """What the audit keeps of a page after its own rules ran (see :data:`LONG_COPY`)."""
+#: Where a description splits into sentences (Chinese and Western punctuation, line breaks).
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s")
+
+
+def kept_sentences(text: str, keepers: tuple[Callable[[str], bool], ...]) -> str:
+    """The sentences of ``text`` any of ``keepers`` wants (a near-expiry notice, a scarcity claim), one
+    per line; "" when none does."""
+    if not text or not keepers:
+        return ""
+    sentences = (s.strip() for s in _SENTENCE_END.split(text))
+    return "\n".join(s for s in sentences if s and any(keep(s) for keep in keepers))
+
+
+def slim_page(page: Page, keepers: tuple[Callable[[str], bool], ...] = ()) -> Page:
+    """What the audit keeps of a page after its own rules ran (see :data:`LONG_COPY`): of the
+    description, only the sentences the site rules read (``keepers``: :attr:`Engine.sentence_keepers`)."""
     update: dict = {"links": [], "resources": []}
     if page.product is not None:
-        update["product"] = page.product.model_copy(update=LONG_COPY)
+        copy = dict(LONG_COPY, description=kept_sentences(page.product.description, keepers))
+        update["product"] = page.product.model_copy(update=copy)
     return page.model_copy(update=update)
 
 
 class PageProcessor:
     """Build a page, run its page and product rules, and cut it down to a :class:`PageOutcome`.
 
-    ``hosts`` are the site's hosts (links elsewhere are not followed or indexed).  Targets travel
+    ``scope`` is the crawl's (links out of it are not followed or indexed).  Targets travel
     as numbers (:class:`TargetNumbers`), and a link is asked to be followed once per process: the
     ~100 nav links on every page would otherwise cost the crawler ~1 us each."""
 
-    def __init__(self, config: Config, today: date, hosts: set[str], engine=None, *, journal: Journal | None = None,
+    def __init__(self, config: Config, today: date, scope: Scope, engine=None, *, journal: Journal | None = None,
                  cache: bool = False) -> None:
         self.config = config
         self.today = today
-        self.hosts = hosts
+        self.scope = scope
         self.engine = engine or Engine.from_config(config)
         self.journal = journal
         self.cache = cache
@@ -120,13 +153,13 @@ class PageProcessor:
         local = self._local  # page rules may read config and today, and file errors: nothing else
         local.errors = []
         findings = self.engine.check_page(page, local)
-        slim = slim_page(page)
+        slim = slim_page(page, self.engine.sentence_keepers)
         slim_json = slim.model_dump_json()  # the journal's, and the page store's
         result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
         if page.fetch.ok:
             if len(self._known) > 200_000:  # a memory, not a record: bounded on huge shops
                 self._known.clear()
-            links, images = page_targets(page, self.hosts, self._known)
+            links, images = page_targets(page, self.scope, self._known)
             result.links, result.new_links = self.link_numbers.encode(links)
             result.images, result.new_images = self.image_numbers.encode(images)
             if depth < self.max_depth:
@@ -140,6 +173,12 @@ class PageProcessor:
             self.journal.page(result, slim_json)
         return result
 
+    def lands_elsewhere_on_site(self, task: PageTask, result: FetchResult) -> bool:
+        """A page fetched through redirects to another page of this site (followed while depth allows)."""
+        final = result.final_url
+        return (result.ok and bool(result.redirects) and final is not None and task.depth < self.max_depth
+                and self.scope.contains(final) and normalise_url(final) != normalise_url(task.url))
+
     def process(self, task: PageTask, result: FetchResult, body: Body | None) -> PageOutcome:
         """A fetched page -> outcome.  A page the parser chokes on is an error row, not a crash."""
         try:
@@ -148,4 +187,25 @@ class PageProcessor:
         except Exception as exc:
             result.error = f"cannot parse page: {type(exc).__name__}: {exc}"
             page = task.page(result)
+        if self.lands_elsewhere_on_site(task, result):
+            return self.redirect_outcome(page, task.depth)
         return self.outcome(page, task.depth, body.headers if body is not None else None)
+
+    def redirect_outcome(self, page: Page, depth: int) -> PageOutcome:
+        """A redirect is a link: the page it lands on is crawled and audited as itself, once (audited
+        here too, its product's findings came twice when the sitemap lists both URLs).  Only the page
+        rules run here (the redirect chain, with the product's SKU), and no product is kept."""
+        local = self._local
+        local.errors = []
+        findings = self.engine.check_scope("page", page, local, page.url)
+        slim = slim_page(page).model_copy(update={"product": None})
+        slim_json = slim.model_dump_json()
+        result = PageOutcome(page=PageEntry.of(slim, slim_json), depth=depth, findings=findings, errors=local.errors)
+        final = normalise_url(page.fetch.final_url or page.url)
+        result.links, result.new_links = self.link_numbers.encode({final: ""})
+        if final not in self._followed:
+            result.follow = [final]
+            self._followed.add(final)
+        if self.journal is not None:
+            self.journal.page(result, slim_json)
+        return result

@@ -41,14 +41,28 @@ class Robots:
     def __init__(self, user_agent: str) -> None:
         self.user_agent = user_agent
         self._parsers: dict[str, Protego | None] = {}
+        self._closed: dict[str, str] = {}  # origin -> why the whole site is disallowed
 
     def add(self, origin: str, text: str | None) -> None:
         self._parsers[origin] = Protego.parse(text) if text else None
 
+    def disallow_all(self, origin: str, why: str) -> None:
+        """Nothing on ``origin`` may be fetched (its robots.txt answered a server error: RFC 9309)."""
+        self._parsers[origin] = None
+        self._closed[origin] = why
+
     def known(self, origin: str) -> bool:
         return origin in self._parsers
 
+    def refusal(self, origin: str, url: str) -> str | None:
+        """Why robots.txt forbids ``url``, or None."""
+        if origin in self._closed:
+            return f"disallowed: {self._closed[origin]} (RFC 9309)"
+        return None if self.allowed(origin, url) else "disallowed by robots.txt"
+
     def allowed(self, origin: str, url: str) -> bool:
+        if origin in self._closed:
+            return False
         parser = self._parsers.get(origin)
         return True if parser is None else parser.can_fetch(url, self.user_agent)
 

@@ -1,25 +1,26 @@
 """Target checks: after the pages, every image and link target that was not crawled as a page
 gets a status check (HEAD, then GET from a server that does not do HEAD), filed in
 ``ctx.checked`` for the link rules.  A target whose URL does not parse is broken as written;
-other hosts' targets are checked only with ``check_external``; robots.txt is honoured."""
+off-scope targets are checked only with ``check_external``; robots.txt is honoured."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 
-from checker.crawl.fetch import host_of
 from checker.crawl.journal import Journal
+from checker.crawl.scope import Scope
 from checker.crawl.urls import url_problem
 from checker.crawl.worker import Worker
 from checker.engine.context import AuditContext
 from checker.models import FetchResult
 
 
-async def check_targets(ctx: AuditContext, worker: Worker, hosts: set[str], journal: Journal | None,
+async def check_targets(ctx: AuditContext, worker: Worker, scope: Scope, journal: Journal | None,
                         progress: Callable[[str, int, int], None]) -> None:
     """Check the targets of ``ctx.images`` and ``ctx.links`` not yet checked or crawled, with the
-    main process's ``worker``; ``hosts``: the crawl's own hosts; each result is journalled."""
+    main process's ``worker``; ``scope``: the crawl's scope (an off-scope target is checked only
+    with ``check_external``, and never at a private address); each result is journalled."""
     cfg = ctx.config.crawl
     targets: set[str] = set()
     if cfg.check_images:
@@ -30,7 +31,7 @@ async def check_targets(ctx: AuditContext, worker: Worker, hosts: set[str], jour
         # written so that no request can be made: broken as it stands
         ctx.checked[url] = FetchResult(url=url, error=url_problem(url))
     if not cfg.check_external:
-        targets = {t for t in targets if host_of(t) in hosts}
+        targets = {t for t in targets if scope.contains(t)}
     todo = sorted(t for t in targets if t.startswith(("http://", "https://"))
                   and t not in ctx.checked and t not in ctx.pages)
     done = 0
@@ -39,9 +40,10 @@ async def check_targets(ctx: AuditContext, worker: Worker, hosts: set[str], jour
         nonlocal done
         result = worker.robots_refusal(url)
         if result is None:
-            result, _ = await worker.fetch(session, url, method="HEAD")
+            external = not scope.contains(url)
+            result, _ = await worker.fetch(session, url, method="HEAD", external=external)
             if result.status in (405, 501):  # servers that do not do HEAD
-                result, _ = await worker.fetch(session, url)
+                result, _ = await worker.fetch(session, url, external=external)
         ctx.checked[url] = result
         if journal:
             journal.checked(result)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import math
 import multiprocessing
@@ -28,6 +29,7 @@ from checker.crawl.numbers import TargetDecoder
 from checker.crawl.outcome import PageOutcome, PageTask
 from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import HostGate, Robots
+from checker.crawl.scope import GuardedResolver, Scope
 from checker.crawl.urls import origin_of
 from checker.models import FetchResult
 
@@ -76,17 +78,37 @@ class Worker:
         self._gates = {}
         cfg = self.cfg
         timeout = aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout, sock_read=cfg.read_timeout)
+        resolver = GuardedResolver(self.scope)  # every connection's addresses pass the scope's check
         connector = aiohttp.TCPConnector(limit=self.concurrency,
                                          limit_per_host=math.ceil(cfg.per_host_concurrency / self.share),
-                                         ttl_dns_cache=300)
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=True,
-                                         headers={"User-Agent": cfg.user_agent}) as session:
-            yield session
+                                         ttl_dns_cache=300, resolver=resolver)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout, connector=connector, auto_decompress=True,
+                                             headers={"User-Agent": cfg.user_agent}) as session:
+                yield session
+        finally:
+            await resolver.close()
 
-    async def fetch(self, session, url: str, method: str = "GET", headers: dict | None = None):
-        async with self.gate(url).semaphore:
-            return await fetch(session, url, self.policy, method=method, headers=headers,
-                               before_request=lambda u: self.gate(u).pace())
+    @property
+    def scope(self) -> Scope:
+        if self.policy.scope is None:
+            self.policy.scope = Scope()
+        return self.policy.scope
+
+    @contextlib.asynccontextmanager
+    async def slot(self, url: str):
+        """One request's turn on its host: a concurrency slot, then the rate limit's pace."""
+        gate = self.gate(url)
+        async with gate.semaphore:
+            await gate.pace()
+            yield
+
+    async def fetch(self, session, url: str, method: str = "GET", headers: dict | None = None, *,
+                    external: bool = False, max_body_bytes: int | None = None):
+        policy = self.policy
+        if max_body_bytes is not None and max_body_bytes != policy.max_body_bytes:
+            policy = dataclasses.replace(policy, max_body_bytes=max_body_bytes)
+        return await fetch(session, url, policy, method=method, headers=headers, slot=self.slot, external=external)
 
     async def crawl(self, session, task: PageTask) -> PageOutcome:
         validators = self.cache.validators(task.url) if self.cache else {}
@@ -103,9 +125,8 @@ class Worker:
 
     def robots_refusal(self, url: str) -> FetchResult | None:
         """The outcome of a URL robots.txt forbids (skipped on purpose, not broken); None if allowed."""
-        if self.cfg.respect_robots and not self.robots.allowed(origin_of(url), url):
-            return FetchResult(url=url, error="disallowed by robots.txt", skipped=True)
-        return None
+        reason = self.robots.refusal(origin_of(url), url) if self.cfg.respect_robots else None
+        return None if reason is None else FetchResult(url=url, error=reason, skipped=True)
 
     def failed(self, task: PageTask, exc: BaseException) -> PageOutcome:
         """A bug on one URL must not stall the crawl: the page becomes an error row."""
@@ -114,9 +135,15 @@ class Worker:
 
 
 # ---------------------------------------------------------------------- a worker in its own process
-def _serve(worker: Worker, conn, number: int) -> None:
-    """Entry point of a forked worker: crawl what the main process sends until it sends None."""
+def _serve(worker: Worker, conn, number: int, parent_ends: list) -> None:
+    """Entry point of a forked worker: crawl what the main process sends until it sends None, or
+    until the main process is gone.  ``parent_ends``: the main process's ends of this worker's pipe
+    and of those forked before it, inherited by the fork: closed here, so that the main process's
+    death (even by SIGKILL) is an end-of-file on the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (a partial workbook)
+    for end in parent_ends:
+        end.close()
     # What the worker inherited (rules, lexicon, tables) lives as long as it does: keep the garbage
     # collector off it (and its pages shared with the parent), and collect the young rarely: each
     # page leaves thousands of short-lived objects, and collections cost ~90 us a page.
@@ -151,6 +178,7 @@ def _run_loop(worker: Worker, conn) -> None:
 
 async def _serve_loop(worker: Worker, conn) -> None:
     loop = asyncio.get_running_loop()
+    parent = os.getppid()
     todo: asyncio.Queue[PageTask] = asyncio.Queue()
     stop = asyncio.Event()
     done: list[PageOutcome] = []
@@ -188,7 +216,7 @@ async def _serve_loop(worker: Worker, conn) -> None:
     async with worker.session() as session:
         lanes = [asyncio.create_task(crawl_from_queue(session)) for _ in range(worker.concurrency)]
         try:
-            while not stop.is_set():
+            while not stop.is_set() and os.getppid() == parent:  # an orphan stops (belt and braces to the EOF)
                 await asyncio.sleep(SEND_INTERVAL)
                 send()
         except (BrokenPipeError, OSError):
@@ -202,12 +230,14 @@ async def _serve_loop(worker: Worker, conn) -> None:
 class WorkerProcess:
     """The main process's end of a forked worker: what it was sent and has not answered yet."""
 
-    def __init__(self, worker: Worker, number: int, decoders: tuple[TargetDecoder, TargetDecoder]) -> None:
+    def __init__(self, worker: Worker, number: int, decoders: tuple[TargetDecoder, TargetDecoder],
+                 siblings: list[WorkerProcess] = ()) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         context = multiprocessing.get_context("fork")  # inherits the built rules: no start-up cost
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_serve, args=(worker, child, number), daemon=True,
+        parent_ends = [self.conn] + [s.conn for s in siblings]  # the fork inherits them: closed there
+        self.process = context.Process(target=_serve, args=(worker, child, number, parent_ends), daemon=True,
                                        name=f"store-checker-worker-{number}")
         self.process.start()
         child.close()

@@ -30,7 +30,7 @@ fields with ``url``, ``status``, ``redirects``... as shorthand for its fetch res
 ``complaints`` (model fields), and ``sources``: exports as text (``kind``, ``text``, ``file``,
 ``encoding``, any ``[[sources]]`` key), read through the real readers.  Relative URLs are on ``https://shop.example.com``.  An expected finding names the
 fields it cares about: ``code`` (default: the file's), ``severity``, ``field``, ``sku``, ``url``,
-``evidence``, ``message`` (a part of it), and any other key is compared with the finding's
+``evidence``, ``escalated_by`` and ``repeat_of`` (a post rule's revision), ``message`` (a part of it), and any other key is compared with the finding's
 ``extra`` (``term``, ``canonical``, ``target``...).  Expected and found are matched one to one.
 """
 
@@ -68,7 +68,7 @@ ORIGIN = "https://shop.example.com"
 DEFAULT_PRODUCT_URL = ORIGIN + "/p/case.html"
 
 #: Finding attributes an expectation may name; any other key is looked up in ``Finding.extra``.
-FINDING_KEYS = ("code", "severity", "field", "sku", "url", "evidence")
+FINDING_KEYS = ("code", "severity", "field", "sku", "url", "evidence", "escalated_by", "repeat_of")
 
 
 class CaseError(ValueError):
@@ -183,8 +183,9 @@ class RuleCase:
 
     @property
     def is_bad(self) -> bool:
-        """A failing case: it expects this rule to report something."""
-        return any(e["code"] == self.code for e in self.expected())
+        """A failing case: it expects this rule to report something (a post rule: to revise a
+        finding of another rule, which names it in ``escalated_by``)."""
+        return any(e["code"] == self.code or e.get("escalated_by") == self.code for e in self.expected())
 
     @property
     def is_good(self) -> bool:
@@ -265,7 +266,7 @@ def run_case(rc: RuleCase) -> tuple[list[Finding], list[ErrorRecord]]:
         page = page_input.build(config)
         findings += engine.check_page(page, ctx)
         links, images = page_targets(page) if page.fetch.ok else ({}, {})
-        ctx.add_page_targets(slim_page(page), links, images)
+        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), links, images)
     for data in ([case.product] if case.product is not None else []) + case.products:
         product = Product.model_validate({"url": DEFAULT_PRODUCT_URL, **data})
         findings += engine.check_scope("product", product, ctx, product.url)
@@ -353,6 +354,7 @@ def _shown(rc: RuleCase) -> str:
     for page in ([case.page] if case.page else []) + case.pages:
         if page.html is not None:
             parts.append(" ".join(page.html.split()))
+    parts += [f"complaint: {c.get('detail') or c.get('reason') or c.get('category')}" for c in case.complaints]
     return " · ".join(f"``{p}``" for p in parts)
 
 

@@ -49,8 +49,18 @@ class RulePack:
     docs: str = ""
     check: str = ""
     cases_dir: str = "cases"
+    #: Sentences of a page's long copy (the description) the pack's site rules read: kept when the
+    #: page is slimmed after its own rules ran (see :func:`checker.crawl.pages.slim_page`).
+    keep_sentence: Callable[[str], bool] | None = field(default=None, compare=False)
     #: The pack's own workbook sheets, given the audit's context and the codes that ran (None: none).
     sheets: Callable[[Any, frozenset[str]], Iterable[PackSheet]] | None = field(default=None, compare=False)
+    #: What the area reads, for the coverage block (checker/reports/coverage.py): the first is what it
+    #: cannot work without (missing: "not checked"), the rest what some of its rules need (missing:
+    #: "partly checked").  "pages", "products", "prices" (products with a price), "source:<kind>".
+    needs: tuple[str, ...] = ()
+    #: Reads the pack's own data files (word lists...), called before the crawl when one of its rules
+    #: is selected: a broken file raises a ConfigError naming file and line (exit 2).
+    preflight: Callable[[], object] | None = field(default=None, compare=False)
     #: Set by the loader: the package the pack was loaded from, and the codes it registered.
     module: str = field(default="", compare=False)
     codes: tuple[str, ...] = field(default=(), compare=False)

@@ -57,6 +57,8 @@ class Rule:
     Options: ClassVar[type[BaseModel]] = NoOptions
     #: Reads the promotion window (``ctx.promotion``): without one, the Summary says the audit date stood in.
     needs_promotion: ClassVar[bool] = False
+    #: Post rules revise the findings in this order (then by code): CP002 raises what the others settled.
+    post_order: ClassVar[int] = 0
 
     def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -102,6 +104,14 @@ class Rule:
             source=source,
             extra=extra,
         )
+
+    def preflight(self, config: Any) -> None:
+        """Read the data files this rule takes from ``config`` (a shop's own lexicon...) before the
+        crawl; a broken one raises a ConfigError naming file, line and entry (exit code 2)."""
+
+    def config_docs(self) -> str:
+        """What ``checker rules CODE`` adds for the configured options, after :meth:`preflight`."""
+        return ""
 
     @classmethod
     def docs(cls) -> str:

@@ -5,14 +5,16 @@ One rule crashing never stops the audit: its exception becomes an error row nami
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
 
 from checker.config import Config, ConfigError, config_key_line
+from checker.configtext import plain_message
 from checker.engine.context import AuditContext, no_gc
-from checker.engine.registry import is_selected, load_plugins, resolve_by_prefix
+from checker.engine.registry import is_selected, load_plugins, pack_of, resolve_by_prefix
 from checker.engine.rule import Rule, iter_findings
 from checker.models import ErrorRecord, Finding, Severity
 
@@ -22,7 +24,9 @@ def build_rules(config: Config, registry: dict[str, type[Rule]] | None = None) -
     registry = load_plugins() if registry is None else registry
     for code in config.rules:
         if code.upper() not in registry:
-            raise ConfigError(f"{config_key_line(config, ('rules', code))}: rules.{code}: no rule with this code")
+            near = difflib.get_close_matches(code.upper(), list(registry), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ConfigError(f"{config_key_line(config, ('rules', code))}: rules.{code}: no rule with this code{hint}")
     for key in config.severity:
         if key.upper() != "ALL" and not any(c.startswith(key.upper()) for c in registry):
             raise ConfigError(f"{config_key_line(config, ('severity', key))}: severity.{key}: matches no rule")
@@ -33,10 +37,10 @@ def build_rules(config: Config, registry: dict[str, type[Rule]] | None = None) -
         raw = {k.upper(): v for k, v in config.rules.items()}.get(code, {})
         try:
             options = cls.Options.model_validate(raw)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ("rules", code, *(str(p) for p in err["loc"]))
-            raise ConfigError(f"{config_key_line(config, loc)}: {'.'.join(loc)}: {err['msg']}") from None
+        except ValidationError as exc:  # every problem of the rule's options, in plain words
+            raise ConfigError("\n".join(
+                f"{config_key_line(config, loc)}: {'.'.join(map(str, loc))}: {plain_message(err, cls.Options)}"
+                for err in exc.errors() for loc in [("rules", code, *err["loc"])])) from None
         level = resolve_by_prefix(code, config.severity)
         rules.append(cls(options, Severity(level) if level else None))
     return rules
@@ -48,6 +52,10 @@ class Engine:
         self.by_scope: dict[str, list[Rule]] = {}
         for rule in rules:
             self.by_scope.setdefault(rule.scope, []).append(rule)
+        self.by_scope.get("post", []).sort(key=lambda r: r.post_order)  # stable: by code within an order
+        packs = {id(p): p for p in (pack_of(r.code) for r in rules) if p is not None and p.keep_sentence}
+        #: What the selected rules' packs keep of a page's description for the site rules.
+        self.sentence_keepers: tuple = tuple(p.keep_sentence for p in packs.values())
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:

@@ -1,8 +1,9 @@
 """The Excel workbook a manager opens, filters and works through.
 
 Sheets: *Summary* (run facts, counts by area x severity), *Findings* (one row per finding, frozen
-bilingual header, autofilter, severity colours, clickable URLs, a Status drop-down), the sheets of
-the packs that ran (:class:`~checker.engine.pack.PackSheet`: the stock by lot...), *Errors*
+bilingual header, autofilter, severity colours, clickable URLs, a Status drop-down, Repeat columns),
+the sheets of the packs that ran (:class:`~checker.engine.pack.PackSheet`: the stock by lot, the
+complaints by cause...), *Errors*
 (every page, file or row that could not be read) and *Rules* (what ran).
 
 Safety: text from the web is always stored as a string cell (never a formula), with Excel's
@@ -26,7 +27,9 @@ from checker.engine.context import AuditContext
 from checker.engine.pack import PackSheet
 from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
-from checker.models import ErrorRecord, Finding, Severity
+from checker.messages import STATUSES, reason_label, stage_label
+from checker.models import ErrorRecord, Finding, Severity, unique_fingerprints
+from checker.reports.coverage import coverage_rows
 from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 from checker.reports.sheetwriter import (
     BOLD,
@@ -39,7 +42,6 @@ from checker.reports.sheetwriter import (
     column_letter,
 )
 
-STATUSES = ("Open", "Fixed", "Accepted")
 
 
 FINDING_COLUMNS: list[tuple[str, int]] = [
@@ -56,10 +58,12 @@ FINDING_COLUMNS: list[tuple[str, int]] = [
     ("法律依据 Legal basis", 30),
     ("链接 URL", 40),
     ("来源 Source", 30),
-    ("状态 Status", 11),
+    ("状态 Status", 16),
     ("负责人 Owner", 12),
     ("备注 Note", 24),
     ("指纹 Fingerprint", 18),
+    ("重犯 Repeat", 9),  # CP002: the finding repeats a past complaint's cause
+    ("历史投诉 Complaint ids", 22),
 ]
 STATUS_COLUMN = [name for name, _ in FINDING_COLUMNS].index("状态 Status") + 1
 ERROR_COLUMNS: list[tuple[str, int]] = [
@@ -126,11 +130,13 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
         yield ([area_name(area)] + [Cell(n, SEVERITY_STYLE[s.value] if n else 0)
                                     for n, s in zip(per, SEVERITIES, strict=True)] + [sum(per)])
     yield [Cell("合计 Total", BOLD)] + [Cell(n, BOLD) for n in totals] + [Cell(sum(totals), BOLD)]
+    yield from coverage_rows(ctx, rules)
 
 
 def _finding_rows(findings: Iterable[Finding]):
     yield _header(FINDING_COLUMNS)
-    for n, f in enumerate(findings, start=1):
+    findings = list(findings)
+    for n, (f, fingerprint) in enumerate(zip(findings, unique_fingerprints(findings), strict=True), start=1):
         yield [
             n,
             Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]),
@@ -145,17 +151,19 @@ def _finding_rows(findings: Iterable[Finding]):
             Cell(f.legal_basis, WRAP),
             Cell(f.url or "", link=f.url),
             str(f.source) if f.source else "",
-            "Open",
+            STATUSES[0],
             "",
             "",
-            f.fingerprint,
+            fingerprint,
+            "是 yes" if f.repeat_of else "",
+            ", ".join(f.repeat_of),
         ]
 
 
 def _error_rows(errors: list[ErrorRecord]):
     yield _header(ERROR_COLUMNS)
     for e in errors:
-        yield [e.stage, Cell(e.source, link=e.source), e.location, Cell(e.reason, WRAP)]
+        yield [stage_label(e.stage), Cell(e.source, link=e.source), e.location, Cell(reason_label(e.reason), WRAP)]
 
 
 RULE_COLUMNS = [("代码 Code", 9), ("规则 Rule", 30), ("级别 Severity", 12), ("说明 Summary", 70)]
@@ -164,7 +172,7 @@ RULE_COLUMNS = [("代码 Code", 9), ("规则 Rule", 30), ("级别 Severity", 12)
 def _rule_rows(rules: list[Rule]):
     yield _header(RULE_COLUMNS)
     for r in rules:
-        yield [r.code, r.name, r.level.value, r.summary]
+        yield [r.code, r.name, f"{r.level.label_zh} {r.level.value}", r.summary]
 
 
 def pack_sheets(ctx: AuditContext, rules: list[Rule]) -> list[PackSheet]:

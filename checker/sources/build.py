@@ -11,6 +11,7 @@ A row with bad cells becomes one :class:`ErrorRecord` naming every bad cell.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -64,6 +65,16 @@ def _sku(value: Any) -> str:
     if result[:1] in _SUMMARY_FIRST and len(result) <= 12 and normalise_header(result)[0] in SUMMARY_WORDS:
         raise _TotalsRow
     return result
+
+
+_SKU_SEPARATORS = re.compile(r"[\s,;，；、|]+")
+
+
+def _skus(value: Any) -> tuple[str, ...]:
+    """A complaint's SKU cell: one SKU, or an order line naming several (``A001, A002`` / ``A001；A002``)."""
+    cells = value if isinstance(value, list) else [value]  # a JSON export may give a list
+    first, *rest = [p for cell in cells for p in _SKU_SEPARATORS.split(code(cell)) if p] or [""]
+    return (_sku(first), *(code(p) for p in rest)) if first else ()
 
 
 def location(sheet: str | None, row: int, columns: list[Column] | None = None, label: str = "row") -> str:
@@ -123,8 +134,8 @@ class RowBuilder:
     def _converter(self, fname: str, col: Column) -> Callable[[Any], Any]:
         cfg = self.cfg
         if fname == "sku":
-            fn: Callable[[Any], Any] = _sku
-        elif fname in ("lot", "id"):
+            fn: Callable[[Any], Any] = _skus if self.kind == "complaints" else _sku
+        elif fname in ("lot", "id", "order"):
             fn = code
         elif fname in ("production_date", "expiry_date", "received"):
             d1904, fmt = self.date1904, cfg.date_format
@@ -349,21 +360,28 @@ class RowBuilder:
         }
 
     def _complaints(self, rowno: int, v: dict[str, Any], bad: Bad | None) -> dict[str, Any] | Bad:
-        bad = self._require(v, bad, "reason")
+        """A complaint needs a SKU or some text; its cause is worked out later (the CP rules' taxonomy)."""
         if bad:
             return bad
+        skus = v.get("sku", ())
+        if not skus and not any(v.get(f) for f in ("category", "reason", "detail")):
+            col = self.mapping.get("sku") or next(iter(self.mapping.values()))
+            return [(col, "投诉既无 SKU 也无内容 / complaint has neither a SKU nor any text")]
         return {
             "id": v.get("id"),
-            "sku": v.get("sku"),
+            "sku": skus[0] if skus else None,
+            "skus": list(dict.fromkeys(skus)),
+            "order": v.get("order"),
             "received": v.get("received"),
             "category": v.get("category"),
-            "reason": v["reason"],
+            "reason": v.get("reason"),
             "detail": v.get("detail", ""),
+            "outcome": v.get("outcome"),
         }
 
 
 def _shelf_life_with_hint(unit: str, date1904: bool, date_format: str | None) -> Callable[[Any], Any]:
-    def convert(value: Any) -> ShelfLife:
+    def convert(value: Any) -> ShelfLife | None:
         try:
             return parse_shelf_life(value, unit)
         except CellError as exc:

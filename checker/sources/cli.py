@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from checker.aliases import KINDS
 from checker.config import SourceConfig
+from checker.messages import reason_label
 from checker.sources.reader import read
 from checker.sources.results import FileUnderstanding, SourceResult
 
@@ -110,21 +111,21 @@ def _print(result: SourceResult, nrows: int, guessed: bool) -> None:
         _print_file(fu, nrows, guessed)
     problems = result.errors
     if problems:
-        echo(click.style(f"Errors ({len(problems)}):", fg="red", bold=True))
+        echo(click.style(f"错误 Errors ({len(problems)}):", fg="red", bold=True))
         for err in problems[:MAX_LISTED]:
             where = ", ".join(p for p in (err.source, err.location) if p)
-            echo(f"  {where}: {err.reason}")
+            echo(f"  {where}: {reason_label(err.reason)}")
         if len(problems) > MAX_LISTED:
             echo(f"  ... and {len(problems) - MAX_LISTED} more")
     if result.warnings:
-        echo(click.style(f"Warnings ({len(result.warnings)}):", fg="yellow", bold=True))
+        echo(click.style(f"警告 Warnings ({len(result.warnings)}):", fg="yellow", bold=True))
         for w in result.warnings[:MAX_LISTED]:
             where = ", ".join(p for p in (w.source, w.location) if p)
-            echo(f"  {where}: {w.reason.removeprefix('warning: ')}")
+            echo(f"  {where}: {reason_label(w.reason.removeprefix('warning: '))}")
         if len(result.warnings) > MAX_LISTED:
             echo(f"  ... and {len(result.warnings) - MAX_LISTED} more")
     if not problems and not result.warnings:
-        echo("No errors.")
+        echo("没有错误 / No errors.")
 
 
 def _print_file(fu: FileUnderstanding, nrows: int, guessed: bool) -> None:

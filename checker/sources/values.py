@@ -315,8 +315,17 @@ def _shelf_from(amount: float, unit: str, raw: Any) -> ShelfLife:
     return ShelfLife(days=round(months * 30.4375))
 
 
-def parse_shelf_life(value: Any, unit: str = "d") -> ShelfLife:
-    """``12个月``, ``365天``, ``1年``, ``18 months``, ``540`` (days, or the header's unit), ``1年6个月``."""
+#: Shelf lives that say "no expiry" (a tea cake that ages, a steel cup): understood as none, not an error.
+NO_SHELF_LIFE = frozenset({"长期", "長期", "长期有效", "長期有效", "长期保存", "長期保存", "永久", "不限", "无期限",
+                           "無期限", "无保质期", "無保質期", "适宜长期保存", "適宜長期保存", "indefinite",
+                           "no expiry", "does not expire", "non-perishable"})
+
+
+def parse_shelf_life(value: Any, unit: str = "d") -> ShelfLife | None:
+    """``12个月``, ``365天``, ``1年``, ``18 months``, ``540`` (days, or the header's unit), ``1年6个月``;
+    None for a shelf life that says there is none (``长期``, ``永久``, ``indefinite``)."""
+    if isinstance(value, str) and _nfkc(value.strip()).lower() in NO_SHELF_LIFE:
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise CellError(f"expected a shelf life such as 12个月 or 365天, got {_show(value)}")
     if isinstance(value, (int, float)):

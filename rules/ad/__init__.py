@@ -14,5 +14,6 @@ PACK = RulePack(
     area_zh="广告用语",
     area_en="Ad wording",
     check="2. 筛查主图、详情页文案 — exaggerated or false advertising",
+    needs=("products",),
     docs=__doc__,
 )

@@ -13,8 +13,9 @@ class AbsoluteClaim(LexiconRule):
         (１００％, ＮＯ．１) writing, against the ``absolute`` terms of the lexicon in
         ``rules/ad/lexicon/absolute.*.toml``.  English terms match whole words only.  A term is
         not flagged inside one of its context exceptions (最近, 第一步, 第一次使用, 100%纯棉,
-        best before, step #1), inside a required disclaimer, or inside a name listed in
-        ``brand_names`` in the config.  One finding per term per text, quoting 20 characters
+        best before, step #1) or context words (聚酯纤维100%, 万能遥控器, 李冠军, 近30天最低价),
+        inside a required disclaimer, a title in 《》, a handle (@best, best_price), a model
+        code (3#1), the product's own brand or a name listed in ``brand_names`` in the config.  One finding per term per text, quoting 20 characters
         either side as written on the page.
 
     Why it matters:

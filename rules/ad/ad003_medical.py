@@ -13,7 +13,9 @@ class MedicalClaim(LexiconRule):
         药妆; cure/cures/cured, treats, clinically proven, miracle.  Required disclaimers are
         never flagged: 本品不具有疾病预防、治疗功能, 不能代替药物治疗, "not intended to
         diagnose, treat, cure, or prevent any disease"; nor are food and craft uses such as
-        "cured ham", "dog treats" or "UV curing".
+        "cured ham", "dog treats" or "UV curing".  A text that marks a licensed product
+        (``[[licensed]]`` in the lexicon: 兽药, 国药准字, 10片/盒, 消毒剂, a scale, a book) may
+        name its function: its medical terms are not flagged.
 
     Why it matters:
         Art. 17 of the Advertising Law bans disease-treatment claims and medical terms in any ad

@@ -99,8 +99,11 @@ def screen(
 
     The six AD rules each read one category of the same screening: they share it through the
     engine's per-item memo (:meth:`LexiconRule.screened`), so each text is scanned once, not
-    once per rule.
+    once per rule.  The product's own brand (from its structured data or the catalog) counts
+    as one of ``brands``: a brand is a name, never a claim.
     """
+    if product.brand and product.brand not in brands:
+        brands = (*brands, product.brand)
     by_category: dict[str, list[Screened]] = {}
     for field, text, where in _texts(_content(product), tuple(fields)):
         hits = matcher.scan(text, brands)
@@ -134,21 +137,36 @@ class LexiconRule(Rule):
         self._broken = False
 
     # -- the lexicon ----------------------------------------------------------------------
-    def _resolve(self, ctx: AuditContext) -> list[Path]:
+    def _resolve(self, config: Any) -> list[Path]:
         name = self.options.extra_terms_file
         if not name:
             return []
         path = Path(name).expanduser()
-        if not path.is_absolute() and ctx.config.path is not None:
-            path = ctx.config.path.parent / path
+        if not path.is_absolute() and config.path is not None:
+            path = config.path.parent / path
         return [path]
+
+    def preflight(self, config: Any) -> None:
+        """The extra terms file is read before the crawl: a bad entry stops the audit (exit 2) with
+        its file, line and term, rather than the rule going silent."""
+        if self.options.extra_terms_file:
+            self._matcher = get_matcher(self._resolve(config))
+
+    def config_docs(self) -> str:
+        if not self.options.extra_terms_file or self._matcher is None:
+            return ""
+        extra = [e for e in self._matcher.lexicon.entries if e.path.parent.resolve() != LEXICON_DIR.resolve()
+                 and e.spec.category == self.category]
+        terms = ", ".join(e.spec.term for e in extra[:30]) + (f" ... (+{len(extra) - 30})" if len(extra) > 30 else "")
+        return (f"Extra terms file 自定义词表 {self.options.extra_terms_file}: read, no errors; "
+                f"{len(extra)} term(s) of this category" + (f": {terms}" if extra else ""))
 
     def matcher(self, ctx: AuditContext) -> Matcher | None:
         """The shared matcher (with the extra terms file, if any).  A broken extra file is one
         error row for the whole audit, not one per product; the rule then stays silent."""
         if self._matcher is None and not self._broken:
             try:
-                self._matcher = get_matcher(self._resolve(ctx))
+                self._matcher = get_matcher(self._resolve(ctx.config))
             except LexiconError as exc:
                 self._broken = True
                 ctx.errors.append(ErrorRecord(stage="config", source=self.options.extra_terms_file or str(LEXICON_DIR),

@@ -18,11 +18,19 @@ File layout (see any file in ``lexicon/`` for a full example)::
     term = "最佳"                     # Simplified or Traditional, any width or case: it is normalised
     forms = ["最佳的"]                # optional: other spellings reported as this term
     exceptions = ["最佳赏味期"]        # optional: phrases containing the term where it is harmless
+    preceded_by = ["聚酯纤维"]         # optional: harmless right after one of these words (聚酯纤维100%, 李冠军)
+    followed_by = ["遥控器"]           # optional: harmless right before one of these words (万能遥控器, 100%棉)
     suggestion = "..."               # any default may be overridden per term
 
     [[allow]]                        # a phrase in which *no* term is flagged (required disclaimers)
     phrase = "本品不具有疾病预防、治疗功能"
     reason = "法定提示语 / required disclaimer"
+
+    [[licensed]]                     # a licensed product category: its text may name its function
+    category = "medical"             # the category whose terms are not flagged in such a text
+    phrases = ["兽药", "国药准字"]     # any of these in the text marks it ...
+    patterns = ['[0-9]+片/盒']        # ... or a match of any of these regular expressions
+    reason = "兽药、药品可标注批准的功能主治 / a licensed medicine may state its indications"
 
 Terms, forms, exceptions and allowed phrases are compared in their normalised form
 (:func:`checker.text.normalise`): ``頂級``, ``顶级`` and ``ＴＯＰ１``/``top1`` are one spelling each.
@@ -58,6 +66,10 @@ CATEGORY_CODES: dict[str, str] = {
 }
 CODE_CATEGORIES = {code: category for category, code in CATEGORY_CODES.items()}
 
+#: How a context word may be joined to a term in ``preceded_by`` / ``followed_by`` (after normalisation).
+_JOINERS = ("", " ", ":", ": ")
+
+
 class LexiconError(ConfigError):
     """A lexicon file is missing, not TOML, or has an invalid entry (exit code 2, like config errors)."""
 
@@ -89,6 +101,8 @@ class TermEntry(_Strict):
     suggestion: str = Field(min_length=1)
     forms: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
+    preceded_by: tuple[str, ...] = ()
+    followed_by: tuple[str, ...] = ()
     note: str = ""
 
     @field_validator("term", "legal_basis", "reason", "suggestion", "note", mode="before")
@@ -101,14 +115,14 @@ class TermEntry(_Strict):
     def _category_or_code(cls, value: Any) -> Any:
         return _category(value)
 
-    @field_validator("forms", "exceptions", mode="before")
+    @field_validator("forms", "exceptions", "preceded_by", "followed_by", mode="before")
     @classmethod
     def _strip_list(cls, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return tuple(_strip(v) for v in value)
         return value
 
-    @field_validator("forms", "exceptions")
+    @field_validator("forms", "exceptions", "preceded_by", "followed_by")
     @classmethod
     def _non_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(not v for v in value):
@@ -122,6 +136,19 @@ class TermEntry(_Strict):
     @property
     def spellings(self) -> tuple[str, ...]:
         return (self.term, *self.forms)
+
+    @property
+    def all_exceptions(self) -> tuple[str, ...]:
+        """``exceptions`` plus the phrases ``preceded_by`` / ``followed_by`` stand for: each word
+        joined to each spelling directly, by a space or by a colon (聚酯纤维100%, 棉: 100%, 100% cotton)."""
+        joined = [
+            phrase
+            for spelling in self.spellings
+            for sep in _JOINERS
+            for phrase in [word + sep + spelling for word in self.preceded_by]
+            + [spelling + sep + word for word in self.followed_by]
+        ]
+        return tuple(dict.fromkeys((*self.exceptions, *joined)))
 
     @property
     def is_chinese(self) -> bool:
@@ -151,10 +178,36 @@ class AllowPhrase(_Strict):
         return _strip(value)
 
 
+class LicensedContext(_Strict):
+    """Words or patterns that mark a text as a licensed product of a category (a veterinary drug,
+    a registered medicine, a disinfectant, a scale): that category's terms name its function there."""
+
+    category: Category
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    reason: str = Field(min_length=1)
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category_or_code(cls, value: Any) -> Any:
+        return _category(value)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return value
+
+
 class _File(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     term: list[dict[str, Any]] = Field(default_factory=list)
     allow: list[AllowPhrase] = Field(default_factory=list)
+    licensed: list[LicensedContext] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,6 +236,7 @@ class Lexicon:
     entries: tuple[Entry, ...]
     allows: tuple[Allow, ...]
     files: tuple[Path, ...]
+    licensed: tuple[LicensedContext, ...] = ()
 
     def for_category(self, category: str) -> list[Entry]:
         return [e for e in self.entries if e.spec.category == category]
@@ -228,7 +282,7 @@ def _error_text(exc: ValidationError) -> tuple[str, str]:
     return loc, f"{err['msg']}{more}"
 
 
-def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
+def load_file(path: Path) -> tuple[list[Entry], list[Allow], list[LicensedContext]]:
     """Parse and validate one lexicon file (entries on their own; cross-file checks in :func:`load_lexicon`)."""
     data, text = read_toml(path, LexiconError, "lexicon file")
     try:
@@ -236,9 +290,9 @@ def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [str(p) for p in err["loc"]]
-        if loc[:1] == ["allow"] and len(loc) > 1:
+        if loc[:1] in (["allow"], ["licensed"]) and len(loc) > 1:
             n = int(loc[1]) + 1
-            raise LexiconError(f"{path}: allow #{n}: {'.'.join(loc[2:]) or 'entry'}: {err['msg']}") from None
+            raise LexiconError(f"{path}: {loc[0]} #{n}: {'.'.join(loc[2:]) or 'entry'}: {err['msg']}") from None
         raise LexiconError(f"{path}: {'.'.join(loc)}: {err['msg']}") from None
     defaults = {k: v for k, v in parsed.defaults.model_dump().items() if v is not None}
     entries: list[Entry] = []
@@ -260,7 +314,7 @@ def load_file(path: Path) -> tuple[list[Entry], list[Allow]]:
             raise LexiconError(f"{_where(path, line)}: {label}: {field}: {message}") from None
         entries.append(Entry(spec, path, n, line))
     allows = [Allow(a, path, _line_of(text, "phrase", a.phrase)) for a in parsed.allow]
-    return entries, allows
+    return entries, allows, list(parsed.licensed)
 
 
 def default_files() -> list[Path]:
@@ -279,8 +333,10 @@ def load_lexicon(paths: Sequence[Path] | None = None) -> Lexicon:
         raise LexiconError(f"{LEXICON_DIR}: no lexicon files (*.toml)")
     entries: list[Entry] = []
     allows: list[Allow] = []
+    licensed: list[LicensedContext] = []
     for path in paths:
-        e, a = load_file(Path(path))
+        e, a, lic = load_file(Path(path))
+        licensed.extend(lic)
         entries.extend(e)
         allows.extend(a)
 
@@ -312,4 +368,4 @@ def load_lexicon(paths: Sequence[Path] | None = None) -> Lexicon:
                 f"{_where(allow.path, allow.line)}: allow {allow.spec.phrase!r}: phrase: contains no lexicon term "
                 "(an allowed phrase only makes sense around a term)"
             )
-    return Lexicon(tuple(entries), tuple(allows), tuple(Path(p) for p in paths))
+    return Lexicon(tuple(entries), tuple(allows), tuple(Path(p) for p in paths), tuple(licensed))

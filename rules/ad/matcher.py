@@ -8,12 +8,17 @@ How a text is screened (:meth:`Matcher.scan`):
    Taiwan/Hong Kong wording of each phrase where it differs by more than characters (最高階);
 2. find every occurrence of every term, form, exception and allowed phrase (overlapping);
 3. drop English spellings that are not whole words (``best`` in ``bestow``, ``cure`` in
-   ``secure``); Chinese has no word boundaries, so Chinese spellings match anywhere;
+   ``secure``, ``#1`` in the model code ``3#1``) or that sit inside a handle (``@best``,
+   ``best_buy``, ``the-best-cotton-tee``); Chinese has no word boundaries, so Chinese spellings
+   match anywhere;
 4. drop a term that lies inside a longer one (``第一`` in ``全国第一``, ``最`` in ``最佳``);
-5. drop a term inside one of its own exceptions (``第一`` in ``第一步``), inside an allowed
-   phrase (``治疗`` in ``本品不具有疾病预防、治疗功能``) or inside a configured brand name;
-6. of terms that still overlap, report the first (``全网最低价``: ``全网最低``, not also ``最低价``);
-7. report positions and the matched text from the *original* text.
+5. drop the terms of a category the text marks as a licensed product of it (``[[licensed]]``
+   in the lexicon: 兽药, 国药准字, 10片/盒 for medical terms);
+6. drop a term inside one of its own exceptions (``第一`` in ``第一步``), inside an allowed
+   phrase (``治疗`` in ``本品不具有疾病预防、治疗功能``), inside a configured brand name or
+   the product's own brand, or inside a title in 《》 (《糖尿病治疗指南》);
+7. of terms that still overlap, report the first (``全网最低价``: ``全网最低``, not also ``最低价``);
+8. report positions and the matched text from the *original* text.
 
 The automaton is built once per process per set of lexicon files (:func:`get_matcher`).  Scan
 results are cached per text (banners and labels repeat across a shop's pages), and the six AD
@@ -22,6 +27,7 @@ rules share one screening of each product (:func:`checker_rules.ad.base.screen`)
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +39,7 @@ from checker_rules.ad.lexicon import Entry, Lexicon, default_files, load_lexicon
 
 from checker.text import normalise, normalise_for_matching, regional_variants
 
-_TERM, _EXCEPTION, _ALLOW = 0, 1, 2
+_TERM, _EXCEPTION, _ALLOW, _LICENSED = 0, 1, 2, 3
 
 
 def _is_word_char(char: str) -> bool:
@@ -42,9 +48,43 @@ def _is_word_char(char: str) -> bool:
 
 
 def _word_edges(spelling: str) -> tuple[bool, bool]:
-    """Whether a normalised spelling must sit on a word boundary at its start / end: only where it
-    begins / ends with a letter or digit of an alphabetic script (``#1`` checks only its end)."""
-    return _is_word_char(spelling[0]), _is_word_char(spelling[-1])
+    """Whether a normalised spelling must sit on a word boundary at its start / end: where it
+    begins / ends with a letter or digit of an alphabetic script, or begins with ``#`` (``#1``
+    glued to a letter or digit is part of a model code: ``3#1``, ``A#1``)."""
+    return _is_word_char(spelling[0]) or spelling[0] == "#", _is_word_char(spelling[-1])
+
+
+#: Characters that make a run of text a handle, path or identifier (``@best``, ``best_buy``,
+#: ``/collections/best``), where an English word is part of a name, not a claim.
+_HANDLE_MARKS = frozenset("@_/")
+_HANDLE_CHARS = frozenset("@_/-.")
+
+
+def _in_handle(norm: str, start: int, end: int, reach: int = 80) -> bool:
+    """Whether ``norm[start:end]`` lies inside a handle: the run of letters, digits and ``@_/-.``
+    around it (at most ``reach`` characters either side) holds ``@``, ``_`` or ``/``, or is a slug
+    of four or more hyphen-joined parts (``the-best-cotton-tee``)."""
+    left, floor = start, max(0, start - reach)
+    while left > floor and (_is_word_char(norm[left - 1]) or norm[left - 1] in _HANDLE_CHARS):
+        left -= 1
+    right, ceiling = end, min(len(norm), end + reach)
+    while right < ceiling and (_is_word_char(norm[right]) or norm[right] in _HANDLE_CHARS):
+        right += 1
+    if left == start and right == end:
+        return False
+    token = norm[left:right]
+    return not _HANDLE_MARKS.isdisjoint(token) or token.count("-") >= 3
+
+
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,60}》|〈[^〈〉\n]{1,60}〉")
+
+
+def _book_titles(norm: str) -> list[tuple[int, int]]:
+    """Spans of book, film and song titles in 《》/〈〉: a term inside a title is part of a name
+    (《糖尿病治疗指南》, 《最好的我们》), not a claim about the product."""
+    if "《" not in norm and "〈" not in norm:
+        return []
+    return [m.span() for m in _BOOK_TITLE.finditer(norm)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +109,18 @@ class Matcher:
         for index, entry in enumerate(lexicon.entries):
             for spelling in entry.spec.spellings:
                 roles.setdefault(normalise(spelling), []).append((_TERM, index))
-            for exception in entry.spec.exceptions:
+            for exception in entry.spec.all_exceptions:
                 roles.setdefault(normalise(exception), []).append((_EXCEPTION, index))
         for allow in lexicon.allows:
             roles.setdefault(normalise(allow.spec.phrase), []).append((_ALLOW, -1))
+        for index, context in enumerate(lexicon.licensed):
+            for phrase in context.phrases:
+                roles.setdefault(normalise(phrase), []).append((_LICENSED, index))
+        # One regular expression each: a pattern that starts with a literal is searched fast; joined
+        # into one alternation they were five times slower over long descriptions.
+        self._licensed_patterns = [
+            (context.category, re.compile(pattern)) for context in lexicon.licensed for pattern in context.patterns
+        ]
         # Taiwan/Hong Kong wordings of the same phrase (最高级 -> 最高階), unless another entry owns them.
         variants = regional_variants(roles)
         for key, key_roles in list(roles.items()):
@@ -97,6 +145,7 @@ class Matcher:
         terms: list[tuple[int, int, int]] = []
         exceptions: dict[int, list[tuple[int, int]]] = {}
         allowed: list[tuple[int, int]] = []
+        licensed: set[str] = set()
         last = len(norm)
         for pattern, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
             left, right, roles = self._info[pattern]
@@ -106,14 +155,25 @@ class Matcher:
                 continue
             for kind, index in roles:
                 if kind == _TERM:
+                    # Past the edge checks, a handle needs a handle character right beside the word.
+                    if (left and right and ((start and norm[start - 1] in _HANDLE_CHARS)
+                                            or (end < last and norm[end] in _HANDLE_CHARS))
+                            and _in_handle(norm, start, end)):
+                        continue
                     terms.append((start, end, index))
                 elif kind == _EXCEPTION:
                     exceptions.setdefault(index, []).append((start, end))
+                elif kind == _LICENSED:
+                    licensed.add(self.lexicon.licensed[index].category)
                 else:
                     allowed.append((start, end))
         if not terms:
             return ()
+        terms = self._outside_licensed(norm, terms, licensed)
+        if not terms:
+            return ()
         allowed.extend(_brand_spans(norm, _normalised_brands(brands)))
+        allowed.extend(_book_titles(norm))
         allowed_cover = _Cover(allowed)
         exception_cover = {index: _Cover(spans) for index, spans in exceptions.items()}
         no_cover = _Cover([])
@@ -134,6 +194,22 @@ class Matcher:
             ostart, oend = offsets.span(start, end)
             hits.append(Hit(self.lexicon.entries[index], ostart, oend, text[ostart:oend]))
         return tuple(hits)
+
+
+    def _outside_licensed(
+        self, norm: str, terms: list[tuple[int, int, int]], licensed: set[str]
+    ) -> list[tuple[int, int, int]]:
+        """``terms`` without those of a category the text marks as a licensed product (兽药,
+        国药准字, 10片/盒: a medicine states its indications).  Patterns only run when a term of
+        their category was found."""
+        entries = self.lexicon.entries
+        found = {entries[index].spec.category for _, _, index in terms}
+        for category, pattern in self._licensed_patterns:
+            if category in found and category not in licensed and pattern.search(norm):
+                licensed.add(category)
+        if not licensed:
+            return terms
+        return [t for t in terms if entries[t[2]].spec.category not in licensed]
 
 
 class _Cover:

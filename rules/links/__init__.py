@@ -11,5 +11,6 @@ PACK = RulePack(
     area_zh="链接配置",
     area_en="Links",
     check="1. 检查后台及各个链接配置 — backend and link configuration",
+    needs=("pages",),
     docs=__doc__,
 )

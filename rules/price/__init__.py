@@ -18,5 +18,6 @@ PACK = RulePack(
     area_zh="价格",
     area_en="Prices",
     check="3. 核对商品价格和尺寸规格 — prices",
+    needs=("products", "prices", "source:catalog", "source:prices"),
     docs=__doc__,
 )

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 from typing import NamedTuple
 
-from checker.prices import fold
+from checker.prices import currency_marks, fold
 
 _CLAUSE = re.compile(r"(?:[，。；;！!？?\n|]|(?<!\d),|,(?!\d))+")  # not the comma of 1,299
 _CART = re.compile(
@@ -27,7 +28,6 @@ _CART = re.compile(
     re.IGNORECASE,
 )
 _NUM = r"(\d[\d,]*(?:\.\d+)?)"
-_CUR = r"(?:[¥$€£]|nt\$|hk\$|us\$|rmb)?\s*"
 #: Up-to and from claims: the best discount of some item or size, not this price's.
 _UP_TO = re.compile(r"低至|低到|最低|最高|最多|高达|高達|up\s+to|as\s+low\s+as|(?:折|%|off|元|块|塊)\s*起", re.IGNORECASE)
 #: A coupon or members' word before a claim in its clause: the claim is the conditional price's arithmetic.
@@ -38,8 +38,15 @@ _RATE = re.compile(r"(?<![\d.])(\d(?:\.\d{1,2})?|[1-9]\d)\s*折(?![扣後后价�
 _PCT_OFF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%\s*(?:off\b|discount|折扣)|save\s+(\d{1,2})\s*%"
                       r"|(?:^|[\s(（])-\s*(\d{1,2})\s*%", re.IGNORECASE)
 _HALF = re.compile(r"半价|半價|half[- ]price", re.IGNORECASE)
-_OFF = re.compile(rf"(?:立减|立減|直降|立省)\s*{_CUR}{_NUM}|省(?:(?:[¥$]|nt\$|hk\$)\s*{_NUM}|{_NUM}\s*(?:元|块|塊))"
-                  rf"|save\s+(?:[$€£¥]|nt\$|hk\$|us\$)\s*{_NUM}|(?:[$€£¥]|nt\$|hk\$|us\$)\s*{_NUM}\s+off\b", re.IGNORECASE)
+
+
+@cache
+def _money_off() -> re.Pattern[str]:
+    """立减20, 省¥20, 省20元, save $5, $5 off: the currencies are checker/currencies.toml's (read when first
+    needed: a broken table is the CLI's usage error, not an import failure)."""
+    cur = currency_marks()
+    return re.compile(rf"(?:立减|立減|直降|立省)\s*(?:{cur})?\s*{_NUM}|省(?:{cur}\s*{_NUM}|{_NUM}\s*(?:元|块|塊))"
+                      rf"|save\s+{cur}\s*{_NUM}|{cur}\s*{_NUM}\s+off\b", re.IGNORECASE)
 
 
 #: Words without which a text holds no claim (checked first: most texts have none) ...
@@ -106,6 +113,6 @@ def _found_in(clause: str) -> list[Claim]:
             found.append(Claim(m[0].strip(" (（"), 1 - n / 100, None))
     for m in _HALF.finditer(clause):
         found.append(Claim(m[0], Decimal("0.5"), None))
-    for m in _OFF.finditer(clause):
+    for m in _money_off().finditer(clause):
         found.append(Claim(m[0].strip(), None, _amount(next(g for g in m.groups() if g))))
     return found

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from checker.catalog import CatalogIndex, catalog_index
 from checker.engine.context import no_gc
-from checker.models import CatalogItem, Product, ShownPrice, SourceRef
+from checker.models import Product, ShownPrice, SourceRef
 
 if TYPE_CHECKING:
     from checker.engine.context import AuditContext
@@ -123,26 +124,6 @@ def prices_of(product: Product, ctx: AuditContext) -> PagePrices:
     return ctx.memo.get(product, "price.view", lambda: page_prices(product))
 
 
-def sku_key(sku: str) -> str:
-    """A SKU as the catalog index is keyed: case and spaces do not count (``cn-tea-1001 `` is ``CN-TEA-1001``),
-    as in the SP rules."""
-    return "".join(sku.split()).upper()
-
-
-class CatalogIndex(dict[str, CatalogItem]):
-    """The backend's record of each SKU by :func:`sku_key`; ``get`` takes a SKU as written."""
-
-    def get(self, sku: str | None, default: CatalogItem | None = None) -> CatalogItem | None:  # type: ignore[override]
-        return super().get(sku_key(sku), default) if sku else default
-
-
 def catalog_by_sku(ctx: AuditContext) -> CatalogIndex:
-    """The backend's record of each SKU (the first row of a SKU listed twice), case and spaces ignored."""
-
-    def build() -> CatalogIndex:
-        index = CatalogIndex()
-        for item in ctx.catalog:
-            index.setdefault(sku_key(item.sku), item)
-        return index
-
-    return ctx.memo.get(ctx, "price.catalog", build)
+    """The backend's record of each SKU: the audit's one catalog index (:mod:`checker.catalog`)."""
+    return catalog_index(ctx)

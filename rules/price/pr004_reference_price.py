@@ -7,6 +7,7 @@ from typing import Literal
 from checker_rules.price._common import catalog_by_sku, dec, list_price, money, priced_products, where
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.engine.context import no_gc
 from checker.models import PriceRecord, Severity, SourceRef
@@ -136,8 +137,8 @@ class ReferencePriceAboveLow(Rule):
         sales = self._sales(ctx.prices, wanted, set(opts.kinds), promotion)
         tol = dec(opts.abs)
         spans = {j: f"{first} – {last}" for j, (first, last) in windows.items()}
-        for sku, (ref, cur, url, source, origin) in refs.items():
-            found = sales.get(sku)
+        for key, (ref, cur, url, source, origin, sku) in refs.items():
+            found = sales.get(key)
             judged = found is not None and found.low is not None and len(found.days) >= opts.min_days
             if judged and ref <= found.low[0] + tol:
                 continue  # the common case first: nothing to say
@@ -178,19 +179,20 @@ class ReferencePriceAboveLow(Rule):
             )
 
     @staticmethod
-    def _references(ctx) -> dict[str, tuple[Decimal, str | None, str | None, SourceRef | None, str]]:
-        """SKU -> (reference price, currency, page URL, backend row, where it is shown): the page's
-        struck-through price, else the catalog's list price."""
-        refs: dict[str, tuple[Decimal, str | None, str | None, SourceRef | None, str]] = {}
+    def _references(ctx) -> dict[str, tuple[Decimal, str | None, str | None, SourceRef | None, str, str]]:
+        """SKU key (case and spaces ignored, as the catalog's) -> (reference price, currency, page URL,
+        backend row, where it is shown, the SKU as written): the page's struck-through price, else the
+        catalog's list price."""
+        refs: dict[str, tuple[Decimal, str | None, str | None, SourceRef | None, str, str]] = {}
         for product, view in priced_products(ctx):
             ref = view.reference
-            if product.sku and ref is not None and product.sku not in refs:
-                refs[product.sku] = (ref.amount, ref.currency or product.currency or None, product.url, None,
-                                     "页面 / page")
-        for item in catalog_by_sku(ctx).values():
-            sku = item.sku
-            if sku not in refs and list_price(item.list_price) is not None:
-                refs[sku] = (item.list_price, item.currency, item.url, item.source, f"后台 / backend, {where(item.source)}")
+            if product.sku and ref is not None and sku_key(product.sku) not in refs:
+                refs[sku_key(product.sku)] = (ref.amount, ref.currency or product.currency or None, product.url,
+                                              None, "页面 / page", product.sku)
+        for key, item in catalog_by_sku(ctx).by_sku.items():
+            if key not in refs and list_price(item.list_price) is not None:
+                refs[key] = (item.list_price, item.currency, item.url, item.source,
+                             f"后台 / backend, {where(item.source)}", item.sku)
         return refs
 
     @staticmethod
@@ -203,8 +205,12 @@ class ReferencePriceAboveLow(Rule):
         bounds = {sku: (first, last, last + one_day, first - one_day, currency)
                   for sku, ((first, last), currency) in wanted.items()}
         local_date = promotion.local_date
+        keys: dict[str, str] = {}  # a SKU as the history writes it -> its key (histories repeat SKUs)
         for rec in records:
-            want = bounds.get(rec.sku)
+            key = keys.get(rec.sku)
+            if key is None:
+                key = keys[rec.sku] = sku_key(rec.sku)
+            want = bounds.get(key)
             if want is None or rec.kind not in kinds:
                 continue
             first, last, after, before, currency = want
@@ -223,9 +229,9 @@ class ReferencePriceAboveLow(Rule):
                     day = local_date(at)
                     if day > last:
                         continue
-            sales = out.get(rec.sku)
+            sales = out.get(key)
             if sales is None:
-                sales = out[rec.sku] = _Sales()
+                sales = out[key] = _Sales()
             if day < first:
                 if sales.last is None or day > sales.last[0]:
                     sales.last = (day, rec)

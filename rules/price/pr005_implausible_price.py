@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from functools import cache
 from statistics import median
 
 from checker_rules.price._common import close, dec, money, prices_of
@@ -8,12 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
 from checker.models import Severity
-from checker.prices import read_price
+from checker.prices import currency_marks, fold, read_price
 
-# A price range in a title: 99-129元, ¥99~¥129, NT$990–1,290, $19.99 - $24.99 (read_price checks it).
-_RANGE = re.compile(r"(?:[¥￥$€£]|NT\$|HK\$|US\$|RMB)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|块)?\s*[-~〜—–至到]\s*"
-                    r"(?:[¥￥$€£]|NT\$|HK\$|US\$|RMB)?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|块|塊)?", re.IGNORECASE)
-_CURRENCY_MARK = re.compile(r"[¥￥$€£元块塊]|NT|HK|RMB", re.IGNORECASE)
+
+@cache
+def _price_range() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A price range in a (folded) title: 99-129元, ¥99~¥129, NT$990–1,290, $19.99 - $24.99 (read_price
+    checks it); and a currency mark within one (the currencies are checker/currencies.toml's)."""
+    cur = currency_marks()
+    amount = r"\d[\d,]*(?:\.\d+)?\s*(?:元|块|塊)?"
+    return (re.compile(rf"(?:{cur})?\s*{amount}\s*[-~〜—–至到]\s*(?:{cur})?\s*{amount}", re.IGNORECASE),
+            re.compile(rf"{cur}|[块塊]", re.IGNORECASE))
 
 
 #: Trial and sample sizes: priced for trying, never judged against the full sizes.
@@ -138,8 +144,9 @@ class ImplausiblePrice(Rule):
 
     def _title_range(self, product, view, positive, cur):
         tol = dec(self.options.abs)
-        for m in _RANGE.finditer(product.title or ""):
-            if not _CURRENCY_MARK.search(m[0]):
+        ranges, mark = _price_range()
+        for m in ranges.finditer(fold(product.title or "")):
+            if not mark.search(m[0]):
                 continue
             span = read_price(m[0].strip()).span
             if span is None:

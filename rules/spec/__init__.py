@@ -16,5 +16,6 @@ PACK = RulePack(
     area_zh="规格",
     area_en="Sizes and specs",
     check="3. 核对商品价格和尺寸规格 — sizes and specs",
+    needs=("products", "source:catalog"),
     docs=__doc__,
 )

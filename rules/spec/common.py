@@ -8,12 +8,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from checker_rules.spec.quantity import Mention, parse, show
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from checker.models import CatalogItem, Product, SourceRef
+from checker.models import CatalogItem, SourceRef
 from checker.text import normalise
 
 #: Spec rows whose value states the quantity sold (compared), in any script.  尺寸 / Dimensions and
@@ -205,62 +204,6 @@ def describe(a: Side, b: Side, dim: str, left: set[Decimal], right: set[Decimal]
     message = (f"数量不一致：{a.zh}写「{qa}」，{b.zh}写「{qb}」（{sa} ≠ {sb}）/ "
                f"Quantities differ: {a.en} \"{qa}\", {b.en} \"{qb}\" ({sa} vs {sb})")
     return message, f"{qa} ≠ {qb}"
-
-
-_SKU_SEPARATORS = re.compile(r"[-_/.]")
-
-
-@dataclass
-class Catalog:
-    """The backend's rows by SKU, by product page path, and by parent SKU (for a product's variant rows)."""
-
-    by_sku: dict[str, CatalogItem]
-    by_path: dict[str, list[CatalogItem]]
-    by_parent: dict[str, list[CatalogItem]]  # "CN-SPT-7001" -> rows "CN-SPT-7001-42", "CN-SPT-7001-43"...
-
-    @classmethod
-    def of(cls, items: Iterable[CatalogItem]) -> Catalog:
-        by_sku: dict[str, CatalogItem] = {}
-        by_path: dict[str, list[CatalogItem]] = {}
-        by_parent: dict[str, list[CatalogItem]] = {}
-        for item in items:
-            sku = item.sku.strip().upper()
-            if sku in by_sku:
-                continue  # the first row of a SKU speaks for it (a duplicate is the sources' business)
-            by_sku[sku] = item
-            if item.url:
-                by_path.setdefault(url_path(item.url), []).append(item)
-            for m in _SKU_SEPARATORS.finditer(sku):  # every prefix ending before a separator
-                if 0 < m.start() < len(sku) - 1:
-                    by_parent.setdefault(sku[:m.start()], []).append(item)
-        return cls(by_sku, by_path, by_parent)
-
-    def get(self, sku: str | None) -> CatalogItem | None:
-        return self.by_sku.get(sku.strip().upper()) if sku else None
-
-    def variants_of(self, product: Product) -> list[CatalogItem]:
-        """Backend rows that are variants of ``product``: the same product page (by path), or a SKU
-        that is the product's SKU followed by a separator (``CN-SPT-7001-42``) and no page of its own
-        (``CN-TEA-1001-GIFT`` at ``/p/gift.html`` is another product); not its own row."""
-        own = (product.sku or "").strip().upper()
-        path = url_path(product.url)
-        rows = {id(i): i for i in self.by_path.get(path, [])}
-        if own:
-            rows.update((id(i), i) for i in self.by_parent.get(own, ()) if not i.url or _same_page(i.url, path))
-        return [i for i in rows.values() if i.sku.strip().upper() != own]
-
-
-def _same_page(url: str, path: str) -> bool:
-    """``url`` names the page at ``path``, with or without its extension (a backend's ``/p/tea`` is ``/p/tea.html``)."""
-    return _PAGE_EXT.sub("", url_path(url)) == _PAGE_EXT.sub("", path)
-
-
-_PAGE_EXT = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
-
-
-def url_path(url: str) -> str:
-    """A page's path without a trailing slash: pages and backend rows name one product on different hosts."""
-    return urlsplit(url).path.rstrip("/") or "/"
 
 
 def source_words(item: CatalogItem) -> tuple[str, str]:

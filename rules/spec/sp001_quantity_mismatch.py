@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker_rules.spec.common import (
-    Catalog,
     QuantityOptions,
     Side,
     describe,
@@ -16,6 +15,7 @@ from checker_rules.spec.common import (
 )
 from checker_rules.spec.quantity import default_parser
 
+from checker.catalog import CatalogIndex, catalog_index
 from checker.engine import Rule, register
 from checker.models import Finding, Product, Severity
 from checker.text import normalise
@@ -90,13 +90,13 @@ class QuantityMismatch(Rule):
         default_parser()  # the units table is checked now: a broken units.toml stops the audit before it starts
 
     def check(self, site, ctx) -> Iterator[Finding]:
-        catalog = Catalog.of(ctx.catalog)
+        catalog = catalog_index(ctx)
         keys = self.options.key_forms()
         for product in ctx.site_products():
             yield from self._product(product, catalog, keys)
 
     # ------------------------------------------------------------------------------------------
-    def _product(self, p: Product, catalog: Catalog, keys: frozenset[str]) -> Iterator[Finding]:
+    def _product(self, p: Product, catalog: CatalogIndex, keys: frozenset[str]) -> Iterator[Finding]:
         item = catalog.get(p.sku)
         factors = self.options.factors(p.currency or (item.currency if item else None))
         title = read_side("标题", "the title", "title", [p.title], factors, strict=False)

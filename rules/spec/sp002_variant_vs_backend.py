@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checker_rules.spec.common import Catalog, source_words
+from checker_rules.spec.common import source_words
 from checker_rules.spec.quantity import default_parser, parse
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.catalog import CatalogIndex, catalog_index
 from checker.engine import Rule, register
 from checker.models import CatalogItem, Finding, Product, Severity, Variant
 from checker.text import normalise
@@ -111,12 +112,12 @@ class VariantVsBackend(Rule):
     def check(self, site, ctx) -> Iterator[Finding]:
         if not ctx.catalog:
             return
-        catalog = Catalog.of(ctx.catalog)
+        catalog = catalog_index(ctx)
         off = {normalise(w) for w in self.options.off_shelf}
         for product in ctx.site_products():
             yield from self._product(product, catalog, off)
 
-    def _product(self, p: Product, catalog: Catalog, off: set[str]) -> Iterator[Finding]:
+    def _product(self, p: Product, catalog: CatalogIndex, off: set[str]) -> Iterator[Finding]:
         backend_variants = catalog.variants_of(p)
         if catalog.get(p.sku) is None and not backend_variants:
             return  # a product the backend does not know: not a variant question

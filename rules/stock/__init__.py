@@ -16,6 +16,7 @@ the export readers).  Status words, disclosure words and the categories that nee
 (``--today``) and the promotion (``[promotion]`` / ``--promotion``) decide.
 """
 
+from checker_rules.stock._common import keeps_sentence, words
 from checker_rules.stock._sheet import stock_sheets
 
 from checker.engine import RulePack
@@ -25,6 +26,9 @@ PACK = RulePack(
     area_zh="库存与日期",
     area_en="Stock and dates",
     check="4/5. 在库商品抽检、抽检商品日期 — stock and dates",
+    needs=("source:inventory", "products"),
+    preflight=words,
     docs=__doc__,
     sheets=stock_sheets,
+    keep_sentence=keeps_sentence,
 )

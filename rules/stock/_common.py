@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from checker.catalog import sku_key
 from checker.config import ConfigError
 from checker.datafiles import read_toml
 from checker.models import Availability, InventoryLot, Product
@@ -117,7 +118,7 @@ def load_words(path: Path = WORDS_FILE) -> StockWords:
 @cache
 def words() -> StockWords:
     """The pack's own lists, read once per process."""
-    return load_words()
+    return load_words(WORDS_FILE)
 
 
 #: The kinds of abnormal status (words.toml's keys) in Chinese, for messages and the stock sheet.
@@ -143,9 +144,20 @@ def abnormal_kind(status: str | None) -> str | None:
     return kind
 
 
+def keeps_sentence(sentence: str) -> bool:
+    """A description sentence the ST rules read after the crawl: a near-expiry notice or a scarcity
+    claim (the rest of the description is dropped with the slim page)."""
+    form = normalise(sentence)
+    w = words()
+    return (any(x in form for x in w.disclosure) or any(x in form for x in w.scarcity_vague)
+            or any(p.search(form) for p in w.scarcity_numbered))
+
+
 def disclosed(product: Product) -> str | None:
-    """The notice on the page that discloses a near-expiry lot (the first matching text), if any."""
-    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values()]
+    """The notice on the page that discloses a near-expiry lot (the first matching text), if any.  Of
+    the description, a crawled page keeps only such sentences (:func:`keeps_sentence`)."""
+    texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values(),
+             *product.description.splitlines()]
     for text in texts:
         if text:
             form = normalise(text)
@@ -183,7 +195,7 @@ def category_patterns(options: CategoryOptions, ctx) -> list[tuple[str, str]]:
 
 
 def category_of(sku: str, patterns: list[tuple[str, str]]) -> str | None:
-    key = sku.strip().upper()
+    key = sku_key(sku)
     return next((c for c, p in patterns if fnmatchcase(key, p)), None)
 
 
@@ -210,7 +222,7 @@ class StockView:
 
     def offer(self, sku: str) -> Offer | None:
         """The SKU's page, preferring one that offers it in stock."""
-        found = self.offers.get(sku.strip().upper())
+        found = self.offers.get(sku_key(sku))
         if not found:
             return None
         return next((o for o in found if o.in_stock), found[0])
@@ -219,11 +231,11 @@ class StockView:
 def _build_view(products: Iterable[Product], wanted: set[str]) -> StockView:
     view = StockView()
     for product in products:
-        own = (product.sku or "").strip().upper()
+        own = sku_key(product.sku or "")
         if own and own in wanted:
             view.offers.setdefault(own, []).append(Offer(product, product.availability))
         for variant in product.variants:
-            vsku = (variant.sku or "").strip().upper()
+            vsku = sku_key(variant.sku or "")
             if vsku and vsku in wanted and vsku != own:
                 level = variant.availability if variant.availability != Availability.UNKNOWN else product.availability
                 view.offers.setdefault(vsku, []).append(Offer(product, level))
@@ -239,7 +251,7 @@ def sellable_stock(ctx) -> dict[str, int]:
         last = max(ctx.today, ctx.promotion.end)
         sellable: dict[str, int] = {}
         for lot in ctx.lots:
-            sku = lot.sku.strip().upper()
+            sku = sku_key(lot.sku)
             quantity = lot.quantity or 0
             if quantity > 0 and (lot.expiry_date is None or lot.expiry_date >= last) and abnormal_kind(lot.status) is None:
                 sellable[sku] = sellable.get(sku, 0) + quantity
@@ -254,7 +266,7 @@ def stock_view(ctx) -> StockView:
     """The pages of the SKUs in the inventory, shared by the ST rules of one audit."""
 
     def compute() -> StockView:
-        wanted = {lot.sku.strip().upper() for lot in ctx.lots}
+        wanted = {sku_key(lot.sku) for lot in ctx.lots}
         return _build_view(ctx.site_products(), wanted) if wanted else StockView()
 
     return ctx.memo.get(ctx, ("stock-view", id(ctx.lots), len(ctx.lots)), compute)

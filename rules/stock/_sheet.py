@@ -10,6 +10,7 @@ from typing import Any
 
 from checker_rules.stock._common import KINDS_ZH, abnormal_kind, stock_view
 
+from checker.catalog import catalog_index, sku_key
 from checker.engine.pack import PackSheet
 from checker.models import Availability, InventoryLot
 
@@ -37,19 +38,19 @@ def sellability(lot: InventoryLot, today: date, last: date) -> str:
 
 
 def _fefo(lot: InventoryLot) -> tuple[Any, ...]:
-    return (lot.sku.strip().upper(), lot.expiry_date is None, lot.expiry_date or date.max, lot.lot or "")
+    return (sku_key(lot.sku), lot.expiry_date is None, lot.expiry_date or date.max, lot.lot or "")
 
 
 def stock_rows(ctx) -> Iterator[list[Any]]:
     today, last = ctx.today, max(ctx.today, ctx.promotion.end)
     view = stock_view(ctx)
-    in_catalog = {item.sku.strip().upper() for item in ctx.catalog if item.sku}
+    catalog = catalog_index(ctx)
     for lot in sorted(ctx.lots, key=_fefo):
-        sku = lot.sku.strip().upper()
+        sku = sku_key(lot.sku)
         offer = view.offer(sku)
         if offer is not None:
             page = f"{_AVAILABILITY_ZH.get(offer.availability, '未知 unknown')} · {offer.product.url}"
-        elif sku in in_catalog:
+        elif catalog.get(sku) is not None:
             page = "无页面（后台有）/ no page crawled (in the catalog)"
         else:
             page = "未知 SKU：无页面、无后台记录 / unknown SKU: no page, no catalog row"

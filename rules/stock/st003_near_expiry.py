@@ -69,7 +69,7 @@ class NearExpiryUndisclosed(Rule):
         ``tiers``); or, with ``method = "fraction"``, the trade's rule (up to 30 days: near once 4/5
         has elapsed; longer: 3/4).  The page needs a notice: a word of ``words.toml``'s disclosure list
         (临期, 临近保质期, 即期, 短保, 效期至, 保质期至, best before, near expiry, clearance...) in its
-        title, subtitle, labels, banners or spec values, in any script.  No notice: a warning; a
+        title, subtitle, labels, banners, spec values or description, in any script.  No notice: a warning; a
         notice: info ("disclosed"), so the lot is seen but CI does not fail on it.  A lot already
         expired, or expiring before the promotion ends, is ST001's or ST002's.
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from checker_rules.stock._common import sellable_stock, stock_view
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.models import Availability, Finding, Severity
 
@@ -28,7 +29,7 @@ class Options(BaseModel):
     def _positive(cls, value: dict[str, int]) -> dict[str, int]:
         if any(v < 0 for v in value.values()):
             raise ValueError("expected units must not be negative")
-        return {("default" if k == "default" else k.strip().upper()): v for k, v in value.items()}
+        return {("default" if k == "default" else sku_key(k)): v for k, v in value.items()}
 
 
 @register
@@ -68,7 +69,7 @@ class PagePromisesStock(Rule):
         sellable = sellable_stock(ctx)
         lots: dict[str, int] = {}
         for lot in ctx.lots:
-            sku = lot.sku.strip().upper()
+            sku = sku_key(lot.sku)
             lots[sku] = lots.get(sku, 0) + 1
         view = stock_view(ctx)
         expected = self.options.expected_units

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from checker_rules.stock._common import sellable_stock, words
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.catalog import sku_key
 from checker.engine import Rule, register
 from checker.models import Finding, Product, Severity
 from checker.text import normalise, normalise_for_matching
@@ -105,13 +106,14 @@ def claim_skus(product: Product, claim: Claim) -> tuple[list[str], str]:
         if any(_named_in(v, claim.before) for v in values):
             named.append(variant)
     if len(named) == 1:
-        return [named[0].sku.strip().upper()], named[0].name or named[0].sku
-    skus = [s.strip().upper() for s in (product.sku, *(v.sku for v in product.variants)) if s]
+        return [sku_key(named[0].sku)], named[0].name or named[0].sku
+    skus = [sku_key(s) for s in (product.sku, *(v.sku for v in product.variants)) if s]
     return list(dict.fromkeys(skus)), ""
 
 
 def _texts(product: Product) -> Iterator[tuple[str, str]]:
-    """(field, text) of the copy the slim page keeps (the description only where a page still has it)."""
+    """(field, text) of the product's copy (of a crawled page's description, the sentences the pack keeps:
+    ``keeps_sentence``)."""
     for field, value in (("title", product.title), ("subtitle", product.subtitle),
                          ("description", product.description)):
         if value:
@@ -130,8 +132,8 @@ class ScarcityAgainstStock(Rule):
     """A scarcity claim on the page (仅剩3件, 最后一件, 即将售罄, only 2 left) held against the stock.
 
     What it checks:
-        Every scarcity claim in a product's title, subtitle, labels, banners and spec values, and in
-        every AD005 finding (which also covers the description), against the sellable stock of the
+        Every scarcity claim in a product's title, subtitle, description, labels, banners and spec
+        values (what AD005 flagged there, and what no lexicon term flags), against the sellable stock of the
         SKU it is about: the variant the copy names just before the claim (L码仅剩最后一件, 红色
         only 2 left), else the product and all its variants.  Sellable stock is ST005's: lots with a
         normal status, not expired and not expiring before the promotion ends.  A claim with a number
