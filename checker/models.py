@@ -173,6 +173,7 @@ class Page(_Model):
     links: list[Link] = Field(default_factory=list)  # same-host <a href>
     resources: list[Resource] = Field(default_factory=list)
     structured_data_errors: list[str] = Field(default_factory=list)
+    unread_product: str = ""  # why it looks like a product page though no product was read (PR007)
     charset: str | None = None
 
     @property

@@ -99,6 +99,14 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
 
 
+def test_summary_counts_product_pages_not_read(tmp_path):
+    unread = [finding(code="PR007", severity=Severity.INFO, message="无法读取商品：价格与文案未检查",
+                      url=f"http://127.0.0.1:1/p/{n}.html") for n in range(3)]
+    wb = make(tmp_path, [finding(), *unread])
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["无法读取商品的页面 Product pages not read (PR007)"] == 3
+
+
 def test_repeat_columns(tmp_path):
     """A finding CP002 escalated says so in its Repeat columns (the complaint sheets are the CP pack's:
     tests/test_complaints_store.py)."""

@@ -62,6 +62,7 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
     page.links = extracted.links
     page.resources = extracted.resources
     page.structured_data_errors = extracted.structured_data_errors
+    page.unread_product = extracted.unread_product
     return page
 
 

@@ -1,9 +1,12 @@
 """Extraction stage: HTML page -> Product, links and resources.
 
 ``page.py`` walks the page (``extract_page``); ``jsonld.py`` and ``microdata.py`` turn structured
-data into a Product; ``visible.py`` reads what shoppers see by the configured CSS selectors and
-merges it in; ``resolve.py`` joins URLs against the page's base; ``values.py`` holds the small
-helpers they share (text, availability, prices).
+data into a Product; ``meta.py`` reads OpenGraph product tags; ``visible.py`` reads what shoppers
+see by the configured CSS selectors and merges it in; ``region.py`` finds the product's own region
+of a page without structured data (its title and price; never a carousel's or the basket's) and
+``regionshow.py`` what it shows (stock, main image, the Product); ``unread.py`` says why a page
+where no product was read looks like a product page (PR007); ``resolve.py`` joins URLs against the page's base; ``values.py`` holds the small helpers
+they share (text, availability, prices).  ``checker/inspect_page.py`` shows it all for one page.
 """
 
 from checker.extract.page import ExtractedPage, extract_page

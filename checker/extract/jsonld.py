@@ -59,9 +59,14 @@ def parse_block(text: str) -> tuple[Any | None, str | None]:
 
 
 def _types(node: dict) -> set[str]:
+    """The node's types as bare lower-case names: ``Product``, ``"product"``, ``schema:Product``,
+    ``http://schema.org/Product`` and ``["Product", "Thing"]`` all name ``product``."""
     t = node.get("@type", ())
     values = t if isinstance(t, list) else [t]
-    return {str(v).rsplit("/", 1)[-1] for v in values}
+    return {str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1].rsplit("#", 1)[-1].strip().lower() for v in values}
+
+
+_PRODUCT_TYPES = {"product", "productgroup", "productmodel", "individualproduct", "someproducts"}
 
 
 def iter_nodes(data: Any) -> Iterator[dict]:
@@ -77,18 +82,25 @@ def iter_nodes(data: Any) -> Iterator[dict]:
 
 
 def find_products(data: Any) -> list[dict]:
-    """Top-level Product / ProductGroup nodes (variants inside ``hasVariant`` stay with their group)."""
+    """Product / ProductGroup nodes wherever they sit (top level, ``@graph``, ``mainEntity``,
+    ``itemReviewed``, an Offer's ``itemOffered``), the outermost first; variants inside ``hasVariant``
+    stay with their group."""
     found: list[dict] = []
     variant_ids: set[int] = set()
+    offered: dict[int, dict] = {}  # id(product) -> the Offer whose itemOffered it is
     for node in iter_nodes(data):
         types = _types(node)
-        if "ProductGroup" in types or "Product" in types:
-            if id(node) in variant_ids:
+        item = node.get("itemOffered")
+        if isinstance(item, dict) and types & {"offer", "aggregateoffer"} and not item.get("offers"):
+            offered[id(item)] = {k: v for k, v in node.items() if k != "itemOffered"}
+        if types & _PRODUCT_TYPES:
+            if id(node) in variant_ids or "creativework" in types:  # a news site's paywall "product"
                 continue
             for v in node.get("hasVariant", []) or []:
                 variant_ids.add(id(v))
             found.append(node)
-    return found
+    # A Product written as an Offer's itemOffered (the Offer outside, the Product inside) has that offer.
+    return [{**node, "offers": offered[id(node)]} if id(node) in offered else node for node in found]
 
 
 # ---------------------------------------------------------------- JSON-LD -> Product
@@ -124,6 +136,19 @@ def _images_from(value: Any, base: str) -> list[Image]:
                 images.append(Image(url=_urljoin(base, str(url)), alt=_text_of(item.get("caption") or item.get("name"))))
         elif isinstance(item, str) and item.strip():
             images.append(Image(url=_urljoin(base, item.strip())))
+    return images
+
+
+def _variant_images(node: dict, base: str) -> list[Image]:
+    """A ProductGroup that names no image of its own shows its variants' images (each once)."""
+    images: list[Image] = []
+    seen: set[str] = set()
+    for variant in node.get("hasVariant") or []:
+        if isinstance(variant, dict):
+            for image in _images_from(variant.get("image"), base):
+                if image.url not in seen:
+                    seen.add(image.url)
+                    images.append(image)
     return images
 
 
@@ -174,11 +199,11 @@ def product_from_jsonld(node: dict, url: str) -> Product:
     currency = _text_of(main.get("priceCurrency")) or currency
     return Product(
         url=url,
-        sku=_text_of(node.get("sku") or node.get("productID") or node.get("mpn")) or None,
+        sku=_text_of(node.get("sku") or node.get("productID")) or None,  # mpn is the maker's part number, not a SKU
         title=_text_of(node.get("name")),
         description=clean_text(str(_first(node.get("description")) or "")),
         brand=_text_of(node.get("brand")),
-        images=_images_from(node.get("image"), url),
+        images=_images_from(node.get("image"), url) or _variant_images(node, url),
         price=price,
         list_price=list_price,
         currency=currency,

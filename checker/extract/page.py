@@ -24,11 +24,22 @@ from selectolax.lexbor import LexborNode as Node
 
 from checker.config import Config
 from checker.extract.jsonld import find_products, parse_block, product_from_jsonld
+from checker.extract.meta import OpenGraph, add_opengraph
 from checker.extract.microdata import product_from_microdata
+from checker.extract.region import (
+    Region,
+    currency_of_site,
+    find_block,
+    find_region,
+    find_title,
+    shown_text,
+)
+from checker.extract.regionshow import is_product_region, product_from_region, region_availability, region_sku
 from checker.extract.resolve import _base_url, _Joiner, _urljoin
+from checker.extract.unread import unread_product_signal
 from checker.extract.values import _tag_ids, clean_text
 from checker.extract.visible import _merge, _Visible
-from checker.models import Link, Product, Resource
+from checker.models import Availability, Link, Product, Resource, ShownPrice
 
 
 @dataclass
@@ -39,6 +50,9 @@ class ExtractedPage:
     links: list[Link] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     structured_data_errors: list[str] = field(default_factory=list)
+    #: Why the page looks like a product page although no product could be read from it ("" when it
+    #: does not): then neither its price nor its wording was checked (PR007 says so).
+    unread_product: str = ""
 
 
 _A, _TITLE, _BASE, _META, _SCRIPT, _LINK = _tag_ids("a", "title", "base", "meta", "script", "link")
@@ -57,7 +71,7 @@ _SRC_KINDS = dict(zip(_tag_ids("img", "iframe", "video", "audio", "source"),
 #: queries would find: title, base[href], link[rel=canonical][href], meta[name=description], the
 #: JSON-LD scripts, a[href], img[src], script[src], link[rel~=stylesheet][href], iframe[src],
 #: video/audio/source[src] (a query costs per part and element, so the tags are told apart in Python).
-_PAGE_SELECTOR = '[href], [src], title, meta[name="description"], script[type="application/ld+json"]'
+_PAGE_SELECTOR = '[href], [src], title, meta[name="description"], meta[property], script[type="application/ld+json"]'
 _CSS_WHITESPACE = re.compile("[ \t\n\f\r]+")
 
 
@@ -74,6 +88,7 @@ class _PageNodes:
         self.base: Node | None = None
         self.canonical: Node | None = None
         self.meta_description: Node | None = None
+        self.meta_properties: list[Node] = []
         self.jsonld: list[Node] = []
         self.anchors: list[Node] = []  # an <a> with src too comes twice: the link is deduplicated anyway
         self.resources: dict[str, list[Node]] = {kind: [] for kind in _RESOURCE_ORDER}
@@ -89,8 +104,12 @@ class _PageNodes:
                 if self.base is None and _has_href(node, node.attributes):
                     self.base = node
             elif tag == _META:
-                if self.meta_description is None and node.attributes.get("name") == "description":
+                attrs = node.attributes
+                if self.meta_description is None and attrs.get("name") == "description":
                     self.meta_description = node
+                if "property" in attrs and node.mem_id not in seen:  # OpenGraph (meta.py)
+                    seen.add(node.mem_id)
+                    self.meta_properties.append(node)
             elif tag in _SRC_KINDS or tag in (_SCRIPT, _LINK):
                 if node.mem_id in seen:
                     continue
@@ -128,6 +147,61 @@ def _has_href(node: Node, attrs: dict[str, str | None]) -> bool:
         return False
     first = node.css_first("[href]")
     return first is not None and first.mem_id == node.mem_id
+
+
+class _RegionOf:
+    """The product's region of the page (``region.py``), found the first time it is asked for: pages
+    with structured data mostly never need it.  ``block()`` is the cheaper title's block, without
+    reading prices: what the selectors' price elements are held to."""
+
+    def __init__(self, tree: HTMLParser, titles: list[str], currency: str | None = None) -> None:
+        self.tree, self.titles, self.currency = tree, titles, currency
+        self._title: Node | None | bool = False
+        self._region: Region | None | bool = False
+        self._block: Region | None | bool = False
+
+    def title(self) -> Node | None:
+        if self._title is False:
+            self._title = find_title(self.tree, self.titles)
+        return self._title
+
+    def __call__(self) -> Region | None:
+        if self._region is False:
+            title = self.title()
+            self._region = (find_region(self.tree, self.titles, self.currency, title=title)
+                            if title is not None else None)
+        return self._region
+
+    def block(self) -> Region | None:
+        if self._block is False:
+            title = self.title()
+            self._block = find_block(self.tree, self.titles, title=title) if title is not None else None
+        return self._block
+
+
+def _with_region_price(product: Product, region: Region | None) -> Product:
+    """The product with the price its page region shows (kept as a visible price too), if any."""
+    if region is None or region.price is None:
+        return product
+    amount, currency, text = region.price
+    shown = ShownPrice(source="visible", amount=amount, currency=currency, text=text[:60])
+    return product.model_copy(update={"price": amount, "currency": product.currency or currency,
+                                      "shown_prices": [*product.shown_prices, shown]})
+
+
+def _fill_from_region(product: Product, region: Region) -> Product:
+    """What the product's region says that no other source did: its item number ("Item #: T9F432251"),
+    its availability (有货 / Sold out / an add-to-cart button)."""
+    update: dict = {}
+    if not product.sku:
+        sku = region_sku(region)
+        if sku:
+            update["sku"] = sku
+    if product.availability == Availability.UNKNOWN:
+        availability = region_availability(region)
+        if availability != Availability.UNKNOWN:
+            update["availability"] = availability
+    return product.model_copy(update=update) if update else product
 
 
 def _parse_tree(html: str | bytes) -> HTMLParser:
@@ -171,9 +245,45 @@ def extract_page(html: str | bytes, url: str, config: Config | None = None, *,
             structured = product_from_jsonld(products[0], url)
     if structured is None:
         structured = product_from_microdata(tree, url)
+    graph = OpenGraph(nodes.meta_properties)
+    region = _RegionOf(tree, [result.title, graph.values.get("title", "")], currency_of_site(url))
+    if structured is not None and structured.price is None:
+        # Structured data without a price: what the product's region shows, before OpenGraph's
+        # (often stale or before tax) and before a generic price selector.
+        structured = _with_region_price(structured, region())
+    og_only = None  # OpenGraph tags on a page without structured data
+    if structured is not None:
+        structured = add_opengraph(structured, graph, url, base)
+    else:
+        og_only = add_opengraph(None, graph, url, base)
+        if og_only is not None and og_only.price is not None:  # a priced og product is the product
+            structured, og_only = og_only, None
     meta = nodes.meta_description
     meta_description = clean_text(meta.attributes.get("content")) if meta is not None else ""
-    result.product = _merge(structured, _Visible(tree, sel, base, meta_description), url)
+    # The selectors' price elements are held to the product's region: the one found by reading prices
+    # where their price may become the product's, the cheaper title's block where it is only compared
+    # with the structured data's (PR001).
+    priced = structured is not None and structured.price is not None
+    visible = _Visible(tree, sel, base, meta_description, region.block if priced else region)
+    if structured is None and visible.sku is None and visible.price is None:
+        # No structured data, nothing by the selectors: what the product's region shows, else the
+        # OpenGraph tags' product without a price.
+        found = region()
+        if found is not None and is_product_region(found, graph.values.get("type", "")):
+            structured = product_from_region(found, url, base)
+        elif og_only is not None and og_only.title:
+            structured = og_only
+    if structured is not None and structured.extracted_from == "opengraph" and region.title() is not None:
+        # og:title is a share text ("€97.39 40% OFF|..."): the page's own heading names the product
+        structured = structured.model_copy(update={"title": clean_text(shown_text(region.title()))})
+    result.product = _merge(structured, visible, url)
+    if result.product is not None and region.title() is not None:
+        # nearest the title first, growing up from its parent (no need to read prices for that)
+        title = region.title()
+        near = region._region or Region(title_node=title, node=title.parent or title)
+        result.product = _fill_from_region(result.product, near)
+    if result.product is None:
+        result.unread_product = unread_product_signal(tree, url, graph.values.get("type", ""), result.structured_data_errors)
 
     join = _Joiner(base)
     link_to, links, seen_links = join.link, result.links, set()  # ~120 anchors a page: locals

@@ -16,10 +16,15 @@ DISCONTINUED_WORDS = ("discontinued", "已下架", "下架", "停售", "off shel
 AVAILABILITY_WORDS: list[tuple[Availability, tuple[str, ...]]] = [
     (Availability.DISCONTINUED, DISCONTINUED_WORDS),
     (Availability.OUT_OF_STOCK, ("outofstock", "out of stock", "sold out", "soldout", "缺货", "缺貨", "售罄", "无货",
-                                 "無貨", "無庫存", "无库存", "暂时缺货")),
+                                 "無貨", "無庫存", "无库存", "暂时缺货", "currently unavailable",
+                                 # negated forms first ("nicht auf lager" holds "auf lager"); never the bare
+                                 # "(non) disponibile" / "nicht verfügbar": "immagine non disponibile" is an image
+                                 "nicht auf lager", "nicht lieferbar", "ausverkauft", "pas en stock",
+                                 "rupture de stock", "épuisé", "agotado", "sin stock", "esaurito", "esgotado",
+                                 "нет в наличии", "品切れ", "在庫切れ", "품절")),
     (Availability.PRE_ORDER, ("preorder", "pre-order", "预售", "預售", "预购", "預購")),
     (Availability.IN_STOCK, ("instock", "in stock", "有货", "有貨", "现货", "現貨", "在售", "limitedavailability",
-                             "onlineonly")),
+                             "onlineonly", "auf lager", "en stock", "em estoque", "в наличии", "在庫あり", "재고 있음")),
 ]  # fmt: skip
 
 

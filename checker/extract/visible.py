@@ -8,8 +8,8 @@ sees are also kept apart from the structured data's (``Product.shown_prices``), 
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -18,6 +18,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from checker.config import SelectorConfig
+from checker.extract.region import OTHER_BLOCKS, Region, shown_text
+from checker.extract.regionshow import is_icon
 from checker.extract.resolve import _urljoin
 from checker.extract.values import _tag_ids, clean_text, parse_availability
 from checker.models import Availability, Image, Product, ShownPrice
@@ -25,9 +27,8 @@ from checker.prices import PriceError, currency_code, currency_table, parse_page
 
 _TH, _TD = _tag_ids("th", "td")
 
-#: Class or id words of blocks that show other products: their prices are never this product's.
-_OTHER_PRODUCTS = re.compile(r"related|recommend|similar|carousel|upsell|cross-?sell|also|猜你喜欢|相关|相關|推荐|推薦",
-                             re.IGNORECASE)
+#: Class or id words of blocks that show other products (or the sidebar): their prices are never this product's.
+_OTHER_PRODUCTS = OTHER_BLOCKS
 
 
 def _in_other_products(node: Node) -> bool:
@@ -39,6 +40,12 @@ def _in_other_products(node: Node) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _elsewhere(node: Node, region: Region | None) -> bool:
+    """A price element that is not this product's: in a block of other products, or outside the
+    product's region of the page when that is known (a wrong price is worse than none)."""
+    return _in_other_products(node) or (region is not None and not region.contains(node))
 
 
 #: Selectors lexbor has parsed once in this process (see ``_check_selectors``).
@@ -63,8 +70,10 @@ class _Visible:
     whole page, and on pages with structured data the identity fields (sku, title, price,
     currency, availability) mostly come from it, so their selectors need not run at all."""
 
-    def __init__(self, tree: HTMLParser, sel: SelectorConfig, base: str, meta_description: str) -> None:
+    def __init__(self, tree: HTMLParser, sel: SelectorConfig, base: str, meta_description: str,
+                 region: Callable[[], Region | None] = lambda: None) -> None:
         _check_selectors(tree, sel)
+        self.region = region
         self.tree = tree
         self.sel = sel
         self.base = base
@@ -82,7 +91,7 @@ class _Visible:
 
     def _text(self, selector: str) -> str:
         node = self._first(selector)
-        return clean_text(node.text(separator=" ")) if node is not None else ""
+        return clean_text(shown_text(node)) if node is not None else ""
 
     @cached_property
     def title(self) -> str:
@@ -103,15 +112,16 @@ class _Visible:
         related-products blocks, from one walk of the page (both are read on every page)."""
         price_sel, list_sel = self.sel.price, self.sel.list_price
         price = listed = None
+        region = self.region()
         if not (price_sel and list_sel):
             for node in self._all(price_sel or list_sel):
-                if not _in_other_products(node):
+                if not _elsewhere(node, region):
                     return (node, None) if price_sel else (None, node)
             return None, None
         for node in self.tree.css(f"{price_sel}, {list_sel}"):
-            if price is None and node.css_matches(price_sel) and not _in_other_products(node):
+            if price is None and node.css_matches(price_sel) and not _elsewhere(node, region):
                 price = node
-            if listed is None and node.css_matches(list_sel) and not _in_other_products(node):
+            if listed is None and node.css_matches(list_sel) and not _elsewhere(node, region):
                 listed = node
             if price is not None and listed is not None:
                 break
@@ -178,14 +188,14 @@ class _Visible:
     @cached_property
     def description(self) -> str:
         node = self._first(self.sel.description)
-        return clean_text(node.text(separator="\n")) if node is not None else ""
+        return clean_text(shown_text(node, "\n")) if node is not None else ""
 
     @cached_property
     def availability(self) -> Availability | None:
         node = self._first(self.sel.availability)
         if node is None:
             return None
-        return parse_availability(node.attributes.get("data-availability") or node.text())
+        return parse_availability(node.attributes.get("data-availability") or shown_text(node))
 
     @cached_property
     def images(self) -> list[Image]:
@@ -194,7 +204,7 @@ class _Visible:
             for node in self._all(selector):
                 attrs = node.attributes
                 src = attrs.get("src") or attrs.get("data-src")
-                if src:
+                if src and not (role == "main" and is_icon(node, src)):  # rating stars are no product image
                     images.append(Image(url=_urljoin(self.base, src), alt=clean_text(attrs.get("alt")),
                                         title=clean_text(attrs.get("title")), role=role))
         return images
@@ -210,11 +220,11 @@ class _Visible:
 
     @cached_property
     def labels(self) -> list[str]:
-        return [t for t in (clean_text(n.text(separator=" ")) for n in self._all(self.sel.labels)) if t]
+        return [t for t in (clean_text(shown_text(n)) for n in self._all(self.sel.labels)) if t]
 
     @cached_property
     def banners(self) -> list[str]:
-        return [t for t in (clean_text(n.text(separator=" ")) for n in self._all(self.sel.banners)) if t]
+        return [t for t in (clean_text(shown_text(n)) for n in self._all(self.sel.banners)) if t]
 
 
 def _first_cells(row: Node) -> list[Node]:

@@ -44,6 +44,7 @@ def _parse_header(text: str) -> tuple[str, str]:
     multiple=True,
     help="HTTP header for a URL source, NAME=VALUE; use NAME=env:VARIABLE to keep a token out of the shell history.",
 )
+@click.option("--page", is_flag=True, help="SOURCE is a shop page (URL or saved .html / .html.gz): show what is extracted.")
 def inspect_command(
     source: str,
     kind: str | None,
@@ -52,9 +53,15 @@ def inspect_command(
     nrows: int,
     fmt: str | None,
     headers: tuple[str, ...],
+    page: bool = False,
 ) -> None:
     """Show how SOURCE (a file, glob or http(s) URL) is understood: format, encoding, header row, column
-    mapping, row counts, the first parsed rows and every error."""
+    mapping, row counts, the first parsed rows and every error.  A shop page (an http(s) URL that answers
+    HTML, or SOURCE with --page): what was extracted, field by field, and where each value came from;
+    --format json prints it as JSON."""
+    looks_like_page = kind is None and fmt in (None, "json") and not headers and _page_url(source)
+    if (page or looks_like_page) and _inspect_page(source, fmt, forced=page):
+        return
     sheet_value: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     try:
         cfg = SourceConfig(
@@ -72,6 +79,30 @@ def inspect_command(
     _print(result, nrows, guessed=kind is None)
     if result.failed or result.kind is None and not result.records:
         raise SystemExit(2)
+
+
+def _page_url(source: str) -> bool:
+    from checker.inspect_page import looks_like_page
+
+    return looks_like_page(source)
+
+
+def _inspect_page(source: str, fmt: str | None, forced: bool) -> bool:
+    """Print what a page gives; False when the URL answers something else than HTML (an export: the
+    caller reads it as one).  Exit code 2 when the page cannot be fetched or read."""
+    from checker.config import Config
+    from checker.inspect_page import load, show
+
+    config = Config()
+    try:
+        url, html, content_type = load(source, config)
+    except (OSError, ValueError) as exc:
+        click.echo(click.style(f"{source}: cannot read the page / 无法读取页面: {exc}", fg="red"), err=True)
+        raise SystemExit(2) from None
+    if not forced and "html" not in content_type.lower():
+        return False
+    click.echo(show(url, html, "json" if fmt == "json" else "text", config))
+    return True
 
 
 def _print(result: SourceResult, nrows: int, guessed: bool) -> None:
