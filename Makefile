@@ -45,7 +45,7 @@ UPGRADE    ?=
 lock:
 	[ -x $(UV_VENV)/bin/python ] || $(PYTHON) -m venv $(UV_VENV)
 	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
-	$(UV_VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra dev \
+	$(UV_VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra dev --extra ocr \
 	    --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
 	    $(if $(UPGRADE),$(addprefix --upgrade-package ,$(UPGRADE)),--upgrade) -o $(LOCK)
 
