@@ -53,6 +53,31 @@ def read_pixels(pixels, scale: float = 1.0, min_score: float = 0.5) -> list[Text
     return boxes
 
 
+def image_problem(data: bytes, max_pixels: int) -> tuple[tuple[int, int], str]:
+    """``(size, "")`` from the image's header alone (nothing decoded), or ``((0, 0), reason)``: not an
+    image, or over ``max_pixels`` (a decompression bomb is refused before any pixel is inflated)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        return (0, 0), "空图片（0 字节）/ empty image (0 bytes)"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            size = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return (0, 0), _bomb(max_pixels, exc)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        return (0, 0), f"无法读取图片 / cannot read image: {type(exc).__name__}: {exc}"
+    if size[0] * size[1] > max_pixels:
+        return (0, 0), _bomb(max_pixels, f"{size[0]}x{size[1]}")
+    return size, ""
+
+
+def _bomb(max_pixels: int, detail: object) -> str:
+    return f"图片像素过多，拒绝解码 / image refused: more than {max_pixels:,} pixels (decompression bomb?) {detail}"
+
+
 def read_image(data: bytes, max_pixels: int, max_side: int) -> tuple[list[TextBox], str]:
     """``(text lines, "")`` of an encoded image, or ``([], reason)`` when it cannot be read.  An image
     of more than ``max_pixels`` is refused before it is decoded (a decompression bomb: a few KB that
@@ -81,8 +106,7 @@ def read_image(data: bytes, max_pixels: int, max_side: int) -> tuple[list[TextBo
                 image.thumbnail((max_side, max_side))
             scale = image.size[0] / width
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return [], (f"图片像素过多，拒绝解码 / image refused: more than {max_pixels:,} pixels "
-                    f"(decompression bomb?) {exc}")
+        return [], _bomb(max_pixels, exc)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         return [], f"无法读取图片 / cannot read image: {type(exc).__name__}: {exc}"
     pixels = numpy.asarray(image)[:, :, ::-1]  # the engine expects OpenCV's BGR

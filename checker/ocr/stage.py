@@ -18,7 +18,7 @@ import httpx
 from checker.crawl.scope import Scope
 from checker.engine.context import AuditContext
 from checker.models import ErrorRecord, Finding, ImageText, Product
-from checker.ocr.reader import ENGINE_MISSING, TextBox, engine_available, read_image
+from checker.ocr.reader import ENGINE_MISSING, TextBox, engine_available, image_problem, read_image
 
 #: The image roles each ``--ocr`` mode reads.
 ROLES = {"off": (), "main": ("main",), "all": ("main", "detail")}
@@ -28,6 +28,9 @@ TEXT_RULES = ("AD",)
 MAX_IMAGE_BYTES = 20_000_000
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 2000
+#: Images smaller than this on both sides (icons, swatches, thumbnails) are not read: no legible
+#: claim fits, and the engine would upscale each to ~736 px (0.1 s apiece).
+MIN_SIDE = 120
 #: Bumped when the engine or the limits change: cached readings of another version are not used.
 CACHE_VERSION = "rapidocr-1.4-v1"
 
@@ -38,8 +41,10 @@ def wanted_images(ctx: AuditContext, mode: str) -> list[tuple[str, str]]:
     scope = Scope(ctx.config.crawl.allowed_hosts)
     for url in ctx.start_urls:
         scope.add_start(url)
+    broken = {url for url, result in ctx.checked.items() if not result.ok}  # the link rules report those
     return [(url, ctx.images.label(url)) for url in ctx.images
-            if ctx.images.label(url) in roles and url.startswith(("http://", "https://")) and scope.contains(url)]
+            if ctx.images.label(url) in roles and url.startswith(("http://", "https://")) and scope.contains(url)
+            and url not in broken]
 
 
 def fetch_image(client: httpx.Client, url: str) -> tuple[bytes, str]:
@@ -94,6 +99,7 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
     texts: dict[str, list[TextBox]] = {}
     pending: dict[str, Future] = {}
     digests: dict[str, str] = {}
+    by_digest: dict[str, Future] = {}
     timeout = httpx.Timeout(cfg.timeout, connect=cfg.connect_timeout, read=cfg.read_timeout)
     pause = 1.0 / cfg.requests_per_second if cfg.requests_per_second else 0.0
     pool = None
@@ -104,8 +110,13 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
                 data, problem = fetch_image(client, url)
                 if pause:
                     time.sleep(pause)
+                if not problem:
+                    size, problem = image_problem(data, MAX_PIXELS)
                 if problem:
                     ctx.errors.append(ErrorRecord(stage="ocr", source=url, reason=problem))
+                    continue
+                if max(size) < MIN_SIDE:
+                    texts[url] = []
                     continue
                 digest = digests[url] = hashlib.sha256(data).hexdigest()
                 cached = cache.get(digest)
@@ -114,7 +125,9 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
                     continue
                 if pool is None:
                     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-                pending[url] = pool.submit(read_image, data, MAX_PIXELS, MAX_SIDE)
+                if digest not in by_digest:  # the same bytes under two URLs are read once
+                    by_digest[digest] = pool.submit(read_image, data, MAX_PIXELS, MAX_SIDE)
+                pending[url] = by_digest[digest]
         for url, future in pending.items():
             try:
                 boxes, problem = future.result()

@@ -1,0 +1,135 @@
+"""Text in product images (checker/ocr) over a real loopback server serving fixtures/ocr_store (made
+by fixtures/make_images.py): the seeded claims in main and detail images (Simplified, Traditional,
+English; busy backgrounds, rotated, small text) are found by the AD rules with the image and the
+text's box, the clean look-alikes raise nothing, a decompression bomb and a 0-byte image are Errors
+rows, readings are cached by content hash, and a missing engine is one clear line."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from checker.audit import run_audit
+from checker.config import Config, CrawlConfig
+from checker.crawl.serve import serve_directory
+from checker.ocr import stage
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = ROOT / "fixtures" / "ocr_store"
+TODAY = date(2026, 11, 23)
+ENGINE = importlib.util.find_spec("rapidocr_onnxruntime") is not None
+needs_engine = pytest.mark.skipif(not ENGINE, reason="rapidocr-onnxruntime is not installed (no wheel for this "
+                                  "Python: the extra store-checker[ocr] needs Python < 3.13)")
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_images", ROOT / "fixtures" / "make_images.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CLAIMS = _generator().CLAIMS if importlib.util.find_spec("PIL") else {}
+SKUS = {"ocr-cn-tea": "OCR-CN-1", "ocr-tw-tea": "OCR-TW-1", "ocr-en-honey": "OCR-EN-1", "ocr-clean-tea": "OCR-CN-2"}
+
+
+@pytest.fixture(scope="module")
+def origin():
+    with serve_directory(STORE) as url:
+        yield url
+
+
+def audit(origin: str, folder: Path, **ocr):
+    config = Config(select=["AD"], crawl=CrawlConfig(**ocr))
+    return run_audit(config, [f"{origin}/index.html"], output=folder / "audit.xlsx", today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def all_images(origin, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ocr-all")
+    return audit(origin, folder, ocr="all"), folder
+
+
+def summary_value(workbook: Path, label: str) -> str:
+    sheet = openpyxl.load_workbook(workbook)["Summary"]
+    return next(str(row[1]) for row in sheet.iter_rows(values_only=True) if row[0] and label in str(row[0]))
+
+
+@needs_engine
+def test_seeded_claims_in_images_are_found_and_clean_images_raise_nothing(all_images, origin):
+    result, _ = all_images
+    def key(term: str) -> str:  # the lexicon's canonical form is upper-cased, without spaces
+        return term.replace(" ", "").upper()
+
+    found = {(f.sku, key(f.extra["canonical"])) for f in result.findings}
+    for slug, terms in CLAIMS.items():
+        if slug in SKUS:
+            assert {t for sku, t in found if sku == SKUS[slug]} == set(map(key, terms)), slug
+    assert {f.field for f in result.findings} == {"image:main", "image:detail"}
+    assert "全網最低" in {f.extra["term"] for f in result.findings if f.sku == "OCR-TW-1"}  # as the image spells it
+    for f in result.findings:
+        assert f.extra["image"].startswith(f"{origin}/img/") and f.url.startswith(f"{origin}/p/")
+        box = f.extra["box"]
+        assert len(box) == 4 and all(0 <= x <= 800 and 0 <= y <= 800 for x, y in box)
+    main = {f.extra["image"].rsplit("/", 1)[1] for f in result.findings if f.field == "image:main"}
+    assert main == {"cn-main.png", "tw-main.png", "en-main.png"}
+
+
+@needs_engine
+def test_bomb_and_empty_image_are_errors_rows_not_crashes(all_images):
+    result, _ = all_images
+    assert not result.ctx.partial
+    reasons = {e.source.rsplit("/", 1)[1]: e.reason for e in result.ctx.errors if e.stage == "ocr"}
+    assert set(reasons) == {"bomb.png", "empty.png"}
+    assert "decompression bomb" in reasons["bomb.png"] and "0 bytes" in reasons["empty.png"]
+    sheet = openpyxl.load_workbook(result.workbook)["Errors"]
+    cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+    assert "bomb.png" in cells and "empty.png" in cells
+    assert "8 image(s) read (8 with text)" in summary_value(result.workbook, "Image text")
+
+
+@needs_engine
+def test_a_second_audit_reads_unchanged_images_from_the_cache(all_images, origin, monkeypatch):
+    first, folder = all_images
+    assert len(list((folder / ".checker-cache" / "ocr").glob("*/*.json"))) == 8
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("an image was read again")
+
+    monkeypatch.setattr(stage, "ProcessPoolExecutor", NoPool)
+    again = audit(origin, folder, ocr="all")
+    assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in first.findings]
+    assert not [e for e in again.ctx.errors if e.stage not in ("ocr",)]
+
+
+@needs_engine
+def test_ocr_main_reads_main_images_only(origin, tmp_path):
+    result = audit(origin, tmp_path, ocr="main")
+    assert {f.field for f in result.findings} == {"image:main"}
+    assert "4 image(s) read" in summary_value(result.workbook, "Image text")
+
+
+def test_the_limit_counts_the_images_skipped_on_the_summary(origin, tmp_path):
+    result = audit(origin, tmp_path, ocr="all", ocr_max_images=0)
+    assert result.findings == []
+    assert "10 skipped over the limit of 0" in summary_value(result.workbook, "Image text")
+
+
+def test_ocr_off_reads_nothing_and_says_so(origin, tmp_path):
+    result = audit(origin, tmp_path, ocr="off")
+    assert result.findings == [] and not [e for e in result.ctx.errors if e.stage == "ocr"]
+    assert "image text not checked (--ocr off)" in summary_value(result.workbook, "Image text")
+
+
+def test_a_missing_engine_is_one_line_in_the_audit_and_on_the_summary(origin, tmp_path, monkeypatch):
+    monkeypatch.setattr(stage, "engine_available", lambda: False)
+    result = audit(origin, tmp_path, ocr="all")
+    errors = [e for e in result.ctx.errors if e.stage == "ocr"]
+    assert len(errors) == 1 and "image text not checked" in errors[0].reason
+    assert "图片文字未检查" in summary_value(result.workbook, "Image text")
+    assert result.findings == []
