@@ -59,7 +59,7 @@ test-latest:
 	@rm -rf $(LATEST) && mkdir -p $(dir $(LATEST_LOG)) && $(PYTHON) -m venv $(LATEST)
 	@echo "test-latest: the newest releases into $(LATEST), tests with them (log: $(LATEST_LOG))"
 	@if ! { $(LATEST)/bin/python -m pip install --upgrade pip setuptools && \
-	        $(LATEST)/bin/python -m pip install --upgrade --upgrade-strategy eager -e '.[dev]'; } >$(LATEST_LOG) 2>&1; then \
+	        $(LATEST)/bin/python -m pip install --upgrade --upgrade-strategy eager -e '.[dev,ocr]'; } >$(LATEST_LOG) 2>&1; then \
 	    echo "WARNING: the newest releases do not install (see $(LATEST_LOG))"; exit 0; fi; \
 	newer=$$($(LATEST)/bin/python .ci/newer_than_lock.py $(LOCK)); \
 	if $(LATEST)/bin/python -m pytest -q -p no:cacheprovider >>$(LATEST_LOG) 2>&1; then \

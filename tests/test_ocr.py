@@ -16,14 +16,13 @@ import pytest
 from checker.audit import run_audit
 from checker.config import Config, CrawlConfig
 from checker.crawl.serve import serve_directory
-from checker.ocr import stage
+from checker.ocr import ENGINE_MISSING, engine_problem, stage
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE = ROOT / "fixtures" / "ocr_store"
 TODAY = date(2026, 11, 23)
-ENGINE = importlib.util.find_spec("rapidocr_onnxruntime") is not None
-needs_engine = pytest.mark.skipif(not ENGINE, reason="rapidocr-onnxruntime is not installed (no wheel for this "
-                                  "Python: the extra store-checker[ocr] needs Python < 3.13)")
+ENGINE_PROBLEM = engine_problem()  # not installed (no wheel for Python >= 3.13), or OpenCV without libGL
+needs_engine = pytest.mark.skipif(bool(ENGINE_PROBLEM), reason=ENGINE_PROBLEM)
 
 
 def _generator():
@@ -127,7 +126,7 @@ def test_ocr_off_reads_nothing_and_says_so(origin, tmp_path):
 
 
 def test_a_missing_engine_is_one_line_in_the_audit_and_on_the_summary(origin, tmp_path, monkeypatch):
-    monkeypatch.setattr(stage, "engine_available", lambda: False)
+    monkeypatch.setattr(stage, "engine_problem", lambda: ENGINE_MISSING)
     result = audit(origin, tmp_path, ocr="all")
     errors = [e for e in result.ctx.errors if e.stage == "ocr"]
     assert len(errors) == 1 and "image text not checked" in errors[0].reason

@@ -5,6 +5,8 @@ against 0/8, 2.5x faster (see benchmarks/ocr_images.py)."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.util
 from dataclasses import dataclass
 
@@ -16,6 +18,21 @@ ENGINE_MISSING = ("图片文字未检查：未安装 OCR 组件（pip install 's
 def engine_available() -> bool:
     """Whether the OCR package is installed (looked up, not imported: importing loads onnxruntime)."""
     return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+
+
+@functools.cache
+def engine_problem() -> str:
+    """"" when the engine loads; else the one line an audit and its Summary carry.  Installed but not
+    loadable happens on slim systems: OpenCV needs libGL.so.1 and libglib (apt-get install libgl1
+    libglib2.0-0)."""
+    if not engine_available():
+        return ENGINE_MISSING
+    try:
+        importlib.import_module("rapidocr_onnxruntime")
+    except Exception as exc:  # ImportError: libGL.so.1: cannot open shared object file, ...
+        return (f"图片文字未检查：OCR 组件无法加载 / image text not checked: the OCR engine cannot be loaded: "
+                f"{type(exc).__name__}: {exc} (Debian/Ubuntu: apt-get install libgl1 libglib2.0-0)")
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import httpx
 from checker.crawl.scope import Scope
 from checker.engine.context import AuditContext
 from checker.models import ErrorRecord, Finding, ImageText, Product
-from checker.ocr.reader import ENGINE_MISSING, TextBox, engine_available, image_problem, read_image
+from checker.ocr.reader import TextBox, engine_problem, image_problem, read_image
 
 #: The image roles each ``--ocr`` mode reads.
 ROLES = {"off": (), "main": ("main",), "all": ("main", "detail")}
@@ -183,9 +183,10 @@ def run_ocr(ctx: AuditContext, engine, cache_folder: Path | None) -> None:
     images = wanted_images(ctx, mode)
     if not images:
         return
-    if not engine_available():
-        ctx.ocr_summary = ENGINE_MISSING
-        ctx.errors.append(ErrorRecord(stage="ocr", source="store-checker", reason=ENGINE_MISSING))
+    problem = engine_problem()
+    if problem:
+        ctx.ocr_summary = problem
+        ctx.errors.append(ErrorRecord(stage="ocr", source="store-checker", reason=problem))
         return
     limit = ctx.config.crawl.ocr_max_images
     skipped = max(0, len(images) - limit)
