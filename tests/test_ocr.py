@@ -132,3 +132,21 @@ def test_a_missing_engine_is_one_line_in_the_audit_and_on_the_summary(origin, tm
     assert len(errors) == 1 and "image text not checked" in errors[0].reason
     assert "图片文字未检查" in summary_value(result.workbook, "Image text")
     assert result.findings == []
+
+
+def test_the_cli_options_reach_the_stage(tmp_path):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, ["audit", "--serve", str(STORE), "--select", "AD", "-q", *args],
+                                  catch_exceptions=False, env={"TERM": "dumb"})
+
+    off = run("--ocr", "off", "-o", str(tmp_path / "off.xlsx"))
+    assert off.exit_code == 0
+    assert "(--ocr off)" in summary_value(tmp_path / "off.xlsx", "Image text")
+    limited = run("--ocr", "all", "--ocr-limit", "0", "-o", str(tmp_path / "limit.xlsx"))
+    assert limited.exit_code == 0
+    assert "10 skipped over the limit of 0" in summary_value(tmp_path / "limit.xlsx", "Image text")
+    assert run("--ocr", "maybe").exit_code == 2
