@@ -77,6 +77,8 @@ def _field_text(product: dict, field: str) -> str:
         return product["images"][0]["alt"]
     if field in ("banner", "label"):
         return product[field + "s"][0]
+    if field.startswith("image:"):
+        return product["image_texts"][0]["text"]
     return product[field]
 
 

@@ -32,8 +32,10 @@ def _generator():
     return module
 
 
-CLAIMS = _generator().CLAIMS if importlib.util.find_spec("PIL") else {}
-SKUS = {"ocr-cn-tea": "OCR-CN-1", "ocr-tw-tea": "OCR-TW-1", "ocr-en-honey": "OCR-EN-1", "ocr-clean-tea": "OCR-CN-2"}
+GENERATOR = _generator() if importlib.util.find_spec("PIL") else None
+CLAIMS = GENERATOR.CLAIMS if GENERATOR else {}
+SKUS = {"ocr-cn-tea": "OCR-CN-1", "ocr-tw-tea": "OCR-TW-1", "ocr-en-honey": "OCR-EN-1", "ocr-clean-tea": "OCR-CN-2",
+        "ocr-cn-discount": "OCR-CN-4"}
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +45,7 @@ def origin():
 
 
 def audit(origin: str, folder: Path, **ocr):
-    config = Config(select=["AD"], crawl=CrawlConfig(**ocr))
+    config = Config(select=["AD", "PR003"], crawl=CrawlConfig(**ocr))
     return run_audit(config, [f"{origin}/index.html"], output=folder / "audit.xlsx", today=TODAY)
 
 
@@ -64,18 +66,29 @@ def test_seeded_claims_in_images_are_found_and_clean_images_raise_nothing(all_im
     def key(term: str) -> str:  # the lexicon's canonical form is upper-cased, without spaces
         return term.replace(" ", "").upper()
 
-    found = {(f.sku, key(f.extra["canonical"])) for f in result.findings}
+    ad = [f for f in result.findings if f.code.startswith("AD")]
+    found = {(f.sku, key(f.extra["canonical"])) for f in ad}
     for slug, terms in CLAIMS.items():
         if slug in SKUS:
             assert {t for sku, t in found if sku == SKUS[slug]} == set(map(key, terms)), slug
-    assert {f.field for f in result.findings} == {"image:main", "image:detail"}
-    assert "全網最低" in {f.extra["term"] for f in result.findings if f.sku == "OCR-TW-1"}  # as the image spells it
+    assert {f.field for f in ad} == {"image:main", "image:detail"}
+    assert "全網最低" in {f.extra["term"] for f in ad if f.sku == "OCR-TW-1"}  # as the image spells it
     for f in result.findings:
         assert f.extra["image"].startswith(f"{origin}/img/") and f.url.startswith(f"{origin}/p/")
         box = f.extra["box"]
         assert len(box) == 4 and all(0 <= x <= 800 and 0 <= y <= 800 for x, y in box)
-    main = {f.extra["image"].rsplit("/", 1)[1] for f in result.findings if f.field == "image:main"}
+    main = {f.extra["image"].rsplit("/", 1)[1] for f in ad if f.field == "image:main"}
     assert main == {"cn-main.png", "tw-main.png", "en-main.png"}
+
+
+@needs_engine
+def test_a_discount_claim_in_an_image_is_held_against_the_page_prices(all_images):
+    """79 / 99 is 8折: 限时5折 in the main image is false (PR003), 会员8折 in the detail image holds."""
+    result, _ = all_images
+    pr003 = [f for f in result.findings if f.code == "PR003"]
+    assert [(f.sku, f.field, f.extra["claimed"]) for f in pr003] == [("OCR-CN-4", "image:main", "5折")]
+    assert pr003[0].extra["image"].endswith("/img/discount-main.png") and len(pr003[0].extra["box"]) == 4
+    assert GENERATOR.DISCOUNTS == {"ocr-cn-discount": ["5折"]}
 
 
 @needs_engine
@@ -88,13 +101,13 @@ def test_bomb_and_empty_image_are_errors_rows_not_crashes(all_images):
     sheet = openpyxl.load_workbook(result.workbook)["Errors"]
     cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
     assert "bomb.png" in cells and "empty.png" in cells
-    assert "8 image(s) read (8 with text)" in summary_value(result.workbook, "Image text")
+    assert "10 image(s) read (10 with text)" in summary_value(result.workbook, "Image text")
 
 
 @needs_engine
 def test_a_second_audit_reads_unchanged_images_from_the_cache(all_images, origin, monkeypatch):
     first, folder = all_images
-    assert len(list((folder / ".checker-cache" / "ocr").glob("*/*.json"))) == 8
+    assert len(list((folder / ".checker-cache" / "ocr").glob("*/*.json"))) == 10
 
     class NoPool:
         def __init__(self, *args, **kwargs):
@@ -110,13 +123,13 @@ def test_a_second_audit_reads_unchanged_images_from_the_cache(all_images, origin
 def test_ocr_main_reads_main_images_only(origin, tmp_path):
     result = audit(origin, tmp_path, ocr="main")
     assert {f.field for f in result.findings} == {"image:main"}
-    assert "4 image(s) read" in summary_value(result.workbook, "Image text")
+    assert "5 image(s) read" in summary_value(result.workbook, "Image text")
 
 
 def test_the_limit_counts_the_images_skipped_on_the_summary(origin, tmp_path):
     result = audit(origin, tmp_path, ocr="all", ocr_max_images=0)
     assert result.findings == []
-    assert "10 skipped over the limit of 0" in summary_value(result.workbook, "Image text")
+    assert "12 skipped over the limit of 0" in summary_value(result.workbook, "Image text")
 
 
 def test_ocr_off_reads_nothing_and_says_so(origin, tmp_path):
@@ -148,5 +161,5 @@ def test_the_cli_options_reach_the_stage(tmp_path):
     assert "(--ocr off)" in summary_value(tmp_path / "off.xlsx", "Image text")
     limited = run("--ocr", "all", "--ocr-limit", "0", "-o", str(tmp_path / "limit.xlsx"))
     assert limited.exit_code == 0
-    assert "10 skipped over the limit of 0" in summary_value(tmp_path / "limit.xlsx", "Image text")
+    assert "12 skipped over the limit of 0" in summary_value(tmp_path / "limit.xlsx", "Image text")
     assert run("--ocr", "maybe").exit_code == 2

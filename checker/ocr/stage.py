@@ -17,13 +17,13 @@ import httpx
 
 from checker.crawl.scope import Scope
 from checker.engine.context import AuditContext
-from checker.models import ErrorRecord, Finding, ImageText, Product
+from checker.models import ErrorRecord, Finding, ImageText
 from checker.ocr.reader import TextBox, engine_problem, image_problem, read_image
 
 #: The image roles each ``--ocr`` mode reads.
 ROLES = {"off": (), "main": ("main",), "all": ("main", "detail")}
 #: Rule code prefixes that screen image text (their rules read ``Product.image_texts``).
-TEXT_RULES = ("AD",)
+TEXT_RULES = ("AD", "PR003")
 #: Largest image body fetched, and the decoding limits (Pillow's own default is ~89 Mpx).
 MAX_IMAGE_BYTES = 20_000_000
 MAX_PIXELS = 40_000_000
@@ -144,10 +144,16 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
     return texts
 
 
+#: The product's own texts, blanked in the copy the text rules read again (they were screened in the crawl);
+#: its prices stay (PR003 holds a discount claim in an image against them).
+BLANK_TEXTS = {"title": "", "subtitle": "", "description": "", "meta_description": "", "specs": {}, "images": [],
+               "labels": [], "banners": [], "variants": []}
+
+
 def screen_image_texts(ctx: AuditContext, engine, texts: dict[str, list[TextBox]],
                        roles: dict[str, str]) -> list[Finding]:
-    """The text rules run on each product's image text (a product with only that: its other fields
-    were screened during the crawl)."""
+    """The text rules run again on each product whose images have text, on a copy with only that text
+    (:data:`BLANK_TEXTS`: its other texts were screened during the crawl)."""
     rules = [r for r in engine.by_scope.get("product", ()) if r.code.startswith(TEXT_RULES)]
     if not rules:
         return []
@@ -163,7 +169,7 @@ def screen_image_texts(ctx: AuditContext, engine, texts: dict[str, list[TextBox]
         product = entry.page().product
         if product is None:
             continue
-        item = Product(sku=product.sku, url=product.url, brand=product.brand, image_texts=lines)
+        item = product.model_copy(update={**BLANK_TEXTS, "image_texts": lines})
         ctx.memo.start(item)
         for rule in rules:
             try:
