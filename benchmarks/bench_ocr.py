@@ -69,9 +69,9 @@ def audit_stage(folder: Path, origin: str) -> tuple[float, int]:
     timing = {}
     original = stage.run_ocr
 
-    def timed(ctx, engine, cache):
+    def timed(ctx, engine, cache, progress=None):
         start = time.perf_counter()
-        original(ctx, engine, cache)
+        original(ctx, engine, cache, progress)
         timing["s"] = time.perf_counter() - start
 
     stage.run_ocr = timed

@@ -44,9 +44,9 @@ def origin():
         yield url
 
 
-def audit(origin: str, folder: Path, **ocr):
+def audit(origin: str, folder: Path, progress=None, **ocr):
     config = Config(select=["AD", "PR003"], crawl=CrawlConfig(**ocr))
-    return run_audit(config, [f"{origin}/index.html"], output=folder / "audit.xlsx", today=TODAY)
+    return run_audit(config, [f"{origin}/index.html"], output=folder / "audit.xlsx", today=TODAY, progress=progress)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,9 @@ def test_a_second_audit_reads_unchanged_images_from_the_cache(all_images, origin
             raise AssertionError("an image was read again")
 
     monkeypatch.setattr(stage, "ProcessPoolExecutor", NoPool)
-    again = audit(origin, folder, ocr="all")
+    calls = []
+    again = audit(origin, folder, lambda *call: calls.append(call), ocr="all")
+    assert [c for c in calls if c[0] == "ocr"][-1] == ("ocr", 12, 12)  # the stage's progress: every image once
     assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in first.findings]
     assert not [e for e in again.ctx.errors if e.stage not in ("ocr",)]
 

@@ -93,9 +93,18 @@ class ReadingCache:
 
 
 def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: ReadingCache,
-                workers: int) -> dict[str, list[TextBox]]:
-    """URL -> text lines of each image read; what cannot be read is an Errors row (stage ``ocr``)."""
+                workers: int, progress=None) -> dict[str, list[TextBox]]:
+    """URL -> text lines of each image read; what cannot be read is an Errors row (stage ``ocr``).
+    ``progress(phase, done, total)``: the crawl's progress callback, phase ``ocr``."""
     cfg = ctx.config.crawl
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress("ocr", done, len(images))
+
     texts: dict[str, list[TextBox]] = {}
     pending: dict[str, Future] = {}
     digests: dict[str, str] = {}
@@ -114,14 +123,17 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
                     size, problem = image_problem(data, MAX_PIXELS)
                 if problem:
                     ctx.errors.append(ErrorRecord(stage="ocr", source=url, reason=problem))
+                    tick()
                     continue
                 if max(size) < MIN_SIDE:
                     texts[url] = []
+                    tick()
                     continue
                 digest = digests[url] = hashlib.sha256(data).hexdigest()
                 cached = cache.get(digest)
                 if cached is not None:
                     texts[url] = cached
+                    tick()
                     continue
                 if pool is None:
                     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
@@ -133,6 +145,7 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
                 boxes, problem = future.result()
             except Exception as exc:  # a worker that died (out of memory) or an engine error
                 boxes, problem = [], f"OCR 失败 / OCR failed: {type(exc).__name__}: {exc}"
+            tick()
             if problem:
                 ctx.errors.append(ErrorRecord(stage="ocr", source=url, reason=problem))
                 continue
@@ -180,7 +193,7 @@ def screen_image_texts(ctx: AuditContext, engine, texts: dict[str, list[TextBox]
     return findings
 
 
-def run_ocr(ctx: AuditContext, engine, cache_folder: Path | None) -> None:
+def run_ocr(ctx: AuditContext, engine, cache_folder: Path | None, progress=None) -> None:
     """The stage: findings into ``ctx.page_findings``, one line for the Summary in ``ctx.ocr_summary``."""
     mode = ctx.config.crawl.ocr
     if mode == "off":
@@ -198,7 +211,7 @@ def run_ocr(ctx: AuditContext, engine, cache_folder: Path | None) -> None:
     skipped = max(0, len(images) - limit)
     images = images[:limit]
     workers = max(1, min(os.cpu_count() or 1, len(images)))  # one process a core: ~380 MB each
-    texts = read_images(ctx, images, ReadingCache(cache_folder), workers)
+    texts = read_images(ctx, images, ReadingCache(cache_folder), workers, progress)
     roles = dict(images)
     ctx.page_findings.extend(screen_image_texts(ctx, engine, texts, roles))
     with_text = sum(1 for boxes in texts.values() if boxes)
