@@ -92,6 +92,10 @@ class ReadingCache:
             pass  # a cache that cannot be written costs time, not findings
 
 
+class EngineMissing(Exception):
+    """The engine is not installed or cannot be loaded (raised when the first image needs it)."""
+
+
 def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: ReadingCache,
                 workers: int, progress=None) -> dict[str, list[TextBox]]:
     """URL -> text lines of each image read; what cannot be read is an Errors row (stage ``ocr``).
@@ -136,6 +140,9 @@ def read_images(ctx: AuditContext, images: list[tuple[str, str]], cache: Reading
                     tick()
                     continue
                 if pool is None:
+                    problem = engine_problem()  # asked only now: icons and cached readings need no engine
+                    if problem:
+                        raise EngineMissing(problem)
                     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
                 if digest not in by_digest:  # the same bytes under two URLs are read once
                     by_digest[digest] = pool.submit(read_image, data, MAX_PIXELS, MAX_SIDE)
@@ -202,16 +209,16 @@ def run_ocr(ctx: AuditContext, engine, cache_folder: Path | None, progress=None)
     images = wanted_images(ctx, mode)
     if not images:
         return
-    problem = engine_problem()
-    if problem:
-        ctx.ocr_summary = problem
-        ctx.errors.append(ErrorRecord(stage="ocr", source="store-checker", reason=problem))
-        return
     limit = ctx.config.crawl.ocr_max_images
     skipped = max(0, len(images) - limit)
     images = images[:limit]
     workers = max(1, min(os.cpu_count() or 1, len(images)))  # one process a core: ~380 MB each
-    texts = read_images(ctx, images, ReadingCache(cache_folder), workers, progress)
+    try:
+        texts = read_images(ctx, images, ReadingCache(cache_folder), workers, progress)
+    except EngineMissing as exc:
+        ctx.ocr_summary = str(exc)
+        ctx.errors.append(ErrorRecord(stage="ocr", source="store-checker", reason=str(exc)))
+        return
     roles = dict(images)
     ctx.page_findings.extend(screen_image_texts(ctx, engine, texts, roles))
     with_text = sum(1 for boxes in texts.values() if boxes)
