@@ -165,3 +165,28 @@ def test_the_cli_options_reach_the_stage(tmp_path):
     assert limited.exit_code == 0
     assert "12 skipped over the limit of 0" in summary_value(tmp_path / "limit.xlsx", "Image text")
     assert run("--ocr", "maybe").exit_code == 2
+
+
+@needs_engine
+def test_a_huge_image_is_scaled_and_its_boxes_are_in_its_own_pixels():
+    """cn-main.png blown up 4x (3200 px, over the 2000 px the engine gets): read at 2000 px, its
+    boxes come back in the 3200 px image's pixels, where the text is."""
+    import io
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from PIL import Image
+
+    from checker.ocr.reader import read_image
+
+    original = (STORE / "img" / "cn-main.png").read_bytes()
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(original)).resize((3200, 3200)).save(buffer, "PNG")
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:  # the models stay out of pytest
+        small, problem = pool.submit(read_image, original, stage.MAX_PIXELS, stage.MAX_SIDE).result()
+        big, big_problem = pool.submit(read_image, buffer.getvalue(), stage.MAX_PIXELS, stage.MAX_SIDE).result()
+    assert problem == big_problem == ""
+    claim = next(b for b in small if "全网最低价" in b.text)
+    scaled = next(b for b in big if "全网最低价" in b.text)
+    for (x, y), (bx, by) in zip(claim.box, scaled.box, strict=True):
+        assert abs(bx - 4 * x) <= 40 and abs(by - 4 * y) <= 40
