@@ -127,22 +127,25 @@ def sarif_document(ctx: AuditContext, rows: list[Row], rules: list[Rule], *, fix
     absent = [{"ruleId": p.code or "unknown", "level": LEVELS.get(p.severity, "none"), "baselineState": "absent",
                  "message": {"text": clean(p.message) or p.code or p.fingerprint},
                  "partialFingerprints": {FINGERPRINT_KEY: p.fingerprint}} for p in fixed]
-    document = _document(ctx, descriptors, results + absent)
     kept = len(results)
-    size = _gzipped_size(document)
-    while size > max_gzipped and kept > 0:  # cut in proportion, with a margin, until it fits
-        kept = int(kept * max_gzipped / size * 0.9)
-        document["runs"][0]["results"] = results[:kept] + absent
+    while True:
+        document = _document(ctx, descriptors, results[:kept] + absent)
+        if kept < len(rows):
+            _say_truncated(document, kept, len(rows), max_results, max_gzipped)
         size = _gzipped_size(document)
-    if kept < len(rows):
-        note = (f"只写入最严重的 {kept:,} 条，共 {len(rows):,} 条（代码托管平台上限：{max_results:,} 条、"
-                     f"压缩后 {max_gzipped // 1_000_000} MB）/ only the {kept:,} most severe of {len(rows):,} findings "
-                     f"written (code hosts accept {max_results:,} results and {max_gzipped // 1_000_000} MB gzipped "
-                     "per run); the JSON report and the workbook have them all")
-        run = document["runs"][0]
-        run["properties"]["truncated"] = {"kept": kept, "total": len(rows), "note": note}
-        run["invocations"][0]["toolExecutionNotifications"].insert(0, {"level": "warning", "message": {"text": note}})
-    return document
+        if size <= max_gzipped or kept == 0:
+            return document
+        kept = int(kept * max_gzipped / size * 0.9)  # in proportion, with a margin
+
+
+def _say_truncated(document: dict[str, Any], kept: int, total: int, max_results: int, max_gzipped: int) -> None:
+    mb = f"{max_gzipped / 1_000_000:g}"
+    note = (f"只写入最严重的 {kept:,} 条，共 {total:,} 条（代码托管平台上限：{max_results:,} 条、压缩后 {mb} MB）/ "
+            f"only the {kept:,} most severe of {total:,} findings written (code hosts accept {max_results:,} "
+            f"results and {mb} MB gzipped per run); the JSON report and the workbook have them all")
+    run = document["runs"][0]
+    run["properties"]["truncated"] = {"kept": kept, "total": total, "note": note}
+    run["invocations"][0]["toolExecutionNotifications"].insert(0, {"level": "warning", "message": {"text": note}})
 
 
 def _gzipped_size(document: dict[str, Any]) -> int:
