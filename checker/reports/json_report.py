@@ -70,4 +70,4 @@ def audit_document(ctx: AuditContext, rows: list[Row], rules: list[Rule], *, fai
 
 def write_json(path: Path, ctx: AuditContext, rows: list[Row], rules: list[Rule], **kwargs) -> Path:
     document = audit_document(ctx, rows, rules, **kwargs)
-    return write_atomically(path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+    return write_atomically(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -5,6 +5,7 @@ Status/Owner/Note carried from a baseline)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,11 @@ def finding_rows(findings: list[Finding], baseline=None) -> list[Row]:
     return rows
 
 
+@lru_cache(maxsize=256)
+def _area_name(code: str) -> str:
+    return area_name(code)
+
+
 def source_record(f: Finding) -> dict[str, Any] | None:
     if f.source is None:
         return None
@@ -67,7 +73,7 @@ def finding_record(row: Row) -> dict[str, Any]:
         "severity": f.severity.value,
         "code": f.code,
         "area": f.area,
-        "area_name": area_name(f.code),
+        "area_name": _area_name(f.code),
         "rule": f.rule_name,
         "sku": f.sku,
         "field": f.field,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +33,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "storeChecker/v1"
 
 
+@lru_cache(maxsize=1024)
 def file_uri(file: str, base: Path | None = None) -> str:
     """An export file as a SARIF URI: relative to the working folder (the repository, in CI) when under
     it, else an absolute ``file:`` URI.  ``base``: the folder relative paths are read from (the config's)."""
@@ -174,4 +176,4 @@ def _document(ctx: AuditContext, descriptors, results) -> dict[str, Any]:
 
 def write_sarif(path: Path, ctx: AuditContext, rows: list[Row], rules: list[Rule], **kwargs) -> Path:
     document = sarif_document(ctx, rows, rules, **kwargs)
-    return write_atomically(path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+    return write_atomically(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
