@@ -76,6 +76,8 @@ def test_a_baseline_round_trip_keeps_decisions_and_lists_the_fixed(store, tmp_pa
     assert kept["基线 Baseline"] == "仍存在 Still open"
     assert row_for(rows, "gone-c")["基线 Baseline"] == "新 New"
     assert row_for(rows, "gone-c")["状态 Status"] == "未处理 Open"
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(second)["Summary"].iter_rows(values_only=True) if r}
+    assert (summary["新问题 New since the baseline"], summary["仍存在 Still open"], summary["已修复 Fixed (gone)"]) == (1, 1, 1)
     fixed = openpyxl.load_workbook(second)["已修复 Fixed"]
     fixed_rows = list(fixed.iter_rows(min_row=2, values_only=True))
     assert len(fixed_rows) == 1 and fixed_rows[0][4].endswith("/p/gone-b.html") and fixed_rows[0][8] == "ask the web team"
