@@ -179,3 +179,31 @@ def test_junit_fails_only_at_or_above_fail_on():
     failure = next(root.iter("failure"))
     assert root.get("failures") == "1" and "SKU-1" in failure.text and "SKU-2" not in failure.text
     ET.fromstring(ET.tostring(root))  # the NUL in the messages is gone
+
+
+def test_the_summary_and_the_json_say_what_to_fix_first(tmp_path):
+    from checker.config import Config
+    from checker.engine import Engine
+    from checker.reports.outputs import write_reports
+
+    url = "http://127.0.0.1:1/p/{}.html"
+    findings = [
+        Finding(code="AD005", severity=Severity.WARNING, message="urgency", sku="W-1", url=url.format("w")),
+        Finding(code="AD001", severity=Severity.ERROR, message="plain", sku="E-1", url=url.format("e")),
+        Finding(code="LN002", severity=Severity.ERROR, message="shared logo", url=url.format("logo"),
+                extra={"pages": 40}),
+        Finding(code="AD001", severity=Severity.ERROR, message="repeat", sku="R-1", url=url.format("r"),
+                repeat_of=["T1"]),
+    ]
+    ctx = AuditContext(config=Config())
+    out = tmp_path / "a.xlsx"
+    write_reports(out, ("xlsx", "json"), ctx, findings, Engine.from_config(Config()).rules)
+    summary = list(openpyxl.load_workbook(out)["Summary"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(summary) if row[0] == "先修这些 What to fix first (No.)")
+    block = [row for row in summary[start + 1:start + 5]]
+    assert [row[2] for row in block] == ["AD001", "LN002", "AD001", "AD005"]
+    assert [row[3] for row in block] == ["R-1", url.format("logo"), "E-1", "W-1"]
+    assert block[1][5] == 40 and "40" in block[1][6] and "complaint" in block[0][6]
+    document = validate_json(out.with_suffix(".json"))
+    assert document["fix_first"] == [4, 3, 2, 1]
+    assert [f["places"] for f in document["findings"]] == [1, 1, 40, 1]

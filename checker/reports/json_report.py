@@ -16,6 +16,7 @@ from checker.messages import reason_label, stage_label
 from checker.models import Severity
 from checker.reports.atomic import write_atomically
 from checker.reports.coverage import coverage
+from checker.reports.priority import fix_first, places
 from checker.reports.records import Row, finding_record
 
 SCHEMA_VERSION = "1.0"
@@ -58,7 +59,8 @@ def audit_document(ctx: AuditContext, rows: list[Row], rules: list[Rule], *, fai
         "coverage": [{"area": a.area, "name": a.name, "status": a.status, "why": a.why, "rules": list(a.codes)}
                      for a in coverage(ctx, rules)],
         "rules": [{"code": r.code, "name": r.name, "severity": r.level.value, "summary": r.summary} for r in rules],
-        "findings": [finding_record(row) for row in rows],
+        "fix_first": [row.number for row in fix_first(rows)],
+        "findings": [{**finding_record(row), "places": places(row)} for row in rows],
         "fixed": [{"fingerprint": p.fingerprint, "code": p.code, "severity": p.severity, "sku": p.sku, "url": p.url,
                    "message": p.message, "status": p.status, "owner": p.owner, "note": p.note} for p in fixed],
         "errors": [{"stage": e.stage, "stage_label": stage_label(e.stage), "source": e.source,

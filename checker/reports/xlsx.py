@@ -31,6 +31,7 @@ from checker.engine.rule import Rule
 from checker.messages import STATUSES, reason_label, stage_label
 from checker.models import ErrorRecord, Finding
 from checker.reports.coverage import coverage_rows
+from checker.reports.priority import fix_first, places, why
 from checker.reports.records import Row, finding_rows
 from checker.reports.sheetwriter import (
     BOLD,
@@ -135,6 +136,7 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
     lines += [("工作簿说明 Workbook note", note) for note in notes]
     for label, value in lines:
         yield [Cell(label, BOLD), Cell(value, WRAP if isinstance(value, str) and "\n" in value else 0)]
+    yield from _fix_first_rows(rows)
     yield []
     yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in SEVERITIES]
            + [Cell("合计 Total", HEADER)])
@@ -144,6 +146,21 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
                                     for n, s in zip(per, SEVERITIES, strict=True)] + [sum(per)])
     yield [Cell("合计 Total", BOLD)] + [Cell(n, BOLD) for n in totals] + [Cell(sum(totals), BOLD)]
     yield from coverage_rows(ctx, rules)
+
+
+def _fix_first_rows(rows: list[Row]):
+    """The top findings to start with (:mod:`checker.reports.priority`), by their Findings row number."""
+    top = fix_first(rows)
+    if not top:
+        return
+    yield []
+    yield [Cell(h, HEADER) for h in ("先修这些 What to fix first (No.)", "严重程度 Severity", "代码 Code", "SKU / URL",
+                                     "问题 Message", "涉及 Places", "原因 Why")]
+    for row in top:
+        f = row.finding
+        yield [row.number, Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]), f.code,
+               Cell(f.sku or f.url or (str(f.source) if f.source else ""), WRAP),
+               Cell(f.message.split("\n", 1)[0], WRAP), places(row), Cell(why(row), WRAP)]
 
 
 def _finding_rows(rows: Iterable[Row]):
@@ -285,7 +302,7 @@ def _write_file(tmp: str, ctx: AuditContext, rows: list[Row], rules: list[Rule],
     try:
         if not failure:
             _write_sheets(book, ctx, rows, rules, min(max_rows, EXCEL_ROW_LIMIT), notes, fixed)
-        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 16, 16]),
+        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 24, 40, 10, 30]),
                          _summary_rows(ctx, [r.finding for r in rows], rules, datetime.now(), notes, rows, fixed),
                          first=True)
         book.close()
