@@ -97,9 +97,11 @@ def run_audit(
     resume: bool = False,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     baseline=None,
+    changed=None,
 ) -> AuditResult:
     """``formats``: the reports to write beside ``output`` (:mod:`checker.reports.outputs`);
-    ``baseline``: a :class:`checker.reports.baseline.Baseline` the findings are compared with."""
+    ``baseline``: a :class:`checker.reports.baseline.Baseline` the findings are compared with;
+    ``changed``: a :class:`checker.changed.ChangedScope` (``--changed-only``): only its SKUs' rows are kept."""
     engine = engine or Engine.from_config(config)
     ctx = AuditContext(config=config, today=today or date.today(), start_urls=list(start_urls))
     result = AuditResult(ctx=ctx, findings=[], rules=engine.rules)
@@ -109,6 +111,12 @@ def run_audit(
     stage = "sources"
     try:
         load_sources(config, ctx)
+        if changed is not None:
+            from checker.changed import restrict
+
+            ctx.scope_note = changed.why
+            if not changed.everything:
+                restrict(ctx, changed)
         stage = "crawl"
         if start_urls:
             crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume, engine=engine)

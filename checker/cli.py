@@ -79,8 +79,11 @@ def main() -> None:
               help="上次的报告 / The previous run's workbook or JSON: findings marked New / Still open / Fixed, "
                    "Status, Owner and Note carried over, Accepted ones never fail.")
 @click.option("--new-only", is_flag=True, help="只有新问题才失败 / Only findings new since --baseline fail the run.")
+@click.option("--changed-only", metavar="REV",
+              help="只审核变化的 SKU / Only the SKUs whose export rows changed since git REV, and their pages "
+                   "(everything when the config or rule files changed).")
 def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
-          quiet, formats, baseline, new_only):
+          quiet, formats, baseline, new_only, changed_only):
     """审核起始网址（页面或 sitemap.xml）和配置的导出文件，写出 Excel 报告。
     Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook.
 
@@ -134,12 +137,15 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             start_urls = [f"{origin}/{entry}"] + [u for u in start_urls if u.startswith(origin)]
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
+        scope = None
+        if changed_only:
+            config, start_urls, scope = _changed_only(config, changed_only, start_urls)
         progress = ProgressPrinter(quiet=quiet)
         try:
             with terminate_like_ctrl_c():
                 result = run_audit(config, start_urls, output=workbook, today=today.date() if today else None,
                                    progress=progress, engine=engine, resume=resume, formats=formats,
-                                   baseline=previous)
+                                   baseline=previous, changed=scope)
         except Terminated:  # after the crawl, while the rules ran or the workbook was written
             click.echo("terminated (SIGTERM) before the workbook was written", err=True)
             sys.exit(EXIT_TERMINATED)
@@ -177,6 +183,21 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
 
     failing = any(fails(row, config.fail_on) and (not new_only or row.baseline_state == "new") for row in result.rows)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _changed_only(config, rev: str, start_urls: list[str]):
+    """``--changed-only REV``: the config (links not followed), start URLs and scope of the audit."""
+    from checker.changed import ChangedOnlyError, changed_scope
+
+    try:
+        scope = changed_scope(config, rev, start_urls)
+    except ChangedOnlyError as exc:
+        _fail_usage(str(exc))
+    click.echo(f"changed-only 变更审核: {scope.why}", err=True)
+    if scope.everything:
+        return config, start_urls, scope
+    crawl = config.crawl.model_copy(update={"max_depth": 0})
+    return config.model_copy(update={"crawl": crawl}), scope.pages, scope
 
 
 def _print_reports(result, formats, previous) -> None:

@@ -106,6 +106,8 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
     ]
     if ctx.partial:
         lines.append(("中断原因 Interrupted by", ctx.interrupted_reason or "interrupted"))
+    if ctx.scope_note:
+        lines.append(("审核范围 Scope", ctx.scope_note))
     pages_ok = ctx.pages.ok_count
     lines += [
         ("开始时间 Started", ctx.started.strftime("%Y-%m-%d %H:%M:%S")),
