@@ -207,3 +207,17 @@ def test_the_summary_and_the_json_say_what_to_fix_first(tmp_path):
     document = validate_json(out.with_suffix(".json"))
     assert document["fix_first"] == [4, 3, 2, 1]
     assert [f["places"] for f in document["findings"]] == [1, 1, 40, 1]
+
+
+def test_the_workbook_prints_landscape_one_page_wide_and_has_a_per_sku_sheet(store, tmp_path):
+    out = tmp_path / "audit.xlsx"
+    assert audit("--serve", store, "-o", out).exit_code == 1
+    book = openpyxl.load_workbook(out)
+    for sheet in book:
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert book["Findings"].print_title_rows == "$1:$1"  # the header on every printed page
+    per_sku = list(book["按SKU Per SKU"].iter_rows(values_only=True))
+    assert per_sku[0][:2] == ("SKU", "问题数 Findings")
+    ok = next(row for row in per_sku if row[0] == "OK-1")
+    assert ok[1] >= 1 and "AD001" in ok[6]

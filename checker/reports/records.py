@@ -55,7 +55,7 @@ def finding_rows(findings: list[Finding], baseline=None) -> list[Row]:
 
 
 @lru_cache(maxsize=256)
-def _area_name(code: str) -> str:
+def area_label(code: str) -> str:
     return area_name(code)
 
 
@@ -73,7 +73,7 @@ def finding_record(row: Row) -> dict[str, Any]:
         "severity": f.severity.value,
         "code": f.code,
         "area": f.area,
-        "area_name": _area_name(f.code),
+        "area_name": area_label(f.code),
         "rule": f.rule_name,
         "sku": f.sku,
         "field": f.field,

@@ -7,7 +7,8 @@ straight into the zip member, so memory does not grow with the number of finding
 
 Features: inline strings (always text, never formulas), numbers, a fixed style table (header,
 severity fills, wrap, link, bold, quote prefix), column widths, frozen header, autofilter, list
-data validation, external hyperlinks (capped at Excel's 65,530 per sheet).  Files are read back
+data validation, external hyperlinks (capped at Excel's 65,530 per sheet), print setup (landscape,
+one page wide, the frozen header repeated on every printed page).  Files are read back
 by openpyxl in the tests, so anything written here is checked by an independent reader.
 """
 
@@ -144,6 +145,7 @@ class WorkbookWriter:
             out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
                       'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
+            out.write('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')  # printed one page wide
             if sheet.freeze_header:
                 out.write('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                           'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>')
@@ -169,6 +171,8 @@ class WorkbookWriter:
             if sheet._links:
                 out.write("<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" r:id="rId{i}"/>'
                                                    for i, (ref, _) in enumerate(sheet._links, start=1)) + "</hyperlinks>")
+            out.write('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+                      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
             out.write("</worksheet>")
             out.flush()
         if sheet._links:
@@ -241,6 +245,9 @@ class WorkbookWriter:
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"'{s.name}'!$A$1:${column_letter(max(s._cols, 1))}${max(s._rows, 2)}</definedName>"
             for i, s in enumerate(self.sheets) if s.autofilter)
+        names += "".join(  # the header row on every printed page
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{s.name}\'!$1:$1</definedName>'
+            for i, s in enumerate(self.sheets) if s.freeze_header)
         self.zip.writestr("xl/workbook.xml", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

@@ -31,6 +31,7 @@ from checker.engine.rule import Rule
 from checker.messages import STATUSES, reason_label, stage_label
 from checker.models import ErrorRecord, Finding
 from checker.reports.coverage import coverage_rows
+from checker.reports import per_sku
 from checker.reports.priority import fix_first, places, why
 from checker.reports.records import Row, finding_rows
 from checker.reports.sheetwriter import (
@@ -281,6 +282,8 @@ def _write_sheets(book: WorkbookWriter, ctx: AuditContext, rows: list[Row], rule
                max_rows=max_rows),
          _error_rows(ctx.errors)),
         (Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True), _rule_rows(rules)),
+        *([(Sheet(per_sku.TITLE, widths=[w for _, w in per_sku.COLUMNS], freeze_header=True, autofilter=True,
+                  max_rows=max_rows), per_sku.per_sku_rows(rows))] if any(r.finding.sku for r in rows) else []),
     ):
         book.write_sheet(sheet, rows)
         _note_sheet(sheet, notes)
