@@ -132,7 +132,7 @@ def test_a_partial_audit_still_writes_every_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(audit_module, "crawl", interrupted)
     out = tmp_path / "r.xlsx"
-    result = audit("--serve", store, "-o", out, "--format", "json,sarif,junit")
+    result = audit("--serve", store, "-o", out, "--format", "xlsx,json,sarif,junit")
     assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert validate_json(out.with_suffix(".json"))["run"]["status"] == "partial"
     sarif = validate_sarif(json.loads(out.with_suffix(".sarif").read_text(encoding="utf-8")))
@@ -140,6 +140,8 @@ def test_a_partial_audit_still_writes_every_report(tmp_path, monkeypatch):
     audit_case = next(ET.parse(out.with_name("r.junit.xml")).getroot().iter("testcase"))
     assert audit_case.find("error") is not None and "Ctrl-C" in audit_case.find("error").get("message")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    status = next(row[1] for row in openpyxl.load_workbook(out)["Summary"].iter_rows(min_row=3) if row[0].value == "状态 Status")
+    assert status.value.endswith("PARTIAL") and status.fill.fgColor.rgb == "FFF8CBAD"  # red, as errors are
 
 
 def finding(n: int, severity: Severity, **kw) -> Finding:
@@ -221,3 +223,17 @@ def test_the_workbook_prints_landscape_one_page_wide_and_has_a_per_sku_sheet(sto
     assert per_sku[0][:2] == ("SKU", "问题数 Findings")
     ok = next(row for row in per_sku if row[0] == "OK-1")
     assert ok[1] >= 1 and "AD001" in ok[6]
+
+
+def test_owners_from_the_config_fill_the_owner_column_and_the_per_owner_sheet(store, tmp_path):
+    config = tmp_path / "checker.toml"
+    config.write_text('[owners]\nLN = "运营 ops"\nAD = "法务 legal"\nAD001 = "法务 brand team"\n', encoding="utf-8")
+    out = tmp_path / "audit.xlsx"
+    assert audit("--serve", store, "--config", config, "-o", out, "--format", "xlsx,json").exit_code == 1
+    document = validate_json(out.with_suffix(".json"))
+    owners = {f["code"]: f["owner"] for f in document["findings"]}
+    assert owners["LN001"] == "运营 ops" and owners["AD001"] == "法务 brand team"  # the longer key wins
+    per_owner = {row[0]: row for row in openpyxl.load_workbook(out)["按负责人 Per owner"].iter_rows(
+        min_row=2, values_only=True)}
+    assert per_owner["运营 ops"][1] >= 1 and "LN001" in per_owner["运营 ops"][5]
+    assert "AD001" in per_owner["法务 brand team"][5]

@@ -39,7 +39,7 @@ def write_reports(workbook: Path, formats, ctx: AuditContext, findings: list[Fin
     """Every file report asked for; the rows (numbered, fingerprinted, baseline-carried) they share."""
     from checker.reports.xlsx import write_workbook
 
-    rows = finding_rows(findings, baseline)
+    rows = finding_rows(findings, baseline, ctx.config.owners)
     fixed = baseline.fixed({r.fingerprint for r in rows}) if baseline is not None else []
     written: dict[str, Path] = {}
     if "xlsx" in formats:

@@ -1,5 +1,6 @@
-"""The workbook's per-SKU sheet: one row per SKU with its findings across families, so that whoever owns
-a product sees everything wrong with it at once (the Findings sheet has one row per finding)."""
+"""The workbook's per-SKU and per-owner sheets: one row per SKU with its findings across families, so
+that whoever owns a product sees everything wrong with it at once; one row per owner (``[owners]``)
+with the open findings that are theirs (the Findings sheet has one row per finding)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,25 @@ def per_sku_rows(rows: list[Row]):
                Cell(", ".join(dict.fromkeys(area_label(r.finding.code) for r in found)), WRAP),
                ", ".join(dict.fromkeys(r.finding.code for r in found)),
                Cell(f"{worst.finding.code}: {worst.finding.message.split(chr(10), 1)[0]}", WRAP), numbers]
+
+
+OWNER_TITLE = "按负责人 Per owner"
+OWNER_COLUMNS: list[tuple[str, int]] = [
+    ("负责人 Owner", 24), ("未处理 Open findings", 12), ("错误 error", 9), ("警告 warning", 9), ("提示 info", 9),
+    ("代码 Codes", 40), ("SKU 数 SKUs", 10),
+]
+
+
+def per_owner_rows(rows: list[Row]):
+    """Header, then one row per owner with their open findings (Accepted and Fixed left out); no owner last."""
+    by_owner: dict[str, list[Row]] = {}
+    for row in rows:
+        if not row.accepted and not row.status.endswith("Fixed"):
+            by_owner.setdefault(row.owner, []).append(row)
+    yield [Cell(name, HEADER) for name, _ in OWNER_COLUMNS]
+    for owner, found in sorted(by_owner.items(), key=lambda item: (not item[0], item[0])):
+        levels = [r.finding.severity.value for r in found]
+        yield [owner or "（未指定）(none)", len(found), Cell(levels.count("error"), SEVERITY_STYLE["error"]),
+               levels.count("warning"), levels.count("info"),
+               Cell(", ".join(dict.fromkeys(r.finding.code for r in found)), WRAP),
+               len({r.finding.sku for r in found if r.finding.sku})]

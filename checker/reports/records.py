@@ -39,18 +39,29 @@ class Row:
         return self.status == STATUSES[2]
 
 
-def finding_rows(findings: list[Finding], baseline=None) -> list[Row]:
-    """The rows of the Findings sheet in order; ``baseline``: a :class:`checker.reports.baseline.Baseline`."""
+def owner_of(code: str, owners: dict[str, str]) -> str:
+    """The owner ``[owners]`` names for a code: the longest matching key (``PR001`` before ``PR``)."""
+    for key in sorted((k for k in owners if code.upper().startswith(k.upper())), key=len, reverse=True):
+        return owners[key]
+    return ""
+
+
+def finding_rows(findings: list[Finding], baseline=None, owners: dict[str, str] | None = None) -> list[Row]:
+    """The rows of the Findings sheet in order; ``baseline``: a :class:`checker.reports.baseline.Baseline`;
+    ``owners``: ``[owners]`` of the config, the Owner of a finding no baseline row gave one."""
     rows = []
+    default_owner = {}
     for n, (f, fp) in enumerate(zip(findings, unique_fingerprints(findings), strict=True), start=1):
+        if owners and f.code not in default_owner:
+            default_owner[f.code] = owner_of(f.code, owners)
+        owner = default_owner.get(f.code, "")
+        before = baseline.previous.get(fp) if baseline is not None else None
         if baseline is None:
-            rows.append(Row(n, f, fp))
-            continue
-        before = baseline.previous.get(fp)
-        if before is None:
-            rows.append(Row(n, f, fp, "new"))
+            rows.append(Row(n, f, fp, owner=owner))
+        elif before is None:
+            rows.append(Row(n, f, fp, "new", owner=owner))
         else:
-            rows.append(Row(n, f, fp, "unchanged", before.status or STATUSES[0], before.owner, before.note))
+            rows.append(Row(n, f, fp, "unchanged", before.status or STATUSES[0], before.owner or owner, before.note))
     return rows
 
 

@@ -138,7 +138,10 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
                   ("已修复 Fixed (gone)", len(fixed))]
     lines += [("工作簿说明 Workbook note", note) for note in notes]
     for label, value in lines:
-        yield [Cell(label, BOLD), Cell(value, WRAP if isinstance(value, str) and "\n" in value else 0)]
+        style = WRAP if isinstance(value, str) and "\n" in value else 0
+        if ctx.partial and label == "状态 Status":
+            style = SEVERITY_STYLE["error"]  # PARTIAL stands out (red fill)
+        yield [Cell(label, BOLD), Cell(value, style)]
     yield from _fix_first_rows(rows)
     yield []
     yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in SEVERITIES]
@@ -284,6 +287,8 @@ def _write_sheets(book: WorkbookWriter, ctx: AuditContext, rows: list[Row], rule
         (Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True), _rule_rows(rules)),
         *([(Sheet(per_sku.TITLE, widths=[w for _, w in per_sku.COLUMNS], freeze_header=True, autofilter=True,
                   max_rows=max_rows), per_sku.per_sku_rows(rows))] if any(r.finding.sku for r in rows) else []),
+        *([(Sheet(per_sku.OWNER_TITLE, widths=[w for _, w in per_sku.OWNER_COLUMNS], freeze_header=True),
+            per_sku.per_owner_rows(rows))] if ctx.config.owners else []),
     ):
         book.write_sheet(sheet, rows)
         _note_sheet(sheet, notes)
