@@ -45,7 +45,7 @@ UPGRADE    ?=
 lock:
 	[ -x $(UV_VENV)/bin/python ] || $(PYTHON) -m venv $(UV_VENV)
 	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
-	$(UV_VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra dev \
+	$(UV_VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra dev --extra ocr \
 	    --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
 	    $(if $(UPGRADE),$(addprefix --upgrade-package ,$(UPGRADE)),--upgrade) -o $(LOCK)
 
@@ -59,7 +59,7 @@ test-latest:
 	@rm -rf $(LATEST) && mkdir -p $(dir $(LATEST_LOG)) && $(PYTHON) -m venv $(LATEST)
 	@echo "test-latest: the newest releases into $(LATEST), tests with them (log: $(LATEST_LOG))"
 	@if ! { $(LATEST)/bin/python -m pip install --upgrade pip setuptools && \
-	        $(LATEST)/bin/python -m pip install --upgrade --upgrade-strategy eager -e '.[dev]'; } >$(LATEST_LOG) 2>&1; then \
+	        $(LATEST)/bin/python -m pip install --upgrade --upgrade-strategy eager -e '.[dev,ocr]'; } >$(LATEST_LOG) 2>&1; then \
 	    echo "WARNING: the newest releases do not install (see $(LATEST_LOG))"; exit 0; fi; \
 	newer=$$($(LATEST)/bin/python .ci/newer_than_lock.py $(LOCK)); \
 	if $(LATEST)/bin/python -m pytest -q -p no:cacheprovider >>$(LATEST_LOG) 2>&1; then \

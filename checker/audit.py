@@ -120,6 +120,10 @@ def run_audit(
         stage = "crawl"
         if start_urls:
             crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume, engine=engine)
+            stage = "ocr"
+            from checker.ocr.stage import run_ocr  # numpy and the engine only when images are read
+
+            run_ocr(ctx, engine, workbook.parent / ".checker-cache" if config.crawl.cache else None, progress)
             crawled = ctx.pages.final_urls() | set(ctx.pages)
             ctx.api_products = [p for p in ctx.api_products if p.url not in crawled]
         stage = "rules"

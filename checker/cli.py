@@ -71,6 +71,9 @@ def main() -> None:
               help="起始网址列表文件 / A file of start URLs, one per line (# comments allowed).")
 @click.option("--resume", is_flag=True, help="继续中断的抓取 / Continue an interrupted crawl from its state file.")
 @click.option("--no-cache", is_flag=True, help="不用缓存 / Fetch every page again (ignore ETag/Last-Modified cache).")
+@click.option("--ocr", type=click.Choice(["off", "main", "all"]),
+              help="读取图片文字 / Read the text in product images: off, main images (default), or all (main and detail).")
+@click.option("--ocr-limit", type=click.IntRange(min=0), help="最多读取图片数 / Images read per audit, at most.")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度 / No progress output.")
 @click.option("--format", "formats", metavar="xlsx,json,sarif,junit,github",
               help="报告格式 / Reports to write beside the workbook, same stem (default xlsx); github: annotations "
@@ -83,7 +86,7 @@ def main() -> None:
               help="只审核变化的 SKU / Only the SKUs whose export rows changed since git REV, and their pages "
                    "(everything when the config or rule files changed).")
 def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
-          quiet, formats, baseline, new_only, changed_only):
+          ocr, ocr_limit, quiet, formats, baseline, new_only, changed_only):
     """审核起始网址（页面或 sitemap.xml）和配置的导出文件，写出 Excel 报告。
     Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook.
 
@@ -108,6 +111,9 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     try:
         config, _ = effective_config(config_path, select=select, ignore=ignore, fail_on=fail_on, no_cache=no_cache,
                                      promotion=promotion)
+        ocr_update = {"ocr": ocr, "ocr_max_images": ocr_limit}
+        if ocr or ocr_limit is not None:
+            config.crawl = config.crawl.model_copy(update={k: v for k, v in ocr_update.items() if v is not None})
         engine = Engine.from_config(config)
         currency_table()  # checked before the crawl forks: a broken checker/currencies.toml is a usage error
     except (ConfigError, RuleRegistrationError, CurrencyTableError) as exc:

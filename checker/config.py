@@ -55,6 +55,10 @@ class CrawlConfig(_Section):
     robots_sitemaps: bool = Field(True, description="starting from a home page, also read robots.txt Sitemap: lines")
     store_api: Literal["none", "auto", "shopify", "woocommerce"] = "none"
     check_images: bool = True
+    ocr: Literal["off", "main", "all"] = Field("main", description="read the text in product images after the crawl "
+                                              "(checker/ocr): off, main images, or main and detail images")
+    ocr_max_images: int = Field(500, ge=0, description="images read per audit, at most; the rest are counted "
+                                "on the Summary")
     check_links: bool = True
     check_external: bool = Field(False, description="also check images/links on other hosts")
     cache: bool = Field(True, description="revalidate unchanged pages with ETag/Last-Modified")

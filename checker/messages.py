@@ -22,6 +22,7 @@ STAGES = {
     "crawl": "抓取进程 crawl",
     "sources": "导出文件 sources",
     "rules": "规则运行 rules",
+    "ocr": "图片文字 image text",
 }
 
 #: Common failure reasons (English, from the crawler and readers) -> their Chinese, shown before them.

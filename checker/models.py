@@ -75,6 +75,16 @@ class Image(_Model):
     role: str = "main"  # main | detail | banner
 
 
+class ImageText(_Model):
+    """One line of text read in a product image (checker/ocr), with its box: the four corners
+    ``[x, y]`` in the image's own pixels."""
+
+    url: str
+    role: str = "main"  # main | detail
+    text: str
+    box: list[list[int]] = Field(default_factory=list)
+
+
 class ShownPrice(_Model):
     """One price as one source of a page gives it: the structured data (``jsonld`` / ``microdata``) or
     what the shopper sees (``visible``).  ``kind``: price | list (struck-through) | conditional (after a
@@ -119,6 +129,7 @@ class Product(_Model):
     banners: list[str] = Field(default_factory=list)  # promotion banner text
     extracted_from: str = ""  # jsonld | microdata | selectors | api
     shown_prices: list[ShownPrice] = Field(default_factory=list)  # each source's own price (they may disagree)
+    image_texts: list[ImageText] = Field(default_factory=list)  # read in its images after the crawl (checker/ocr)
 
 
 class Link(NamedTuple):

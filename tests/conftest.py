@@ -34,6 +34,22 @@ def store_audit(store_origin, tmp_path_factory):
     return run_audit(load_config(STORE_CONFIG), [f"{store_origin}/sitemap.xml"], output=out, today=TODAY)
 
 
+def write_one_page_store(root):
+    """A shop of one product page and its sitemap in ``root`` (for ``checker audit --serve``)."""
+    (root / "p").mkdir(parents=True)
+    (root / "p" / "ok.html").write_text(
+        '<h1 class="product-title">OK</h1><span data-sku="OK-1"></span><span class="price-current">¥9</span>',
+        encoding="utf-8")
+    (root / "sitemap.xml").write_text('<urlset><url><loc>http://shop.local/p/ok.html</loc></url></urlset>',
+                                      encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def one_page_store(tmp_path):
+    return write_one_page_store(tmp_path / "store")
+
+
 @cache
 def export_generator():
     """fixtures/make_exports.py as a module: its CATALOG_ROWS and API_ITEMS are the exports' rows (each

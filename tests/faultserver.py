@@ -157,8 +157,8 @@ class FaultServer(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def running(slow_seconds: float = 3.0):
-    server = FaultServer(slow_seconds)
+def serving(server: ThreadingHTTPServer):
+    """Serve ``server`` on a thread; yields (server, origin) and shuts it down after."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -166,6 +166,12 @@ def running(slow_seconds: float = 3.0):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def running(slow_seconds: float = 3.0):
+    with serving(FaultServer(slow_seconds)) as running_server:
+        yield running_server
 
 
 class ConnectionRecorder:
@@ -247,10 +253,5 @@ def routed(routes: dict | None = None):
     server.daemon_threads = True
     server.routes = dict(routes or {})
     server.hits = Counter()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as running_server:
+        yield running_server

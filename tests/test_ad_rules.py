@@ -15,7 +15,7 @@ from checker.engine import AuditContext, Engine, build_rules
 from checker.engine.cases import DEFAULT_PRODUCT_URL, run_case
 from checker.engine.docs import cases_of_pack, rule_docs
 from checker.engine.registry import load_plugins
-from checker.models import Image, Product, Severity
+from checker.models import Image, ImageText, Product, Severity
 from checker.text import OffsetMap, normalise, normalise_for_matching, to_halfwidth, to_simplified
 
 LEXICON = load_lexicon()
@@ -34,6 +34,9 @@ def product(field: str = "description", text: str = "", **kwargs) -> Product:
         data["banners"] = [text]
     elif field == "label":
         data["labels"] = [text]
+    elif field.startswith("image:"):  # text read in an image (checker/ocr)
+        data["image_texts"] = [ImageText(url="https://shop.example.com/i/2.jpg", role=field[6:], text=text,
+                                         box=[[1, 2], [30, 2], [30, 9], [1, 9]])]
     else:
         data[field] = text
     return Product(**data)
@@ -74,6 +77,8 @@ def _field_text(product: dict, field: str) -> str:
         return product["images"][0]["alt"]
     if field in ("banner", "label"):
         return product[field + "s"][0]
+    if field.startswith("image:"):
+        return product["image_texts"][0]["text"]
     return product[field]
 
 
@@ -482,3 +487,12 @@ def test_the_matcher_is_the_same_with_and_without_the_cache_file(tmp_path):
     assert len(list((tmp_path / "store-checker").glob("text-*.json"))) == 3  # t2s, tables, variants
     assert outputs[0] == outputs[1]
     assert outputs[0].count("'") > 1000
+
+
+def test_image_text_findings_name_the_image_and_the_box():
+    prod = product("image:main", "全网最低价")
+    (f,) = audit(prod)
+    assert (f.field, f.extra["image"]) == ("image:main", "https://shop.example.com/i/2.jpg")
+    assert f.extra["box"] == [[1, 2], [30, 2], [30, 9], [1, 9]]
+    # A rule configured without the image fields does not read them.
+    assert audit(prod, Config(select=["AD"], rules={"AD001": {"fields": ["title"]}})) == []

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 from checker_rules.complaints._common import complaint_view
+from storeaudit import audit_store
 
 from checker.config import load_config
-from checker.engine import AuditContext, build_rules
-from checker.engine.runner import Engine
-from checker.models import FetchResult, Page
 
 extract = pytest.importorskip("checker.extract", reason="the extractor (checker.extract) is not available yet")
 
@@ -62,24 +60,8 @@ ESCALATED = {
 
 @cache
 def _audit(select: tuple[str, ...]):
-    from checker.crawl.pages import slim_page
-    from checker.decoding import decode_html
-    from checker.sources import load_sources
-
     config = load_config(CONFIG).model_copy(update={"select": list(select), "ignore": []})
-    engine = Engine(build_rules(config))
-    ctx = AuditContext(config=config, today=TODAY)
-    load_sources(config, ctx, CONFIG.parent)
-    findings = []
-    for file in sorted((STORE / "p").glob("*.html")):
-        url = f"{ORIGIN}/p/{file.name}"
-        extracted = extract.extract_page(decode_html(file.read_bytes(), None)[0], url, config)
-        page = Page(fetch=FetchResult(url=url, final_url=url, status=200, content_type="text/html"),
-                    product=extracted.product, title=extracted.title, canonical=extracted.canonical)
-        findings += engine.check_page(page, ctx)
-        ctx.add_page_targets(slim_page(page), {}, {})
-    findings += engine.check_site(ctx)
-    return engine.revise(findings, ctx), ctx
+    return audit_store(config, TODAY, ORIGIN)
 
 
 def _key(f) -> tuple[str, str, str, str]:

@@ -11,6 +11,8 @@ from collections import Counter
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from faultserver import serving
+
 from checker.audit import run_audit
 from checker.config import Config
 from checker.crawl.cache import PageCache
@@ -70,13 +72,8 @@ def caching_shop():
     server = ThreadingHTTPServer(("127.0.0.1", 0), CachingShop)
     server.daemon_threads = True
     server.hits, server.lock = Counter(), threading.Lock()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as running_server:
+        yield running_server
 
 
 def audit(origin: str, output):

@@ -54,17 +54,6 @@ def test_parse_promotion_refuses(text):
         parse_promotion(text)
 
 
-@pytest.fixture
-def one_page_store(tmp_path):
-    root = tmp_path / "store"
-    (root / "p").mkdir(parents=True)
-    (root / "p" / "ok.html").write_text('<h1 class="product-title">OK</h1><span class="price-current">¥9</span>',
-                                        encoding="utf-8")
-    (root / "sitemap.xml").write_text('<urlset><url><loc>http://shop.local/p/ok.html</loc></url></urlset>',
-                                      encoding="utf-8")
-    return root
-
-
 def _summary(path) -> dict[str, object]:
     sheet = openpyxl.load_workbook(path)["Summary"]
     return {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}

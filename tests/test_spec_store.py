@@ -12,11 +12,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from storeaudit import audit_store
 
 from checker.config import load_config
-from checker.engine import AuditContext, build_rules
-from checker.engine.runner import Engine
-from checker.models import FetchResult, Page
 
 extract = pytest.importorskip("checker.extract", reason="the extractor (checker.extract) is not available yet")
 
@@ -32,24 +30,8 @@ pytestmark = pytest.mark.skipif(not DEFECTS.is_file(), reason="fixtures/store/_d
 
 @cache
 def _audit():
-    from checker.crawl.pages import slim_page
-    from checker.decoding import decode_html
-    from checker.sources import load_sources
-
     config = load_config(CONFIG).model_copy(update={"select": ["SP"], "ignore": []})
-    engine = Engine(build_rules(config))
-    ctx = AuditContext(config=config)
-    load_sources(config, ctx, CONFIG.parent)
-    findings = []
-    for file in sorted((STORE / "p").glob("*.html")):
-        url = f"{ORIGIN}/p/{file.name}"
-        extracted = extract.extract_page(decode_html(file.read_bytes(), None)[0], url, config)
-        page = Page(fetch=FetchResult(url=url, final_url=url, status=200, content_type="text/html"),
-                    product=extracted.product, title=extracted.title, canonical=extracted.canonical)
-        findings += engine.check_page(page, ctx)
-        ctx.add_page_targets(slim_page(page, engine.sentence_keepers), {}, {})
-    findings += engine.check_site(ctx)
-    return findings, ctx
+    return audit_store(config, origin=ORIGIN)
 
 
 def _rows(path: Path, prefix: str = "") -> list[dict[str, str]]:

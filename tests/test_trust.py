@@ -16,13 +16,8 @@ PRODUCT = '<h1 class="product-title">OK</h1><span data-sku="OK-1"></span><span c
 
 
 @pytest.fixture
-def store(tmp_path):
-    root = tmp_path / "store"
-    (root / "p").mkdir(parents=True)
-    (root / "p" / "ok.html").write_text(PRODUCT, encoding="utf-8")
-    (root / "sitemap.xml").write_text('<urlset><url><loc>http://shop.local/p/ok.html</loc></url></urlset>',
-                                      encoding="utf-8")
-    return root
+def store(one_page_store):
+    return one_page_store
 
 
 def audit(*args, cwd: Path | None = None):

@@ -277,6 +277,7 @@ class AuditContext:
     memo: ItemMemo = field(default_factory=ItemMemo, repr=False)  # per-item values rules share
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
+    ocr_summary: str = ""  # what the image-text stage read or why it did not (checker/ocr), for the Summary
     scope_note: str = ""  # --changed-only: what was audited on purpose, and why (not an interruption)
 
     def keep_files_in(self, directory: str | os.PathLike) -> None:

@@ -70,9 +70,11 @@ def _names(node: Node) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def _outside(node: Node) -> bool:
-    """The node sits in page chrome or in a block of other products (or is itself one)."""
-    while node is not None and node.tag not in ("body", "html", "-undef"):
+def _outside(node: Node, scope: Node | None = None) -> bool:
+    """The node sits in page chrome or in a block of other products (or is itself one); with ``scope``,
+    only its ancestors up to ``scope`` count."""
+    stop = scope.mem_id if scope is not None else None
+    while node is not None and node.tag not in ("body", "html", "-undef") and node.mem_id != stop:
         if node.tag in _CHROME_TAGS or node.tag in _SKIP_TAGS:
             return True
         names = _names(node)
@@ -298,14 +300,7 @@ def _in_link(node: Node, scope: Node) -> bool:
 
 def _outside_within(node: Node, scope: Node) -> bool:
     """Like ``_outside`` but only for the ancestors up to ``scope``."""
-    while node is not None and node.mem_id != scope.mem_id:
-        if node.tag in _CHROME_TAGS or node.tag in _SKIP_TAGS:
-            return True
-        names = _names(node)
-        if names.strip() and OTHER_BLOCKS.search(names):
-            return True
-        node = node.parent
-    return False
+    return _outside(node, scope)
 
 
 def _climb(title: Node, default_currency: str | None, with_price: bool) -> tuple[Node, tuple | None, dict]:

@@ -16,9 +16,9 @@ from checker.models import Finding, Severity
 from checker.reports.coverage import coverage
 from checker.reports.summary import area_name, counts_by_area
 
-PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links"}
+PHASES = {"pages": "抓取页面 pages", "links": "检查图片和链接 images & links", "ocr": "读取图片文字 image text"}
 #: Shorter, for the bar: its rate and ETA must fit a narrow terminal.
-BAR_LABELS = {"pages": "抓取 pages", "links": "链接 links"}
+BAR_LABELS = {"pages": "抓取 pages", "links": "链接 links", "ocr": "图片文字 OCR"}
 
 
 def display_width(text: str) -> int:
@@ -43,7 +43,7 @@ class ProgressPrinter:
     labels counted as two columns, one line per phase redrawn in place); plain, sparse lines in CI or
     when piped, as ``label: done/total``."""
 
-    UNITS = {"pages": "页", "links": "项"}
+    UNITS = {"pages": "页", "links": "项", "ocr": "张"}
 
     def __init__(self, stream=None, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr

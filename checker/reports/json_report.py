@@ -29,6 +29,7 @@ def run_facts(ctx: AuditContext, fail_on, baseline) -> dict[str, Any]:
         "status": "partial" if ctx.partial else "complete",
         "interrupted_reason": ctx.interrupted_reason or None,
         "scope": ctx.scope_note or None,
+        "ocr": ctx.ocr_summary or None,
         "started": ctx.started.isoformat(timespec="seconds"),
         "finished": datetime.now().isoformat(timespec="seconds"),
         "today": ctx.today.isoformat(),

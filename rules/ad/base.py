@@ -21,12 +21,15 @@ from checker.models import ErrorRecord, Finding, Product, Severity
 if TYPE_CHECKING:
     from checker.engine.context import AuditContext
 
-FieldName = Literal["title", "subtitle", "description", "specs", "image_alt", "banner", "meta_description", "label"]
+FieldName = Literal["title", "subtitle", "description", "specs", "image_alt", "banner", "meta_description", "label",
+                    "image:main", "image:detail"]
 
 #: The product fields screened, in report order.  ``specs`` means spec *values*; ``image_alt`` the
-#: alt and title text of every image; ``banner`` / ``label`` each promotion banner / page label.
+#: alt and title text of every image; ``banner`` / ``label`` each promotion banner / page label;
+#: ``image:main`` / ``image:detail`` each line of text read in a main / detail image (checker/ocr).
 FIELDS: tuple[FieldName, ...] = (
     "title", "subtitle", "description", "specs", "image_alt", "banner", "meta_description", "label",
+    "image:main", "image:detail",
 )  # fmt: skip
 
 #: Category -> (Chinese, English) wording for messages.
@@ -54,13 +57,15 @@ class AdOptions(BaseModel):
     )
 
 
-#: Where a text sits within its field, as the finding's extra: ``("spec", "材质")``, ``("image", url)``,
-#: ``("index", 0)``; ``None`` for the single-text fields.
+#: Where a text sits within its field, as the finding's extra (key, value pairs): ``("spec", "材质")``,
+#: ``("image", url)``, ``("image", url, "box", corners)`` (text read in an image), ``("index", 0)``;
+#: ``None`` for the single-text fields.
 Where = tuple[str, Any] | None
 #: A screened text with the hits of one category: ``(field, text, where, hits in position order)``.
 Screened = tuple[FieldName, str, Where, list[Hit]]
 
 _IMAGE_TEXT = attrgetter("url", "alt", "title")
+_READ_TEXT = attrgetter("role", "url", "text", "box")
 
 
 def _content(product: Product) -> tuple[Any, ...]:
@@ -69,7 +74,7 @@ def _content(product: Product) -> tuple[Any, ...]:
     return (
         product.title, product.subtitle, product.description, tuple(product.specs.items()),
         tuple(map(_IMAGE_TEXT, product.images)), tuple(product.banners), product.meta_description,
-        tuple(product.labels),
+        tuple(product.labels), tuple(map(_READ_TEXT, product.image_texts)), (),
     )  # fmt: skip
 
 
@@ -85,6 +90,11 @@ def _texts(content: tuple[Any, ...], fields: tuple[str, ...]) -> list[tuple[Fiel
         elif field == "image_alt":
             for url, alt, title in value:  # alt and title are often the same text: screened once
                 texts += [(field, text, ("image", url)) for text in dict.fromkeys((alt, title)) if text]
+        elif field == "image:main":  # both image fields come as one item: each line under its role's field
+            texts += [(f"image:{role}", text, ("image", url, "box", box))
+                      for role, url, text, box in value if text and f"image:{role}" in wanted]
+        elif field == "image:detail":
+            continue
         elif field in ("banner", "label"):
             texts += [(field, text, ("index", i)) for i, text in enumerate(value) if text]
         elif value:
@@ -214,7 +224,7 @@ class LexiconRule(Rule):
                     position=hit.start,
                     occurrences=len(term_hits),
                     lexicon=f"{hit.entry.path.name}:{hit.entry.line or '?'}",
-                    **({where[0]: where[1]} if where else {}),
+                    **(dict(zip(where[::2], where[1::2], strict=True)) if where else {}),
                 )
 
     # -- docs -----------------------------------------------------------------------------

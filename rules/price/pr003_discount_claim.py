@@ -9,15 +9,15 @@ from checker.engine import Rule, register
 from checker.models import Severity
 from checker.prices import read_labelled
 
-Text = Literal["title", "subtitle", "banner", "label", "description"]
+Text = Literal["title", "subtitle", "banner", "label", "description", "image:main", "image:detail"]
 
 
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     abs: float = Field(0.01, ge=0, description="tolerance on the money amount a claim gives")
-    fields: list[Text] = Field(["title", "subtitle", "banner", "label", "description"],
-                               description="product texts read for claims")
+    fields: list[Text] = Field(["title", "subtitle", "banner", "label", "description", "image:main", "image:detail"],
+                               description="product texts read for claims (image:*: text read in images, checker/ocr)")
 
 
 @register
@@ -63,7 +63,7 @@ class DiscountClaim(Rule):
         price, ref = view.price.amount, view.reference.amount if view.reference is not None else None
         cur = view.price.currency
         tol = dec(self.options.abs)
-        for field, text in self._texts(product):
+        for field, text, where in self._texts(product):
             if not hints(text):
                 continue
             found, _cart = claims(text)
@@ -74,7 +74,7 @@ class DiscountClaim(Rule):
                 if result > price + tol:
                     yield self._finding(product, field, text, conditional[0].text,
                                         f"条件价 {result_label} 高于售价 {money(price, cur)} / The conditional price "
-                                        f"{money(result, cur)} is above the price {money(price, cur)}")
+                                        f"{money(result, cur)} is above the price {money(price, cur)}", **where)
                     continue
             for claim in found:
                 # A coupon's claim (领券立减20) is the conditional price's arithmetic; any other claim is judged on
@@ -92,10 +92,11 @@ class DiscountClaim(Rule):
                     product, field, text, claim.text,
                     f"宣传「{claim.text}」，但 {label} 对比 {money(base, cur)} 只是 {gives} / "
                     f"Claims {claim.text!r}, but {money(result, cur)} against {money(base, cur)} is {gives}",
-                    claimed=claim.text, price=str(result), reference=str(base),
+                    claimed=claim.text, price=str(result), reference=str(base), **where,
                 )
 
     def _texts(self, product):
+        """``(field, text, extra)``: the extra names the image and the text's box for text read in one."""
         wanted = set(self.options.fields)
         for field, values in (("title", [product.title]), ("subtitle", [product.subtitle]),
                               ("banner", product.banners), ("label", product.labels),
@@ -103,7 +104,10 @@ class DiscountClaim(Rule):
             if field in wanted:
                 for value in values:
                     if value:
-                        yield field, value
+                        yield field, value, {}
+        for line in product.image_texts:
+            if f"image:{line.role}" in wanted and line.text:
+                yield f"image:{line.role}", line.text, {"image": line.url, "box": line.box}
 
     @staticmethod
     def _holds(claim: Claim, base: Decimal, result: Decimal, tol: Decimal, exact: bool) -> bool:
