@@ -237,3 +237,23 @@ def test_owners_from_the_config_fill_the_owner_column_and_the_per_owner_sheet(st
         min_row=2, values_only=True)}
     assert per_owner["运营 ops"][1] >= 1 and "LN001" in per_owner["运营 ops"][5]
     assert "AD001" in per_owner["法务 brand team"][5]
+
+
+def test_the_fixture_store_reports_validate_and_point_at_export_rows(store_audit, tmp_path):
+    """The whole demo store: every report valid; an export finding at its file and row, a page finding of a
+    catalogued SKU at the SKU's catalog row (a location code hosts accept), both with the SKU and URL."""
+    from checker.reports.outputs import write_reports
+
+    rows, written = write_reports(tmp_path / "store.xlsx", ("json", "sarif", "junit"), store_audit.ctx,
+                                  store_audit.findings, store_audit.rules)
+    document = validate_json(written["json"])
+    assert len(document["findings"]) == len(store_audit.findings) and document["products"]
+    results = validate_sarif(json.loads(written["sarif"].read_text(encoding="utf-8")))["runs"][0]["results"]
+    expired = next(r for r in results if r["ruleId"] == "ST001")
+    physical = expired["locations"][0]["physicalLocation"]
+    assert "fixtures/exports/inventory" in physical["artifactLocation"]["uri"] and physical["region"]["startLine"] > 1
+    page = next(r for r in results if r["ruleId"] == "AD001" and r["properties"]["sku"])
+    assert "fixtures/exports/catalog" in page["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert {loc["kind"] for loc in page["locations"][0]["logicalLocations"]} == {"object", "resource"}
+    suites = ET.parse(written["junit"]).getroot()
+    assert int(suites.get("failures")) == len({f.code for f in store_audit.findings if f.severity == Severity.ERROR})
