@@ -257,3 +257,16 @@ def test_the_fixture_store_reports_validate_and_point_at_export_rows(store_audit
     assert {loc["kind"] for loc in page["locations"][0]["logicalLocations"]} == {"object", "resource"}
     suites = ET.parse(written["junit"]).getroot()
     assert int(suites.get("failures")) == len({f.code for f in store_audit.findings if f.severity == Severity.ERROR})
+
+
+def test_the_summary_has_a_native_chart_of_findings_by_area_and_severity(store, tmp_path):
+    out = tmp_path / "audit.xlsx"
+    assert audit("--serve", store, "-o", out).exit_code == 1
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    (chart,) = sheet._charts  # read back by openpyxl's own chart reader
+    assert chart.tagname == "barChart" and chart.grouping == "stacked" and len(chart.series) == 3
+    header = int(chart.series[0].tx.strRef.f.rsplit("$", 1)[1])
+    assert [sheet.cell(header, c).value for c in range(1, 5)] == ["领域 Area", "错误 error", "警告 warning", "提示 info"]
+    first, last = (int(part.rsplit("$", 1)[1]) for part in chart.series[0].val.numRef.f.split(":"))
+    areas = [sheet.cell(r, 1).value for r in range(first, last + 1)]
+    assert "链接配置 Links" in areas and sheet.cell(last + 1, 1).value == "合计 Total"

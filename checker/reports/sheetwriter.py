@@ -105,6 +105,7 @@ class Sheet:
     _links: list[tuple[str, str]] = field(default_factory=list)  # (cell ref, target)
     max_rows: int = EXCEL_ROW_LIMIT  # lower in tests; never higher than Excel's
     _index: int = 0  # its part number (sheetN.xml)
+    chart: Any = None  # a checker.reports.chart.BarChart drawn on the sheet (one per workbook), set while rows stream
     cut: bool = False  # rows beyond the row limit were left out
     failure: str = ""  # why writing its rows stopped early (the sheet is complete up to there)
 
@@ -116,6 +117,7 @@ class WorkbookWriter:
         self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self.sheets: list[Sheet] = []  # in the order they are shown (not necessarily written)
         self._written = 0
+        self._chart = False  # a chart part was written (its content types go in at close)
 
     # ---------------------------------------------------------------- cells
     @staticmethod
@@ -173,13 +175,24 @@ class WorkbookWriter:
                                                    for i, (ref, _) in enumerate(sheet._links, start=1)) + "</hyperlinks>")
             out.write('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
                       '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+            if sheet.chart is not None:
+                out.write(f'<drawing r:id="rId{len(sheet._links) + 1}"/>')
             out.write("</worksheet>")
             out.flush()
-        if sheet._links:
+        if sheet._links or sheet.chart is not None:
             rels = "".join(
                 f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                 f'hyperlink" Target={quoteattr(safe_text(target))} TargetMode="External"/>'
                 for i, (_, target) in enumerate(sheet._links, start=1))
+            if sheet.chart is not None:
+                from checker.reports.chart import drawing_rels
+
+                rels += (f'<Relationship Id="rId{len(sheet._links) + 1}" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/>')
+                self.zip.writestr("xl/drawings/drawing1.xml", sheet.chart.drawing_xml())
+                self.zip.writestr("xl/drawings/_rels/drawing1.xml.rels", drawing_rels())
+                self.zip.writestr("xl/charts/chart1.xml", sheet.chart.chart_xml())
+                self._chart = True
             self.zip.writestr(f"xl/worksheets/_rels/sheet{index}.xml.rels",
                               '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
                               'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -218,6 +231,14 @@ class WorkbookWriter:
             self.zip.fp.close()
             self.zip.fp = None
 
+    def _chart_types(self) -> str:
+        if not self._chart:
+            return ""
+        from checker.reports.chart import CHART_TYPE, DRAWING_TYPE
+
+        return (f'<Override PartName="/xl/drawings/drawing1.xml" ContentType="{DRAWING_TYPE}"/>'
+                f'<Override PartName="/xl/charts/chart1.xml" ContentType="{CHART_TYPE}"/>')
+
     def close(self) -> None:
         n = len(self.sheets)
         overrides = "".join(
@@ -233,7 +254,7 @@ class WorkbookWriter:
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{overrides}</Types>"))
+            f"{overrides}{self._chart_types()}</Types>"))
         self.zip.writestr("_rels/.rels", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'

@@ -34,9 +34,11 @@ from checker.reports.coverage import coverage_rows
 from checker.reports import per_sku
 from checker.reports.priority import fix_first, places, why
 from checker.reports.records import Row, finding_rows
+from checker.reports.chart import BarChart
 from checker.reports.sheetwriter import (
     BOLD,
     EXCEL_ROW_LIMIT,
+    FILL_RGB,
     HEADER,
     SEVERITY_STYLE,
     WRAP,
@@ -99,7 +101,8 @@ def _promotion_text(ctx: AuditContext, rules: list[Rule]) -> str:
 
 
 def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime,
-                  notes: list[str] = (), rows: list[Row] = (), fixed=()):
+                  notes: list[str] = (), rows: list[Row] = (), fixed=(), sheet: Sheet | None = None):
+    """The Summary's rows; on ``sheet``, the chart of findings by area and severity."""
     lines: list[tuple[str, Any]] = [
         ("店铺上线前自检报告 / Pre-promotion store audit", ""),
         ("", ""),
@@ -138,16 +141,22 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
                   ("仍存在 Still open", sum(r.baseline_state == "unchanged" for r in rows)),
                   ("已修复 Fixed (gone)", len(fixed))]
     lines += [("工作簿说明 Workbook note", note) for note in notes]
+    head = []
     for label, value in lines:
         style = WRAP if isinstance(value, str) and "\n" in value else 0
         if ctx.partial and label == "状态 Status":
             style = SEVERITY_STYLE["error"]  # PARTIAL stands out (red fill)
-        yield [Cell(label, BOLD), Cell(value, style)]
-    yield from _fix_first_rows(rows)
-    yield []
+        head.append([Cell(label, BOLD), Cell(value, style)])
+    head += [*_fix_first_rows(rows), []]
+    yield from head
     yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in SEVERITIES]
            + [Cell("合计 Total", HEADER)])
     by_area, totals = counts_by_area(findings, (r.area() for r in rules))
+    if sheet is not None and findings:  # a native chart of the table below, beside the run facts
+        header = len(head) + 1
+        sheet.chart = BarChart("问题：领域 × 严重程度 / Findings by area and severity", sheet.name, "A", header + 1,
+                               header + len(by_area), header,
+                               [(column_letter(i + 2), FILL_RGB[s.value][2:]) for i, s in enumerate(SEVERITIES)])
     for area, per in by_area:
         yield ([area_name(area)] + [Cell(n, SEVERITY_STYLE[s.value] if n else 0)
                                     for n, s in zip(per, SEVERITIES, strict=True)] + [sum(per)])
@@ -313,9 +322,9 @@ def _write_file(tmp: str, ctx: AuditContext, rows: list[Row], rules: list[Rule],
     try:
         if not failure:
             _write_sheets(book, ctx, rows, rules, min(max_rows, EXCEL_ROW_LIMIT), notes, fixed)
-        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 24, 40, 10, 30]),
-                         _summary_rows(ctx, [r.finding for r in rows], rules, datetime.now(), notes, rows, fixed),
-                         first=True)
+        summary = Sheet("Summary", widths=[34, 16, 16, 24, 40, 10, 30])
+        book.write_sheet(summary, _summary_rows(ctx, [r.finding for r in rows], rules, datetime.now(), notes, rows,
+                                                fixed, summary), first=True)
         book.close()
     except BaseException:
         book.discard()
