@@ -1,7 +1,7 @@
-"""One audit, end to end: sources -> crawl -> rules -> findings -> workbook.
+"""One audit, end to end: sources -> crawl -> rules -> findings -> workbook (and the other reports).
 
 Kept apart from the CLI so tests and other front-ends run the same pipeline.  Whatever happens
-(Ctrl-C, SIGTERM, a crash in a stage), a workbook of what was done is written, marked partial.
+(Ctrl-C, SIGTERM, a crash in a stage), the reports of what was done are written, marked partial.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from checker.crawl.crawler import Progress, crawl
 from checker.engine import AuditContext, Engine
 from checker.engine.rule import Rule
 from checker.models import ErrorRecord, Finding
-from checker.reports.xlsx import write_workbook
+from checker.reports.outputs import DEFAULT_FORMATS, write_reports
+from checker.reports.records import Row
 
 
 class Terminated(KeyboardInterrupt):
@@ -49,6 +50,8 @@ class AuditResult:
     findings: list[Finding]
     rules: list[Rule]
     workbook: Path | None = None
+    reports: dict[str, Path] = field(default_factory=dict)  # format -> file written (xlsx, json, sarif, junit)
+    rows: list[Row] = field(default_factory=list)  # the findings as numbered, with a baseline's Status carried
     exception: BaseException | None = field(default=None, repr=False)
 
 
@@ -92,7 +95,13 @@ def run_audit(
     progress: Progress | None = None,
     engine: Engine | None = None,
     resume: bool = False,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    baseline=None,
+    changed=None,
 ) -> AuditResult:
+    """``formats``: the reports to write beside ``output`` (:mod:`checker.reports.outputs`);
+    ``baseline``: a :class:`checker.reports.baseline.Baseline` the findings are compared with;
+    ``changed``: a :class:`checker.changed.ChangedScope` (``--changed-only``): only its SKUs' rows are kept."""
     engine = engine or Engine.from_config(config)
     ctx = AuditContext(config=config, today=today or date.today(), start_urls=list(start_urls))
     result = AuditResult(ctx=ctx, findings=[], rules=engine.rules)
@@ -102,6 +111,12 @@ def run_audit(
     stage = "sources"
     try:
         load_sources(config, ctx)
+        if changed is not None:
+            from checker.changed import restrict
+
+            ctx.scope_note = changed.why
+            if not changed.everything:
+                restrict(ctx, changed)
         stage = "crawl"
         if start_urls:
             crawl(ctx, start_urls, progress, work_dir=workbook.parent, resume=resume, engine=engine)
@@ -121,5 +136,7 @@ def run_audit(
         result.exception = exc
     # Rules run on whatever was gathered, so even a partial workbook carries findings.
     result.findings = run_rules(engine, ctx)
-    result.workbook = write_workbook(workbook, ctx, result.findings, engine.rules)
+    result.rows, result.reports = write_reports(workbook, formats, ctx, result.findings, engine.rules,
+                                                baseline=baseline, fail_on=config.fail_on)
+    result.workbook = result.reports.get("xlsx")
     return result

@@ -1,6 +1,7 @@
 """Command line: ``checker audit``, ``checker rules``, ``checker inspect``.
 
-Exit codes: 0 no finding at or above ``--fail-on`` (``never``: findings never fail); 1 there are;
+Exit codes: 0 no finding at or above ``--fail-on`` (``never``: findings never fail; a finding a manager
+Accepted in the ``--baseline`` never fails; with ``--new-only`` only new ones do); 1 there are;
 2 usage or config error, found before the crawl; 3 the audit crashed (a partial workbook is still written);
 4 nothing was audited: no page could be read, or a start sitemap could not be; 130 interrupted (Ctrl-C,
 partial); 143 terminated (SIGTERM, partial).  The order when several apply: 143/130, 3, 4, 1.
@@ -74,15 +75,25 @@ def main() -> None:
               help="读取图片文字 / Read the text in product images: off, main images (default), or all (main and detail).")
 @click.option("--ocr-limit", type=click.IntRange(min=0), help="最多读取图片数 / Images read per audit, at most.")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度 / No progress output.")
+@click.option("--format", "formats", metavar="xlsx,json,sarif,junit,github",
+              help="报告格式 / Reports to write beside the workbook, same stem (default xlsx); github: annotations "
+                   "on stdout (also whenever GITHUB_ACTIONS is set).")
+@click.option("--baseline", type=click.Path(path_type=Path),
+              help="上次的报告 / The previous run's workbook or JSON: findings marked New / Still open / Fixed, "
+                   "Status, Owner and Note carried over, Accepted ones never fail.")
+@click.option("--new-only", is_flag=True, help="只有新问题才失败 / Only findings new since --baseline fail the run.")
+@click.option("--changed-only", metavar="REV",
+              help="只审核变化的 SKU / Only the SKUs whose export rows changed since git REV, and their pages "
+                   "(everything when the config or rule files changed).")
 def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today, promotion, url_file, resume, no_cache,
-          ocr, ocr_limit, quiet):
+          ocr, ocr_limit, quiet, formats, baseline, new_only, changed_only):
     """审核起始网址（页面或 sitemap.xml）和配置的导出文件，写出 Excel 报告。
     Audit START URLs (pages or sitemap.xml) and the configured sources; write a workbook.
 
     \b
     退出码 Exit codes:
-      0  通过 / no finding at or above --fail-on
-      1  有问题 / findings at or above --fail-on
+      0  通过 / no finding at or above --fail-on (Accepted in --baseline: never)
+      1  有问题 / findings at or above --fail-on (--new-only: new ones only)
       2  用法或配置错误（抓取前）/ usage or config error, before the crawl
       3  崩溃 / the audit crashed (partial workbook)
       4  未审核 / nothing audited: a start sitemap unreadable, or no page read
@@ -93,7 +104,9 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
     from checker.crawl.journal import resume_note, resume_port
     from checker.crawl.serve import serve_directory
     from checker.prices import CurrencyTableError, currency_table
+    from checker.reports.baseline import BaselineError, read_baseline
     from checker.reports.console import ProgressPrinter, print_summary
+    from checker.reports.outputs import parse_formats
 
     try:
         config, _ = effective_config(config_path, select=select, ignore=ignore, fail_on=fail_on, no_cache=no_cache,
@@ -104,6 +117,13 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
         engine = Engine.from_config(config)
         currency_table()  # checked before the crawl forks: a broken checker/currencies.toml is a usage error
     except (ConfigError, RuleRegistrationError, CurrencyTableError) as exc:
+        _fail_usage(str(exc))
+    try:
+        formats = parse_formats(formats)
+        if new_only and baseline is None:
+            raise ValueError("--new-only 需要 --baseline / --new-only needs --baseline PREVIOUS.xlsx|json")
+        previous = read_baseline(baseline) if baseline is not None else None
+    except (ValueError, BaselineError) as exc:
         _fail_usage(str(exc))
 
     start_urls = list(start) or list(config.start)
@@ -123,11 +143,15 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             start_urls = [f"{origin}/{entry}"] + [u for u in start_urls if u.startswith(origin)]
             if not quiet:
                 click.echo(f"serving {serve_dir} at {origin}", err=True)
+        scope = None
+        if changed_only:
+            config, start_urls, scope = _changed_only(config, changed_only, start_urls)
         progress = ProgressPrinter(quiet=quiet)
         try:
             with terminate_like_ctrl_c():
                 result = run_audit(config, start_urls, output=workbook, today=today.date() if today else None,
-                                   progress=progress, engine=engine, resume=resume)
+                                   progress=progress, engine=engine, resume=resume, formats=formats,
+                                   baseline=previous, changed=scope)
         except Terminated:  # after the crawl, while the rules ran or the workbook was written
             click.echo("terminated (SIGTERM) before the workbook was written", err=True)
             sys.exit(EXIT_TERMINATED)
@@ -150,6 +174,7 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
                   rules=result.rules)
     for line in unaudited:
         click.secho(line, fg="red", bold=True, err=True)
+    _print_reports(result, formats, previous)
 
     if isinstance(result.exception, KeyboardInterrupt):
         click.echo("interrupted: the workbook holds what was done (marked PARTIAL); "
@@ -160,8 +185,45 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
         sys.exit(EXIT_CRASH)
     if unaudited:
         sys.exit(EXIT_NOT_AUDITED)
-    failing = config.fail_on != "never" and any(f.severity.rank >= config.fail_on.rank for f in result.findings)
+    from checker.reports.junit import fails
+
+    failing = any(fails(row, config.fail_on) and (not new_only or row.baseline_state == "new") for row in result.rows)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _changed_only(config, rev: str, start_urls: list[str]):
+    """``--changed-only REV``: the config (links not followed), start URLs and scope of the audit."""
+    from checker.changed import ChangedOnlyError, changed_scope
+
+    try:
+        scope = changed_scope(config, rev, start_urls)
+    except ChangedOnlyError as exc:
+        _fail_usage(str(exc))
+    click.echo(f"changed-only 变更审核: {scope.why}", err=True)
+    if scope.everything:
+        return config, start_urls, scope
+    crawl = config.crawl.model_copy(update={"max_depth": 0})
+    return config.model_copy(update={"crawl": crawl}), scope.pages, scope
+
+
+def _print_reports(result, formats, previous) -> None:
+    """The machine reports written, the baseline's counts, and GitHub annotations when asked for."""
+    import os
+
+    from checker.reports.github import annotations
+    from checker.reports.sarif import sources_base
+
+    for fmt, path in result.reports.items():
+        if fmt != "xlsx":
+            click.echo(f"{fmt}: {path}")
+    if previous is not None:
+        new = sum(r.baseline_state == "new" for r in result.rows)
+        fixed = len(previous.fixed({r.fingerprint for r in result.rows}))
+        click.echo(f"baseline 基线 {previous.path}: 新 new {new}, 仍存在 still open {len(result.rows) - new}, "
+                   f"已修复 fixed {fixed}")
+    if "github" in formats or os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in annotations(result.rows, sources_base(result.ctx)):
+            click.echo(line)
 
 
 def _preflight(config, engine, start_urls: list[str], workbook: Path, *, select: str | None,

@@ -252,6 +252,8 @@ class Config(_Section):
     extract: ExtractConfig = Field(default_factory=ExtractConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
     brand_names: list[str] = Field(default_factory=list, description="names never flagged as wording")
+    owners: dict[str, str] = Field(default_factory=dict,
+                                   description="who acts on a rule family or code: AD = \"legal\" (Owner column)")
     promotion: PromotionConfig = Field(default_factory=PromotionConfig)
 
     # Where the config came from, for error messages (not TOML keys).

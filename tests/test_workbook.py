@@ -136,7 +136,7 @@ def write_small(tmp_path, findings, errors=(), max_rows=5):
 def test_findings_past_the_row_limit_continue_on_more_sheets(tmp_path):
     findings = [finding(sku=f"S{n}") for n in range(10)]
     wb, _ = write_small(tmp_path, findings)  # 4 findings under each header
-    assert wb.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "Errors", "Rules"]
+    assert wb.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "Errors", "Rules", "按SKU Per SKU"]
     sheets = [wb[name] for name in ("Findings", "Findings (2)", "Findings (3)")]
     assert [ws.max_row for ws in sheets] == [5, 5, 3]
     assert all(ws.cell(row=1, column=1).value == "序号 No." and ws.freeze_panes == "A2" for ws in sheets)

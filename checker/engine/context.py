@@ -278,6 +278,7 @@ class AuditContext:
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
     ocr_summary: str = ""  # what the image-text stage read or why it did not (checker/ocr), for the Summary
+    scope_note: str = ""  # --changed-only: what was audited on purpose, and why (not an interruption)
 
     def keep_files_in(self, directory: str | os.PathLike) -> None:
         """Make the temporary files of :attr:`pages`, :attr:`links` and :attr:`images` in

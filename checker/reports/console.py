@@ -7,13 +7,12 @@ import shutil
 import sys
 import time
 import unicodedata
-from collections import Counter
 from urllib.parse import urlsplit
 
 import click
 
-from checker.models import Finding, Severity
 from checker.messages import CHECKED, NOT_AUDITED, PARTLY
+from checker.models import Finding, Severity
 from checker.reports.coverage import coverage
 from checker.reports.summary import area_name, counts_by_area
 
@@ -146,4 +145,5 @@ def print_summary(findings: list[Finding], ctx, workbook, fail_on: Severity | st
             mark = " 重犯 repeat of " + ", ".join(f.repeat_of[:3]) if f.repeat_of else ""
             click.echo(f"    {f.code} {f.severity.value:<7} {pad(where, 40)} {pad(f.message.split(chr(10), 1)[0], 60).rstrip()}{mark}")
     click.echo("")
-    click.echo(f"workbook: {workbook}")
+    if workbook is not None:  # --format without xlsx: the other reports are named by the CLI
+        click.echo(f"workbook: {workbook}")

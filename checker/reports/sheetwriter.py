@@ -7,7 +7,8 @@ straight into the zip member, so memory does not grow with the number of finding
 
 Features: inline strings (always text, never formulas), numbers, a fixed style table (header,
 severity fills, wrap, link, bold, quote prefix), column widths, frozen header, autofilter, list
-data validation, external hyperlinks (capped at Excel's 65,530 per sheet).  Files are read back
+data validation, external hyperlinks (capped at Excel's 65,530 per sheet), print setup (landscape,
+one page wide, the frozen header repeated on every printed page).  Files are read back
 by openpyxl in the tests, so anything written here is checked by an independent reader.
 """
 
@@ -104,6 +105,7 @@ class Sheet:
     _links: list[tuple[str, str]] = field(default_factory=list)  # (cell ref, target)
     max_rows: int = EXCEL_ROW_LIMIT  # lower in tests; never higher than Excel's
     _index: int = 0  # its part number (sheetN.xml)
+    chart: Any = None  # a checker.reports.chart.BarChart drawn on the sheet (one per workbook), set while rows stream
     cut: bool = False  # rows beyond the row limit were left out
     failure: str = ""  # why writing its rows stopped early (the sheet is complete up to there)
 
@@ -115,6 +117,7 @@ class WorkbookWriter:
         self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self.sheets: list[Sheet] = []  # in the order they are shown (not necessarily written)
         self._written = 0
+        self._chart = False  # a chart part was written (its content types go in at close)
 
     # ---------------------------------------------------------------- cells
     @staticmethod
@@ -144,6 +147,7 @@ class WorkbookWriter:
             out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
                       'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
+            out.write('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')  # printed one page wide
             if sheet.freeze_header:
                 out.write('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                           'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>')
@@ -169,13 +173,26 @@ class WorkbookWriter:
             if sheet._links:
                 out.write("<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" r:id="rId{i}"/>'
                                                    for i, (ref, _) in enumerate(sheet._links, start=1)) + "</hyperlinks>")
+            out.write('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+                      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+            if sheet.chart is not None:
+                out.write(f'<drawing r:id="rId{len(sheet._links) + 1}"/>')
             out.write("</worksheet>")
             out.flush()
-        if sheet._links:
+        if sheet._links or sheet.chart is not None:
             rels = "".join(
                 f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                 f'hyperlink" Target={quoteattr(safe_text(target))} TargetMode="External"/>'
                 for i, (_, target) in enumerate(sheet._links, start=1))
+            if sheet.chart is not None:
+                from checker.reports.chart import drawing_rels
+
+                rels += (f'<Relationship Id="rId{len(sheet._links) + 1}" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/>')
+                self.zip.writestr("xl/drawings/drawing1.xml", sheet.chart.drawing_xml())
+                self.zip.writestr("xl/drawings/_rels/drawing1.xml.rels", drawing_rels())
+                self.zip.writestr("xl/charts/chart1.xml", sheet.chart.chart_xml())
+                self._chart = True
             self.zip.writestr(f"xl/worksheets/_rels/sheet{index}.xml.rels",
                               '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
                               'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -214,6 +231,14 @@ class WorkbookWriter:
             self.zip.fp.close()
             self.zip.fp = None
 
+    def _chart_types(self) -> str:
+        if not self._chart:
+            return ""
+        from checker.reports.chart import CHART_TYPE, DRAWING_TYPE
+
+        return (f'<Override PartName="/xl/drawings/drawing1.xml" ContentType="{DRAWING_TYPE}"/>'
+                f'<Override PartName="/xl/charts/chart1.xml" ContentType="{CHART_TYPE}"/>')
+
     def close(self) -> None:
         n = len(self.sheets)
         overrides = "".join(
@@ -229,7 +254,7 @@ class WorkbookWriter:
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{overrides}</Types>"))
+            f"{overrides}{self._chart_types()}</Types>"))
         self.zip.writestr("_rels/.rels", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -241,6 +266,9 @@ class WorkbookWriter:
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"'{s.name}'!$A$1:${column_letter(max(s._cols, 1))}${max(s._rows, 2)}</definedName>"
             for i, s in enumerate(self.sheets) if s.autofilter)
+        names += "".join(  # the header row on every printed page
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">\'{s.name}\'!$1:$1</definedName>'
+            for i, s in enumerate(self.sheets) if s.freeze_header)
         self.zip.writestr("xl/workbook.xml", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

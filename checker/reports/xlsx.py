@@ -29,11 +29,16 @@ from checker.engine.pack import PackSheet
 from checker.engine.registry import load_packs
 from checker.engine.rule import Rule
 from checker.messages import STATUSES, reason_label, stage_label
-from checker.models import ErrorRecord, Finding, unique_fingerprints
+from checker.models import ErrorRecord, Finding
 from checker.reports.coverage import coverage_rows
+from checker.reports import per_sku
+from checker.reports.priority import fix_first, places, why
+from checker.reports.records import Row, finding_rows
+from checker.reports.chart import BarChart
 from checker.reports.sheetwriter import (
     BOLD,
     EXCEL_ROW_LIMIT,
+    FILL_RGB,
     HEADER,
     SEVERITY_STYLE,
     WRAP,
@@ -64,6 +69,12 @@ FINDING_COLUMNS: list[tuple[str, int]] = [
     ("指纹 Fingerprint", 18),
     ("重犯 Repeat", 9),  # CP002: the finding repeats a past complaint's cause
     ("历史投诉 Complaint ids", 22),
+    ("基线 Baseline", 14),  # --baseline: 新 New / 仍存在 Still open
+]
+BASELINE_LABELS = {"new": "新 New", "unchanged": "仍存在 Still open"}
+FIXED_COLUMNS: list[tuple[str, int]] = [
+    ("指纹 Fingerprint", 18), ("严重程度 Severity", 12), ("代码 Code", 9), ("SKU", 16), ("链接 URL", 40),
+    ("问题 Message", 60), ("状态 Status", 16), ("负责人 Owner", 12), ("备注 Note", 24),
 ]
 STATUS_COLUMN = [name for name, _ in FINDING_COLUMNS].index("状态 Status") + 1
 ERROR_COLUMNS: list[tuple[str, int]] = [
@@ -90,16 +101,19 @@ def _promotion_text(ctx: AuditContext, rules: list[Rule]) -> str:
 
 
 def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule], finished: datetime,
-                  notes: list[str] = ()):
-    rows: list[tuple[str, Any]] = [
+                  notes: list[str] = (), rows: list[Row] = (), fixed=(), sheet: Sheet | None = None):
+    """The Summary's rows; on ``sheet``, the chart of findings by area and severity."""
+    lines: list[tuple[str, Any]] = [
         ("店铺上线前自检报告 / Pre-promotion store audit", ""),
         ("", ""),
         ("状态 Status", "未完成（已中断）PARTIAL" if ctx.partial else "完成 Complete"),
     ]
     if ctx.partial:
-        rows.append(("中断原因 Interrupted by", ctx.interrupted_reason or "interrupted"))
+        lines.append(("中断原因 Interrupted by", ctx.interrupted_reason or "interrupted"))
+    if ctx.scope_note:
+        lines.append(("审核范围 Scope", ctx.scope_note))
     pages_ok = ctx.pages.ok_count
-    rows += [
+    lines += [
         ("开始时间 Started", ctx.started.strftime("%Y-%m-%d %H:%M:%S")),
         ("结束时间 Finished", finished.strftime("%Y-%m-%d %H:%M:%S")),
         ("审计日期 Audit date (today)", ctx.today.isoformat()),
@@ -122,26 +136,56 @@ def _summary_rows(ctx: AuditContext, findings: list[Finding], rules: list[Rule],
         ("发现问题 Findings", len(findings)),
         ("启用规则 Rules run", len(rules)),
     ]
-    rows += [("工作簿说明 Workbook note", note) for note in notes]
-    for label, value in rows:
-        yield [Cell(label, BOLD), Cell(value, WRAP if isinstance(value, str) and "\n" in value else 0)]
-    yield []
+    if any(r.baseline_state for r in rows) or fixed:
+        lines += [("新问题 New since the baseline", sum(r.baseline_state == "new" for r in rows)),
+                  ("仍存在 Still open", sum(r.baseline_state == "unchanged" for r in rows)),
+                  ("已修复 Fixed (gone)", len(fixed))]
+    lines += [("工作簿说明 Workbook note", note) for note in notes]
+    head = []
+    for label, value in lines:
+        style = WRAP if isinstance(value, str) and "\n" in value else 0
+        if ctx.partial and label == "状态 Status":
+            style = SEVERITY_STYLE["error"]  # PARTIAL stands out (red fill)
+        head.append([Cell(label, BOLD), Cell(value, style)])
+    head += [*_fix_first_rows(rows), []]
+    yield from head
     yield ([Cell("领域 Area", HEADER)] + [Cell(f"{s.label_zh} {s.value}", HEADER) for s in SEVERITIES]
            + [Cell("合计 Total", HEADER)])
-    rows, totals = counts_by_area(findings, (r.area() for r in rules))
-    for area, per in rows:
+    by_area, totals = counts_by_area(findings, (r.area() for r in rules))
+    if sheet is not None and findings:  # a native chart of the table below, beside the run facts
+        header = len(head) + 1
+        sheet.chart = BarChart("问题：领域 × 严重程度 / Findings by area and severity", sheet.name, "A", header + 1,
+                               header + len(by_area), header,
+                               [(column_letter(i + 2), FILL_RGB[s.value][2:]) for i, s in enumerate(SEVERITIES)])
+    for area, per in by_area:
         yield ([area_name(area)] + [Cell(n, SEVERITY_STYLE[s.value] if n else 0)
                                     for n, s in zip(per, SEVERITIES, strict=True)] + [sum(per)])
     yield [Cell("合计 Total", BOLD)] + [Cell(n, BOLD) for n in totals] + [Cell(sum(totals), BOLD)]
     yield from coverage_rows(ctx, rules)
 
 
-def _finding_rows(findings: Iterable[Finding], fingerprints: Iterable[str], first_number: int = 1):
-    """``fingerprints``: the findings' own, unique over the whole audit (:func:`unique_fingerprints`)."""
+def _fix_first_rows(rows: list[Row]):
+    """The top findings to start with (:mod:`checker.reports.priority`), by their Findings row number."""
+    top = fix_first(rows)
+    if not top:
+        return
+    yield []
+    yield [Cell(h, HEADER) for h in ("先修这些 What to fix first (No.)", "严重程度 Severity", "代码 Code", "SKU / URL",
+                                     "问题 Message", "涉及 Places", "原因 Why")]
+    for row in top:
+        f = row.finding
+        yield [row.number, Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]), f.code,
+               Cell(f.sku or f.url or (str(f.source) if f.source else ""), WRAP),
+               Cell(f.message.split("\n", 1)[0], WRAP), places(row), Cell(why(row), WRAP)]
+
+
+def _finding_rows(rows: Iterable[Row]):
+    """``rows``: numbered, with fingerprints unique over the whole audit and what a baseline carried."""
     yield _header(FINDING_COLUMNS)
-    for n, (f, fingerprint) in enumerate(zip(findings, fingerprints, strict=True), start=first_number):
+    for row in rows:
+        f = row.finding
         yield [
-            n,
+            row.number,
             Cell(f"{f.severity.label_zh} {f.severity.value}", SEVERITY_STYLE[f.severity.value]),
             f.code,
             area_name(f.code),
@@ -154,13 +198,22 @@ def _finding_rows(findings: Iterable[Finding], fingerprints: Iterable[str], firs
             Cell(f.legal_basis, WRAP),
             Cell(f.url or "", link=f.url),
             str(f.source) if f.source else "",
-            STATUSES[0],
-            "",
-            "",
-            fingerprint,
+            row.status,
+            row.owner,
+            Cell(row.note, WRAP) if row.note else "",
+            row.fingerprint,
             "是 yes" if f.repeat_of else "",
             ", ".join(f.repeat_of),
+            BASELINE_LABELS.get(row.baseline_state, ""),
         ]
+
+
+def _fixed_rows(fixed):
+    """The baseline's findings this run did not raise again (a :class:`~checker.reports.baseline.Previous` each)."""
+    yield _header(FIXED_COLUMNS)
+    for p in fixed:
+        yield [p.fingerprint, p.severity, p.code, p.sku, Cell(p.url, link=p.url or None), Cell(p.message, WRAP),
+               p.status, p.owner, p.note]
 
 
 def _error_rows(errors: list[ErrorRecord]):
@@ -212,35 +265,40 @@ def _not_written(findings: list[Finding]) -> str:
             f"by code: {codes}")
 
 
-def _write_sheets(book: WorkbookWriter, ctx: AuditContext, findings: list[Finding], rules: list[Rule],
-                  max_rows: int, notes: list[str]) -> None:
+def _write_sheets(book: WorkbookWriter, ctx: AuditContext, rows: list[Row], rules: list[Rule],
+                  max_rows: int, notes: list[str], fixed=()) -> None:
     """Findings (continued on more sheets past the row limit), Errors, Rules; what went wrong in
     any of them goes to ``notes``, for the Summary."""
     per_sheet = max_rows - 1  # under a header
     status = column_letter(STATUS_COLUMN)
-    pieces = _pieces(len(findings), per_sheet, MAX_FINDING_SHEETS)
-    fingerprints = unique_fingerprints(findings)
+    pieces = _pieces(len(rows), per_sheet, MAX_FINDING_SHEETS)
     for number, (start, stop) in enumerate(pieces, start=1):
         name = "Findings" if number == 1 else f"Findings ({number})"
         last = min(max(stop - start + 1, 1000), max_rows)
         sheet = Sheet(name, widths=[w for _, w in FINDING_COLUMNS], freeze_header=True, autofilter=True,
                       validations=[(f"{status}2:{status}{last}", list(STATUSES))], max_rows=max_rows)
-        book.write_sheet(sheet, _finding_rows(itertools.islice(findings, start, stop),
-                                              itertools.islice(fingerprints, start, stop), first_number=start + 1))
+        book.write_sheet(sheet, _finding_rows(itertools.islice(rows, start, stop)))
         _note_sheet(sheet, notes)
     if len(pieces) > 1:
         notes.append(f"问题过多，续写于 Findings (2) … ({len(pieces)}) 工作表 / more findings than one sheet "
                      f"holds: continued on sheets Findings (2) … Findings ({len(pieces)})")
-    if pieces[-1][1] < len(findings):
-        notes.append(_not_written(findings[pieces[-1][1]:]))
+    if pieces[-1][1] < len(rows):
+        notes.append(_not_written([r.finding for r in rows[pieces[-1][1]:]]))
     extras = [(Sheet(extra.title, widths=[w for _, w in extra.columns], freeze_header=True, autofilter=True,
                      max_rows=max_rows), _pack_rows(extra)) for extra in pack_sheets(ctx, rules)]
+    if fixed:
+        extras.append((Sheet("已修复 Fixed", widths=[w for _, w in FIXED_COLUMNS], freeze_header=True, autofilter=True,
+                             max_rows=max_rows), _fixed_rows(fixed)))
     for sheet, rows in (
         *extras,
         (Sheet("Errors", widths=[w for _, w in ERROR_COLUMNS], freeze_header=True, autofilter=True,
                max_rows=max_rows),
          _error_rows(ctx.errors)),
         (Sheet("Rules", widths=[w for _, w in RULE_COLUMNS], freeze_header=True), _rule_rows(rules)),
+        *([(Sheet(per_sku.TITLE, widths=[w for _, w in per_sku.COLUMNS], freeze_header=True, autofilter=True,
+                  max_rows=max_rows), per_sku.per_sku_rows(rows))] if any(r.finding.sku for r in rows) else []),
+        *([(Sheet(per_sku.OWNER_TITLE, widths=[w for _, w in per_sku.OWNER_COLUMNS], freeze_header=True),
+            per_sku.per_owner_rows(rows))] if ctx.config.owners else []),
     ):
         book.write_sheet(sheet, rows)
         _note_sheet(sheet, notes)
@@ -255,17 +313,18 @@ def _note_sheet(sheet: Sheet, notes: list[str]) -> None:
                      f"{sheet._rows + 1}, the rows before it are complete: {sheet.failure}")
 
 
-def _write_file(tmp: str, ctx: AuditContext, findings: list[Finding], rules: list[Rule], max_rows: int,
-                failure: str = "") -> list[str]:
+def _write_file(tmp: str, ctx: AuditContext, rows: list[Row], rules: list[Rule], max_rows: int,
+                failure: str = "", fixed=()) -> list[str]:
     """The workbook into ``tmp``: the sheets, then the Summary (shown first) with what happened to
     them.  ``failure``: a whole workbook could not be written, so this one is the Summary alone."""
     book = WorkbookWriter(tmp)
     notes = [failure] if failure else []
     try:
         if not failure:
-            _write_sheets(book, ctx, findings, rules, min(max_rows, EXCEL_ROW_LIMIT), notes)
-        book.write_sheet(Sheet("Summary", widths=[34, 16, 16, 16, 16]),
-                         _summary_rows(ctx, findings, rules, datetime.now(), notes), first=True)
+            _write_sheets(book, ctx, rows, rules, min(max_rows, EXCEL_ROW_LIMIT), notes, fixed)
+        summary = Sheet("Summary", widths=[34, 16, 16, 24, 40, 10, 30])
+        book.write_sheet(summary, _summary_rows(ctx, [r.finding for r in rows], rules, datetime.now(), notes, rows,
+                                                fixed, summary), first=True)
         book.close()
     except BaseException:
         book.discard()
@@ -274,35 +333,38 @@ def _write_file(tmp: str, ctx: AuditContext, findings: list[Finding], rules: lis
 
 
 def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule], *,
-                   max_rows: int = EXCEL_ROW_LIMIT) -> Path:
+                   max_rows: int = EXCEL_ROW_LIMIT, rows: list[Row] | None = None, fixed=()) -> Path:
     """Write the whole workbook to ``path`` atomically (temp file in the same folder + rename).
 
     Excel's limits are kept before writing (``max_rows`` per sheet: lower in tests), and a failure
     while writing still leaves a valid workbook: a sheet whose rows fail ends there, and the
     Summary, written last and shown first, says so; if the workbook cannot be written at all, the
-    Summary alone is.  Each such note is also an Errors row of the audit (for the console)."""
+    Summary alone is.  Each such note is also an Errors row of the audit (for the console).
+    ``rows``: the findings as numbered with a baseline's Status/Owner/Note (:func:`finding_rows`);
+    ``fixed``: the baseline's findings gone in this run, listed on their own sheet."""
     path = Path(path)
+    rows = finding_rows(findings) if rows is None else rows
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        notes = _write_atomically(path, ctx, findings, rules, max_rows)
+        notes = _write_atomically(path, ctx, rows, rules, max_rows, fixed=fixed)
     except Exception as exc:
         failure = (f"工作簿无法完整写入，仅有摘要 / the workbook could not be written whole, only this "
                    f"summary: {type(exc).__name__}: {exc}")
         try:
-            notes = _write_atomically(path, ctx, findings, rules, max_rows, failure)
+            notes = _write_atomically(path, ctx, rows, rules, max_rows, failure, fixed)
         except Exception:
             raise exc from None
     ctx.errors.extend(ErrorRecord(stage="report", source=str(path), reason=note) for note in notes)
     return path
 
 
-def _write_atomically(path: Path, ctx: AuditContext, findings: list[Finding], rules: list[Rule], max_rows: int,
-                      failure: str = "") -> list[str]:
+def _write_atomically(path: Path, ctx: AuditContext, rows: list[Row], rules: list[Rule], max_rows: int,
+                      failure: str = "", fixed=()) -> list[str]:
     """:func:`_write_file` into a temporary file of its own beside ``path``, renamed to it when whole."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
-        notes = _write_file(tmp, ctx, findings, rules, max_rows, failure)
+        notes = _write_file(tmp, ctx, rows, rules, max_rows, failure, fixed)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is an ordinary file
