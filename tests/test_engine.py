@@ -153,3 +153,19 @@ def test_a_trusted_finding_is_the_validated_finding():
     assert raised.severity is Severity.INFO and raised.repeat_of == ["T1"] and fast.repeat_of == []
     assert trusted_finding(**values).repeat_of is not fast.repeat_of  # each its own list
     assert fast.model_dump_json() == checked.model_dump_json()
+
+
+def test_site_rules_see_the_text_read_in_a_page_s_images():
+    """The OCR stage runs after the crawl (the stored pages have no image text): AuditContext joins what it
+    read to the products the site rules read back."""
+    from checker.engine import AuditContext
+    from checker.models import FetchResult, ImageText, Page, Product
+
+    ctx = AuditContext()
+    url = "https://shop.example.com/p/a.html"
+    page = Page(fetch=FetchResult(url=url, final_url=url, status=200), product=Product(url=url, sku="A"))
+    ctx.add_page_targets(page, {}, {})
+    line = ImageText(url="https://shop.example.com/img/a.jpg", text="临期特惠")
+    ctx.image_texts[url] = [line]
+    [product] = ctx.site_products()
+    assert product.image_texts == [line] and product.sku == "A"

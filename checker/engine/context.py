@@ -22,6 +22,7 @@ from checker.models import (
     ErrorRecord,
     FetchResult,
     Finding,
+    ImageText,
     InventoryLot,
     Page,
     PriceRecord,
@@ -278,6 +279,8 @@ class AuditContext:
     partial: bool = False  # interrupted: the report holds only what was done
     interrupted_reason: str = ""
     ocr_summary: str = ""  # what the image-text stage read or why it did not (checker/ocr), for the Summary
+    #: The text read in each product page's images (page URL -> lines), for the site rules (checker/ocr).
+    image_texts: dict[str, list[ImageText]] = field(default_factory=dict)
     scope_note: str = ""  # --changed-only: what was audited on purpose, and why (not an interruption)
 
     def keep_files_in(self, directory: str | os.PathLike) -> None:
@@ -348,7 +351,11 @@ class AuditContext:
 
         def read() -> list[Product]:
             with no_gc():
-                return self.products
+                products = self.products
+            if self.image_texts:  # read after the crawl: joined here, the stored pages have none
+                products = [p.model_copy(update={"image_texts": self.image_texts[p.url]})
+                            if p.url in self.image_texts else p for p in products]
+            return products
 
         return self.memo.get(self, "engine.products", read)
 

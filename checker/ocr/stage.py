@@ -23,7 +23,7 @@ from checker.ocr.reader import TextBox, engine_problem, image_problem, read_imag
 #: The image roles each ``--ocr`` mode reads.
 ROLES = {"off": (), "main": ("main",), "all": ("main", "detail")}
 #: Rule code prefixes that screen image text (their rules read ``Product.image_texts``).
-TEXT_RULES = ("AD", "PR003")
+TEXT_RULES = ("AD", "PR003")  # product rules; the site rules ST003 and ST006 read ctx.image_texts
 #: Largest image body fetched, and the decoding limits (Pillow's own default is ~89 Mpx).
 MAX_IMAGE_BYTES = 20_000_000
 MAX_PIXELS = 40_000_000
@@ -189,6 +189,7 @@ def screen_image_texts(ctx: AuditContext, engine, texts: dict[str, list[TextBox]
         product = entry.page().product
         if product is None:
             continue
+        ctx.image_texts[product.url] = lines  # the site rules read them too (ST003's notice, ST006's claims)
         item = product.model_copy(update={**BLANK_TEXTS, "image_texts": lines})
         ctx.memo.start(item)
         for rule in rules:

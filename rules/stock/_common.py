@@ -154,10 +154,11 @@ def keeps_sentence(sentence: str) -> bool:
 
 
 def disclosed(product: Product) -> str | None:
-    """The notice on the page that discloses a near-expiry lot (the first matching text), if any.  Of
-    the description, a crawled page keeps only such sentences (:func:`keeps_sentence`)."""
+    """The notice on the page that discloses a near-expiry lot (the first matching text), if any, in its
+    copy or in the text read in its images.  Of the description, a crawled page keeps only such
+    sentences (:func:`keeps_sentence`)."""
     texts = [product.title, product.subtitle, *product.labels, *product.banners, *product.specs.values(),
-             *product.description.splitlines()]
+             *product.description.splitlines(), *(line.text for line in product.image_texts)]
     for text in texts:
         if text:
             form = normalise(text)

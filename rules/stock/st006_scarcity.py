@@ -125,6 +125,9 @@ def _texts(product: Product) -> Iterator[tuple[str, str]]:
     for value in product.specs.values():
         if value:
             yield "specs", value
+    for line in product.image_texts:  # read in the page's images after the crawl (checker/ocr)
+        if line.text:
+            yield f"image:{line.role}", line.text
 
 
 @register
