@@ -112,9 +112,18 @@ def test_every_field_is_screened_and_named():
 def test_spec_and_image_findings_say_which_spec_and_image():
     prod = Product(url="u", specs={"材质": "顶级牛皮"},
                    images=[Image(url="https://x/a.jpg", alt="", title="顶级牛皮包")])
-    by_field = {f.field: f for f in audit(prod)}
-    assert by_field["specs"].extra["spec"] == "材质"
-    assert by_field["image_alt"].extra["image"] == "https://x/a.jpg"
+    [finding] = audit(prod)  # one term on one product: one finding, every place listed
+    assert (finding.field, finding.extra["spec"]) == ("specs", "材质")
+    assert finding.extra["places"] == ["specs:材质", "image_alt"] and "另见 image_alt" in finding.message
+    [image] = audit(Product(url="u", images=[Image(url="https://x/a.jpg", alt="", title="顶级牛皮包")]))
+    assert (image.field, image.extra["image"]) == ("image_alt", "https://x/a.jpg")
+
+
+def test_a_term_written_in_several_fields_is_one_finding_with_its_places():
+    prod = Product(url="u", sku="S", title="国家级工艺", banners=["限时", "国家级品质"], description="国家级认证，国家级")
+    [finding] = [f for f in audit(prod) if f.extra["canonical"] == "国家级"]
+    assert finding.field == "title" and finding.extra["places"] == ["title", "description", "banner[1]"]
+    assert finding.extra["occurrences"] == 4
 
 
 def test_configured_brand_names_are_never_flagged():

@@ -127,6 +127,18 @@ def screen(
     return by_category
 
 
+def _place_name(field: str, where: Where) -> str:
+    """Where a text sits, for a finding's ``places``: ``title``, ``banner[1]``, ``specs:材质``, ``image_alt``."""
+    if not where:
+        return field
+    kind, value = where[0], where[1]
+    if kind == "index":
+        return f"{field}[{value}]"
+    if kind == "spec":
+        return f"{field}:{value}"
+    return field
+
+
 class LexiconRule(Rule):
     """Base of the AD rules (not registered itself).  Subclasses set ``code``, ``name``,
     ``summary``, ``category`` and a docstring; the lexicon does the rest."""
@@ -197,35 +209,42 @@ class LexiconRule(Rule):
             return
         zh, en = CATEGORY_WORDS[self.category]
         screened = self.screened(product, matcher, ctx)
-        seen: set[tuple[str, str, str]] = set()
+        # One finding per term per product (one cause, one row): the first place it is written is the
+        # finding's field and evidence, every place is listed in ``places`` (title, banner[1], specs:材质).
+        by_term: dict[str, list[tuple[FieldName, str, Where, list[Hit]]]] = {}
         for field, text, where, hits in screened.get(self.category, ()):
-            by_term: dict[str, list[Hit]] = {}  # one finding per term per text: the first occurrence
+            per_text: dict[str, list[Hit]] = {}
             for hit in hits:
-                by_term.setdefault(hit.entry.spec.term, []).append(hit)
-            for term, term_hits in by_term.items():
-                hit, spec = term_hits[0], term_hits[0].entry.spec
-                evidence = hit.excerpt(text)
-                if (field, term, evidence) in seen:  # the same text twice (two banners, alt == title)
-                    continue
-                seen.add((field, term, evidence))
-                yield self.finding(
-                    f"{zh}「{hit.text}」/ {en} \"{hit.text}\"",
-                    sku=product.sku,
-                    url=product.url,
-                    field=field,
-                    evidence=evidence,
-                    suggestion=spec.suggestion,
-                    legal_basis=spec.legal_basis,
-                    severity=self._configured_level or spec.severity,
-                    term=hit.text,
-                    canonical=term,
-                    category=spec.category,
-                    reason=spec.reason,
-                    position=hit.start,
-                    occurrences=len(term_hits),
-                    lexicon=f"{hit.entry.path.name}:{hit.entry.line or '?'}",
-                    **(dict(zip(where[::2], where[1::2], strict=True)) if where else {}),
-                )
+                per_text.setdefault(hit.entry.spec.term, []).append(hit)
+            for term, term_hits in per_text.items():
+                by_term.setdefault(term, []).append((field, text, where, term_hits))
+        for term, places in by_term.items():
+            field, text, where, term_hits = places[0]
+            hit, spec = term_hits[0], term_hits[0].entry.spec
+            named = list(dict.fromkeys(_place_name(f, w) for f, _, w, _ in places))
+            also = ""
+            if len(named) > 1:
+                others = ", ".join(named[1:])
+                also = f"（另见 {others}）/ also in {others}"
+            yield self.finding(
+                f"{zh}「{hit.text}」/ {en} \"{hit.text}\"{also}",
+                sku=product.sku,
+                url=product.url,
+                field=field,
+                evidence=hit.excerpt(text),
+                suggestion=spec.suggestion,
+                legal_basis=spec.legal_basis,
+                severity=self._configured_level or spec.severity,
+                term=hit.text,
+                canonical=term,
+                category=spec.category,
+                reason=spec.reason,
+                position=hit.start,
+                occurrences=sum(len(h) for *_, h in places),
+                places=named,
+                lexicon=f"{hit.entry.path.name}:{hit.entry.line or '?'}",
+                **(dict(zip(where[::2], where[1::2], strict=True)) if where else {}),
+            )
 
     # -- docs -----------------------------------------------------------------------------
     @classmethod

@@ -171,7 +171,7 @@ class ScarcityAgainstStock(Rule):
         if not sellable:
             return findings
         products = {p.url: p for p in ctx.site_products()}
-        judged: set[tuple[str, str | None, str]] = set()  # (url, field, claim text) already decided
+        judged: set[tuple[str, str]] = set()  # (url, claim text) already decided (AD005 lists every place)
         out: list[Finding] = []
         for finding in findings:
             product = products.get(finding.url or "") if finding.code == "AD005" else None
@@ -179,12 +179,12 @@ class ScarcityAgainstStock(Rule):
             if claim is None:
                 out.append(finding)
                 continue
-            judged.add((product.url, finding.field, normalise(claim.text)))
+            judged.add((product.url, normalise(claim.text)))
             out.append(self._revised(finding, product, claim, sellable))
         for product in products.values():
             for field, text in _texts(product):
                 for claim in find_claims(text):
-                    key = (product.url, field, normalise(claim.text))
+                    key = (product.url, normalise(claim.text))
                     if key in judged:
                         continue
                     judged.add(key)
