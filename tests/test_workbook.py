@@ -195,3 +195,14 @@ def test_a_workbook_that_cannot_be_written_whole_is_still_its_summary(tmp_path, 
     assert wb.sheetnames == ["Summary"]
     assert dict(summary_of(wb))["发现问题 Findings"] == 1
     assert any("no space left on device" in note for note in notes_of(wb))
+
+
+def test_rows_are_tall_enough_for_their_wrapped_text(tmp_path):
+    """Excel does not grow a row for wrapped text it did not write: the writer sets the height from the
+    text (a Chinese character two columns wide), so a long message reads and prints whole."""
+    long = "非医疗商品使用医疗、功效用语「根治」，" * 12 + "\n/ Medical claim on a product that is not a medicine"
+    ws = make(tmp_path, [finding(message="短"), finding(message=long)])["Findings"]
+    short_row, long_row = ws.row_dimensions[2], ws.row_dimensions[3]
+    assert short_row.height is None  # one line: Excel's own height
+    assert long_row.customHeight and long_row.height >= 15 * 6
+    assert ws.row_dimensions[1].height is None

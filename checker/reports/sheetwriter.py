@@ -15,6 +15,7 @@ by openpyxl in the tests, so anything written here is checked by an independent 
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -82,6 +83,21 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+#: Points a line of the default font takes, and Excel's tallest row.
+LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines ``text`` wraps to in a column ``width`` characters wide, so the row is made
+    tall enough to read it and to print it.  A Chinese character is two columns wide: UTF-8 gives
+    (bytes + characters) / 2 = 2 for it and 1 for ASCII, with no per-character Python loop."""
+    total = 0
+    for paragraph in text.split("\n"):
+        units = (len(paragraph.encode("utf-8")) + len(paragraph)) / 2
+        total += max(1, math.ceil(units / max(width - 1, 1)))
+    return total
 
 
 @dataclass
@@ -200,15 +216,19 @@ class WorkbookWriter:
 
     def _write_rows(self, sheet: Sheet, rows: Iterable[Iterable[Any]], out: _TextSink) -> None:
         letters = [column_letter(i) for i in range(1, 65)]
+        widths = sheet.widths
         max_rows = min(sheet.max_rows, EXCEL_ROW_LIMIT)
         for r, row in enumerate(rows, start=1):
             if r > max_rows:
                 sheet.cut = True
                 return
             parts = [f'<row r="{r}">']
+            lines = 1
             for c, item in enumerate(row):
                 ref = f"{letters[c]}{r}"
                 if isinstance(item, Cell):
+                    if item.style == WRAP and item.value.__class__ is str and item.value:
+                        lines = max(lines, wrapped_lines(item.value, widths[c] if c < len(widths) else 10))
                     if item.link and len(sheet._links) < EXCEL_HYPERLINK_LIMIT and len(item.link) < 2000 \
                             and item.link.startswith(("http://", "https://")):
                         sheet._links.append((ref, item.link))
@@ -218,6 +238,8 @@ class WorkbookWriter:
                 else:
                     parts.append(self._cell(ref, item, PLAIN))
                 sheet._cols = max(sheet._cols, c + 1)
+            if lines > 1:  # Excel does not grow a row for wrapped text it did not write itself
+                parts[0] = f'<row r="{r}" ht="{min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)}" customHeight="1">'
             parts.append("</row>")
             out.write("".join(parts))
             sheet._rows = r
