@@ -142,3 +142,33 @@ def test_failed_heads_are_believed_once_confirmed(tmp_path):
         audit(tmp_path, origin, "a", workers=0, max_depth=0, concurrency=1)
     gets = [p for m, p in server.requests if m == "GET" and not p.startswith(("/p/", "/sitemap", "/robots"))]
     assert len(gets) == HEAD_CONFIRMATIONS
+
+
+def test_per_host_limit_holds_across_workers(tmp_path):
+    """per_host_concurrency is the shop's limit, not each worker's: with two workers checking
+    targets, never more than that many requests are in flight at the shop."""
+    import threading
+    import time
+
+    with routed() as (server, origin):
+        shop(server, origin, PAGES)
+        answer = server.routes["*"]
+        lock, state = threading.Lock(), {"now": 0, "most": 0}
+
+        def slow_targets(handler):
+            if not handler.path.startswith(("/img/", "/x/")):
+                return answer(handler)
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+            try:
+                time.sleep(0.02)
+                return answer(handler)
+            finally:
+                with lock:
+                    state["now"] -= 1
+
+        server.routes["*"] = slow_targets
+        result = audit(tmp_path, origin, "a", workers=2, max_depth=0, per_host_concurrency=2)
+    assert result.ctx.workers == 2 and len(dead(result, "LN003")) == 12
+    assert 1 <= state["most"] <= 2

@@ -4,7 +4,8 @@ On a small crawl the main process is the only worker.  On a large one the crawle
 per core and deals pages out to them: each worker has its own event loop, its own connections
 and its own share of the politeness limits, and parses and checks the pages it fetched, so only
 a small :class:`~checker.crawl.outcome.PageOutcome` crosses between processes and the main
-process is left little to do per page.
+process is left little to do per page.  After the pages the same workers check the image and link
+targets they are dealt (:meth:`Worker.check`), each sending back a ``FetchResult``.
 """
 
 from __future__ import annotations
