@@ -172,3 +172,21 @@ def test_per_host_limit_holds_across_workers(tmp_path):
         result = audit(tmp_path, origin, "a", workers=2, max_depth=0, per_host_concurrency=2)
     assert result.ctx.workers == 2 and len(dead(result, "LN003")) == 12
     assert 1 <= state["most"] <= 2
+
+
+def test_an_image_also_linked_is_checked_by_its_fetch_as_a_page(tmp_path):
+    """<a href="big.png"><img src="big.png"></a>: the link is crawled as a page (one GET), and that
+    fetch is the image's check: a missing image is LN002, a good one is no broken image.  Before,
+    the image was checked by nobody and never reported."""
+    with routed() as (server, origin):
+        body = ('<a href="/img/big.png"><img src="/img/big.png"></a>'
+                '<a href="/img/gone.png"><img src="/img/gone.png"></a>')
+        server.routes = {
+            "/sitemap.xml": (200, "application/xml", sitemap(origin, 1)),
+            "/p/0.html": (200, "text/html; charset=utf-8", page(0, body)),
+            "/img/big.png": (200, "image/png", PNG),
+        }
+        result = audit(tmp_path, origin, "a")
+    assert server.hits["/img/big.png"] == server.hits["/img/gone.png"] == 1
+    assert dead(result, "LN002") == [("gone.png", 1)]
+    assert result.ctx.checked[f"{origin}/img/big.png"].ok

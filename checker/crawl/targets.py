@@ -34,11 +34,22 @@ def targets_to_check(ctx: AuditContext, scope: Scope) -> list[TargetTask]:
     for url in sorted(t for t in targets if t not in ctx.checked and url_problem(t)):
         # written so that no request can be made: broken as it stands
         ctx.checked[url] = FetchResult(url=url, error=url_problem(url))
+    if cfg.check_images:  # an image also linked (<a href> to the full size) was fetched as a page: its check
+        for url in sorted(t for t in ctx.images if t not in ctx.checked and t in ctx.pages):
+            ctx.checked[url] = as_resource(ctx.pages[url].fetch)
     if not cfg.check_external:
         targets = {t for t in targets if scope.contains(t)}
     todo = sorted(t for t in targets if t.startswith(("http://", "https://"))
                   and t not in ctx.checked and t not in ctx.pages)
     return [TargetTask(url, not scope.contains(url)) for url in todo]
+
+
+def as_resource(fetch: FetchResult) -> FetchResult:
+    """A target's fetch as a page, as a check of it: a good answer that was no HTML page is no
+    failure for an image (nor "not an HTML page", the page's error)."""
+    if fetch.error and fetch.status is not None and fetch.status < 400 and "html" not in fetch.content_type:
+        return fetch.model_copy(update={"error": None})
+    return fetch
 
 
 async def check_targets(worker: Worker, todo: Iterable[TargetTask],
