@@ -72,7 +72,7 @@ def main() -> None:
     from checker.crawl import crawler
 
     timed(crawler.Crawler, "_discover", "discovery_start", "discovery_end", is_async=True)
-    timed(crawler, "check_targets", "targets_start", "targets_end", is_async=True)
+    timed(crawler.Crawler, "_check_targets", "targets_start", "targets_end", is_async=True)
     timed(audit, "run_rules", "rules_start", "rules_end")
     run_rules = audit.run_rules
 

@@ -12,7 +12,8 @@ Its modules, in the order a crawl uses them:
 - ``pages.py``: one fetched page -> its slim page, the findings of its own rules, its links and
   images; ``outcome.py``: what the crawler and the workers hand each other (``PageTask``,
   ``PageOutcome``); ``numbers.py``: links and images as numbers between processes;
-- ``targets.py``: after the pages, the status of every image and link target;
+- ``targets.py``: after the pages, the status of every image and link target (HEAD first; in the
+  crawl workers on a large crawl);
 - ``journal.py``: the journal ``--resume`` reads, and its record codec; ``cache.py``: the page
   cache (ETag / Last-Modified revalidation);
 - ``urls.py``: URL normalisation; ``storeapi.py``: Shopify / WooCommerce products;

@@ -8,7 +8,8 @@ its own event loop (worker processes are forked between them, never from inside 
    pages out.  The crawler files each :class:`~checker.crawl.outcome.PageOutcome` in the
    :class:`AuditContext` (``ctx.pages``, ``ctx.links``/``ctx.images``, ``ctx.page_findings``,
    ``ctx.errors``) and queues its same-site links, up to ``max_depth`` hops from the start pages;
-3. target checks (:mod:`checker.crawl.targets`): every image and link target (``ctx.checked``).
+3. target checks (:mod:`checker.crawl.targets`): every image and link target (``ctx.checked``),
+   in the same worker processes when there are (the main process's otherwise).
 
 Every URL taken in ends as a parsed page or an error row; none vanish.  The journal
 (:mod:`checker.crawl.journal`) keeps each finished page and check for ``--resume``.
@@ -29,15 +30,15 @@ from checker.crawl.discovery import Discovery
 from checker.crawl.fetch import FetchPolicy
 from checker.crawl.journal import Journal
 from checker.crawl.numbers import TargetDecoder
-from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.outcome import PageOutcome, PageTask, TargetTask
 from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import Robots
 from checker.crawl.scope import Scope
-from checker.crawl.targets import check_targets
+from checker.crawl.targets import check_targets, targets_to_check
 from checker.crawl.urls import normalise_url
 from checker.crawl.worker import Worker, WorkerProcess
 from checker.engine.context import AuditContext
-from checker.models import ErrorRecord
+from checker.models import ErrorRecord, FetchResult
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -70,6 +71,8 @@ class Crawler:
         self._exclude = [re.compile(p) for p in self.cfg.exclude]
         self._queued: set[str] = set()
         self._pending: deque[PageTask] = deque()
+        self._checks: deque[TargetTask] = deque()  # targets not dealt out to a worker yet
+        self._checked = self._to_check = 0  # targets checked, and to check (their progress)
         self._over_limit: list[str] = []
         self._sitemaps = 0  # sitemaps fetched, counted against max_pages
         self._done = 0
@@ -204,6 +207,14 @@ class Crawler:
         """Deal pages out to the worker processes and take their outcomes in, until none is left
         pending or in flight.  A worker that dies has its pages in flight dealt again (see
         :meth:`_worker_died`); the rest go on."""
+        await self._deal(self._next_task, lambda outcome, worker: self._accept(outcome, worker.decoders),
+                         lambda: bool(self._pending))
+
+    async def _deal(self, next_task: Callable[[], PageTask | TargetTask | None],
+                    accept: Callable[[PageOutcome | FetchResult, WorkerProcess], None],
+                    pending: Callable[[], bool]) -> None:
+        """Deal ``next_task()``'s tasks out to the workers and ``accept`` what they send back,
+        until ``pending()`` is false and nothing is in flight, or no worker is left."""
         loop = asyncio.get_running_loop()
         finished = loop.create_future()
         window = WORKER_WINDOW * math.ceil(self.cfg.concurrency / len(self._workers))
@@ -220,7 +231,7 @@ class Crawler:
                     continue
                 batch: list[PageTask] = []
                 while len(worker.inflight) + len(batch) < window:
-                    task = self._next_task()
+                    task = next_task()
                     if task is None:
                         break
                     batch.append(task)
@@ -228,10 +239,10 @@ class Crawler:
                     try:
                         worker.send(batch)
                     except OSError:  # it died since its last message (a broken pipe): the batch never left
-                        self._pending.extendleft(reversed(batch))
+                        self._requeue(batch)
                         lose(worker)
             live = [w for w in self._workers if w.alive]
-            all_done = not self._pending and not any(w.inflight for w in live)
+            all_done = not pending() and not any(w.inflight for w in live)
             if (all_done or not live) and not finished.done():
                 finished.set_result(None)
 
@@ -245,7 +256,7 @@ class Crawler:
                     lose(worker)
                     batch = []
                 for outcome in batch:
-                    self._accept(outcome, worker.decoders)
+                    accept(outcome, worker)
                 deal()
             except BaseException as exc:  # surface it in run(), never leave the crawl waiting
                 if not finished.done():
@@ -270,14 +281,40 @@ class Crawler:
         code = worker.process.exitcode
         for task in worker.inflight.values():
             if task.url in self._retried:
-                failure = RuntimeError(f"crawl process ended twice with this page in flight (exit code {code})")
-                self._accept(self.worker.failed(task, failure), self._here)
+                failure = f"crawl process ended twice with this URL in flight (exit code {code})"
+                if isinstance(task, TargetTask):
+                    self._file_check(FetchResult(url=task.url, error=failure))
+                else:
+                    self._accept(self.worker.failed(task, RuntimeError(failure)), self._here)
             else:
                 self._retried.add(task.url)
-                self._pending.appendleft(task)
+                self._requeue([task])
         worker.inflight.clear()
         self.ctx.errors.append(ErrorRecord(stage="crawl", source=worker.process.name, location=f"exit code {code}",
                                            reason="a crawl process ended unexpectedly; its pages were crawled again"))
+
+    def _requeue(self, tasks: list[PageTask | TargetTask]) -> None:
+        """Tasks that never reached a worker, or died with it: first in line again."""
+        for task in reversed(tasks):
+            (self._checks if isinstance(task, TargetTask) else self._pending).appendleft(task)
+
+    def _file_check(self, result: FetchResult) -> None:
+        self.ctx.checked[result.url] = result
+        if self.journal:
+            self.journal.checked(result)
+        self._checked += 1
+        self.progress("links", self._checked, self._to_check)
+
+    async def _check_targets(self) -> None:
+        """Check every image and link target not crawled as a page, once: in the crawl workers
+        while any is alive, then (a small crawl, dead workers) in this process."""
+        self._checks = deque(targets_to_check(self.ctx, self.scope))
+        self._checked, self._to_check = 0, len(self._checks)
+        if any(w.alive for w in self._workers):
+            await self._deal(lambda: self._checks.popleft() if self._checks else None,
+                             lambda result, worker: self._file_check(result), lambda: bool(self._checks))
+        todo, self._checks = list(self._checks), deque()
+        await check_targets(self.worker, todo, self._file_check)
 
     def _stop_workers(self) -> None:
         for worker in self._workers:
@@ -311,10 +348,10 @@ class Crawler:
             self._start_workers()
             if self._workers:
                 asyncio.run(self._crawl_in_workers())
-                self._stop_workers()
             if self._pending:  # a small crawl, or workers that died
+                self._stop_workers()
                 asyncio.run(self._crawl_here())
-            asyncio.run(check_targets(self.ctx, self.worker, self.scope, self.journal, self.progress))
+            asyncio.run(self._check_targets())  # in the workers still alive, if any
             finished = True
         finally:
             self._stop_workers()

@@ -1,5 +1,6 @@
 """What the crawl's stages hand each other: a :class:`PageTask` (a URL to crawl, as the crawler
-deals it out) and a :class:`PageOutcome` (the crawled page, as the rest of the audit needs it).
+deals it out) and a :class:`PageOutcome` (the crawled page, as the rest of the audit needs it); a
+:class:`TargetTask` (an image or link target to check) comes back as its ``FetchResult``.
 
 Both cross between processes when pages are crawled in worker processes, so they stay small."""
 
@@ -29,6 +30,14 @@ class PageTask(NamedTuple):
     def page(self, fetch: FetchResult) -> Page:
         """This URL's page before (or without) extraction: its fetch outcome and how it was found."""
         return Page(fetch=fetch, seed=self.seed, referrers=self.referrers)
+
+
+class TargetTask(NamedTuple):
+    """An image or link target to check (not a page: its status only), as the crawler hands it out.
+    ``external``: off the crawl's scope, checked because ``check_external`` asks for it."""
+
+    url: str
+    external: bool = False
 
 
 @dataclass(slots=True)

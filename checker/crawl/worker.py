@@ -4,7 +4,8 @@ On a small crawl the main process is the only worker.  On a large one the crawle
 per core and deals pages out to them: each worker has its own event loop, its own connections
 and its own share of the politeness limits, and parses and checks the pages it fetched, so only
 a small :class:`~checker.crawl.outcome.PageOutcome` crosses between processes and the main
-process is left little to do per page.
+process is left little to do per page.  After the pages the same workers check the image and link
+targets they are dealt (:meth:`Worker.check`), each sending back a ``FetchResult``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from checker.config import CrawlConfig
 from checker.crawl.cache import PageCache
 from checker.crawl.fetch import FetchPolicy, fetch, host_of
 from checker.crawl.numbers import TargetDecoder
-from checker.crawl.outcome import PageOutcome, PageTask
+from checker.crawl.outcome import PageOutcome, PageTask, TargetTask
 from checker.crawl.pages import PageProcessor
 from checker.crawl.politeness import HostGate, Robots
 from checker.crawl.scope import GuardedResolver, Scope
@@ -39,6 +40,10 @@ SEND_BATCH = 16
 SEND_INTERVAL = 0.005
 #: Allocations between young-generation collections in a worker (CPython's default is 700).
 GC_THRESHOLD = 20_000
+#: A host's failed HEAD answers confirmed by a GET before its HEAD failures are believed (per process).
+HEAD_CONFIRMATIONS = 3
+#: HEAD answers that say the server does not do HEAD: its targets are checked with GET from then on.
+NO_HEAD = (405, 501)
 
 
 class Worker:
@@ -55,6 +60,9 @@ class Worker:
         self.share = share
         self.concurrency = math.ceil(cfg.concurrency / share)
         self._gates: dict[str, HostGate] = {}
+        self._get_only: set[str] = set()  # hosts whose HEAD answers are not to be believed
+        self._head_agreed: dict[str, int] = {}  # host -> failed HEADs a GET confirmed
+        self._probed: dict[str, asyncio.Event] = {}  # host -> set once its first target is checked
 
     def split(self, shares: int) -> Worker:
         """The same worker with ``1/shares`` of the limits, to run in another process."""
@@ -75,7 +83,7 @@ class Worker:
     @asynccontextmanager
     async def session(self):
         """An HTTP session for one event loop (gates hold asyncio locks, which belong to one loop)."""
-        self._gates = {}
+        self._gates, self._probed = {}, {}
         cfg = self.cfg
         timeout = aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout, sock_read=cfg.read_timeout)
         resolver = GuardedResolver(self.scope)  # every connection's addresses pass the scope's check
@@ -125,6 +133,43 @@ class Worker:
             if result.status == 304:
                 result.error = "304 Not Modified without a cached copy"  # to a request without validators
         return self.processor.process(task, result, body)
+
+    async def check(self, session, task: TargetTask) -> FetchResult:
+        """The status of an image or link target: HEAD first (no body), GET where the server does not
+        do HEAD (405, 501) or lies with it.  A failed HEAD is believed only once a GET has confirmed
+        :data:`HEAD_CONFIRMATIONS` of its host's; a HEAD failure a GET contradicts puts the host on
+        GET for good (both per process).  A host's first target is checked alone, so that what it
+        tells (no HEAD here) holds for the rest."""
+        refused = self.robots_refusal(task.url)
+        if refused is not None:
+            return refused
+        host = host_of(task.url)
+        probed = self._probed.get(host)
+        if probed is not None:
+            await probed.wait()
+            return await self._check(session, task, host)
+        probed = self._probed[host] = asyncio.Event()
+        try:
+            return await self._check(session, task, host)
+        finally:
+            probed.set()
+
+    async def _check(self, session, task: TargetTask, host: str) -> FetchResult:
+        if host not in self._get_only:
+            head, _ = await self.fetch(session, task.url, method="HEAD", external=task.external)
+            if head.status is None or head.ok:  # no answer (a GET would get none either), or a good one
+                return head
+            if head.status in NO_HEAD:
+                self._get_only.add(host)
+            elif self._head_agreed.get(host, 0) >= HEAD_CONFIRMATIONS:
+                return head
+        result, _ = await self.fetch(session, task.url, external=task.external)
+        if host not in self._get_only:  # the HEAD failed: does the GET agree?
+            if result.ok:
+                self._get_only.add(host)
+            else:
+                self._head_agreed[host] = self._head_agreed.get(host, 0) + 1
+        return result
 
     def robots_refusal(self, url: str) -> FetchResult | None:
         """The outcome of a URL robots.txt forbids (skipped on purpose, not broken); None if allowed."""
@@ -182,9 +227,9 @@ def _run_loop(worker: Worker, conn) -> None:
 async def _serve_loop(worker: Worker, conn) -> None:
     loop = asyncio.get_running_loop()
     parent = os.getppid()
-    todo: asyncio.Queue[PageTask] = asyncio.Queue()
+    todo: asyncio.Queue[PageTask | TargetTask] = asyncio.Queue()
     stop = asyncio.Event()
-    done: list[PageOutcome] = []
+    done: list[PageOutcome | FetchResult] = []
 
     def receive() -> None:
         try:
@@ -195,8 +240,8 @@ async def _serve_loop(worker: Worker, conn) -> None:
             loop.remove_reader(conn.fileno())
             stop.set()
             return
-        for item in message:
-            todo.put_nowait(PageTask(*item))
+        for item in message:  # pages as plain tuples, targets as TargetTask
+            todo.put_nowait(item if isinstance(item, TargetTask) else PageTask(*item))
 
     def send() -> None:
         if done:
@@ -207,6 +252,15 @@ async def _serve_loop(worker: Worker, conn) -> None:
     async def crawl_from_queue(session) -> None:
         while True:
             task = await todo.get()
+            if isinstance(task, TargetTask):
+                try:
+                    outcome = await worker.check(session, task)
+                except Exception as exc:  # a bug on one target must not stall the checks
+                    outcome = FetchResult(url=task.url, error=f"{type(exc).__name__}: {exc}")
+                done.append(outcome)
+                if len(done) >= SEND_BATCH:
+                    send()
+                continue
             try:
                 outcome = await worker.crawl(session, task)
             except Exception as exc:
@@ -244,20 +298,21 @@ class WorkerProcess:
                                        name=f"store-checker-worker-{number}")
         self.process.start()
         child.close()
-        self.inflight: dict[str, PageTask] = {}
+        self.inflight: dict[str, PageTask | TargetTask] = {}
         self.decoders = decoders  # this worker's link and image numbers -> the audit's
         self.alive = True
 
-    def send(self, tasks: list[PageTask]) -> None:
-        self.conn.send([tuple(t) for t in tasks])
+    def send(self, tasks: list[PageTask | TargetTask]) -> None:
+        self.conn.send([t if isinstance(t, TargetTask) else tuple(t) for t in tasks])
         for task in tasks:
             self.inflight[task.url] = task
 
-    def receive(self) -> list[PageOutcome]:
-        """The next batch of outcomes; raises EOFError when the process has ended."""
+    def receive(self) -> list[PageOutcome | FetchResult]:
+        """The next batch of outcomes (a target's: its FetchResult); raises EOFError when the
+        process has ended."""
         batch = self.conn.recv()
         for outcome in batch:
-            self.inflight.pop(outcome.page.url, None)
+            self.inflight.pop(outcome.url if isinstance(outcome, FetchResult) else outcome.page.url, None)
         return batch
 
     def stop(self, timeout: float = 5.0) -> None:
