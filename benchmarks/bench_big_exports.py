@@ -35,25 +35,44 @@ from bench_sources import HEADER, NAMES, SHELF, STATUSES, WAREHOUSES  # noqa: E4
 TARGET_MB, TARGET_S_PER_M = 500, 10.0
 
 
-def make_csv(path: Path, n: int) -> None:
+def rows(n: int, as_text: bool):
     """bench_sources.py's columns and values, with an expiry date that agrees with production + shelf life
     (or none): its rows would make a warning every second row, and this measures rows, not warnings."""
-    import csv
     from datetime import date, timedelta
 
     start = date(2025, 1, 1)
+    for i in range(n):
+        made = start + timedelta(days=(i * 7) % 650)
+        shelf = SHELF[i % len(SHELF)]
+        expiry = made + timedelta(days=540) if shelf == "540" else None
+        quantity: object = (i * 37) % 5000
+        if as_text:
+            made = f"{made.year}/{made.month}/{made.day}" if i % 2 else made.strftime("%Y年%m月%d日")
+            expiry, quantity = expiry.isoformat() if expiry else "", f"{quantity:,}"
+        yield [f"CN-{['TEA', 'SNK', 'FOOD', 'BABY'][i % 4]}-{i % 5000:04d}", NAMES[i % len(NAMES)], f"L{i:07d}",
+               WAREHOUSES[i % len(WAREHOUSES)], quantity, STATUSES[i % len(STATUSES)], made, shelf, expiry]  # fmt: skip
+
+
+def make_csv(path: Path, n: int) -> None:
+    import csv
+
     with path.open("w", encoding="gbk", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["商品库存导出 2026-11-20"])
         w.writerow(HEADER)
-        for i in range(n):
-            made = start + timedelta(days=(i * 7) % 650)
-            shelf = SHELF[i % len(SHELF)]
-            expiry = (made + timedelta(days=540)).isoformat() if shelf == "540" else ""
-            made_text = f"{made.year}/{made.month}/{made.day}" if i % 2 else made.strftime("%Y年%m月%d日")
-            w.writerow([f"CN-{['TEA', 'SNK', 'FOOD', 'BABY'][i % 4]}-{i % 5000:04d}", NAMES[i % len(NAMES)],
-                        f"L{i:07d}", WAREHOUSES[i % len(WAREHOUSES)], f"{(i * 37) % 5000:,}",
-                        STATUSES[i % len(STATUSES)], made_text, shelf, expiry])  # fmt: skip
+        w.writerows(rows(n, as_text=True))
+
+
+def make_xlsx(path: Path, n: int) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("库存明细")
+    ws.append(["商品库存导出 2026-11-20"])
+    ws.append(HEADER)
+    for row in rows(n, as_text=False):
+        ws.append(row)
+    wb.save(path)
 
 
 def child_load(path: str) -> None:
@@ -78,12 +97,21 @@ def run(argv: list[str], root: Path) -> dict:
         seconds = time.perf_counter() - t
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return {"s": seconds, "rss_mb": usage.ru_maxrss / 1024, "status": os.waitstatus_to_exitcode(status), "out": text}
+    return {
+        "s": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "status": os.waitstatus_to_exitcode(status),
+        "out": text,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", type=int, default=1_000_000, help="CSV rows")
+    ap.add_argument(
+        "--xlsx-rows", type=int, default=0, help="also an XLSX of this many rows (openpyxl writes ~20 s each 100k)"
+    )
     ap.add_argument("--out", type=Path, help="where to write the file (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the generated file")
     ap.add_argument("--root", type=Path, default=HERE.parent, help="checkout to measure (default: this one)")
@@ -95,31 +123,39 @@ def main() -> None:
         return
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_big_"))
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"inventory_{args.rows}_gbk.csv"
-    if not path.exists():
-        t = time.perf_counter()
-        make_csv(path, args.rows)
-        print(f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB GBK in {time.perf_counter() - t:.0f} s")
+    files = [(out / f"inventory_{args.rows}_gbk.csv", args.rows, make_csv)]
+    if args.xlsx_rows:
+        files.append((out / f"inventory_{args.xlsx_rows}.xlsx", args.xlsx_rows, make_xlsx))
+    for path, n, make in files:
+        if not path.exists():
+            t = time.perf_counter()
+            make(path, n)
+            print(
+                f"generated {path.name}: {n:,} rows, {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s"
+            )
     root = args.root.resolve()
     python = str(root / ".venv/bin/python") if (root / ".venv/bin/python").exists() else sys.executable
-    steps = {
-        "inspect": [python, "-m", "checker", "inspect", str(path), "--rows", "3"],
-        "load": [python, str(HERE / "bench_big_exports.py"), "--child-load", str(path)],
-    }
-    print(f"checkout {root} ({subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=root, capture_output=True, text=True).stdout.strip()})")
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+    print(f"checkout {root} ({head.stdout.strip()})")
     failed = False
-    for name, argv in steps.items():
-        if args.only and name != args.only:
-            continue
-        m = run(argv, root)
-        per_m = m["s"] / (args.rows / 1e6)
-        ok = m["status"] in (0, 2) and m["rss_mb"] < TARGET_MB and per_m < TARGET_S_PER_M
-        failed |= not ok
-        tail = m["out"].strip().splitlines()[-1:] if name == "load" or m["status"] not in (0, 2) else []
-        print(
-            f"{name:<8} {args.rows:>10,} rows  {m['s']:6.1f} s  ({per_m:4.1f} s per million rows)  "
-            f"peak RSS {m['rss_mb']:7.0f} MB  exit {m['status']}  {'OK' if ok else 'OVER TARGET'}  {' '.join(tail)[:200]}"
-        )
+    for path, n, _ in files:
+        steps = {
+            "inspect": [python, "-m", "checker", "inspect", str(path), "--rows", "3"],
+            "load": [python, str(HERE / "bench_big_exports.py"), "--child-load", str(path)],
+        }
+        for name, argv in steps.items():
+            if args.only and name != args.only:
+                continue
+            m = run(argv, root)
+            per_m = m["s"] / (n / 1e6)
+            ok = m["status"] in (0, 2) and m["rss_mb"] < TARGET_MB and per_m < TARGET_S_PER_M
+            failed |= not ok
+            tail = m["out"].strip().splitlines()[-1:] if name == "load" or m["status"] not in (0, 2) else []
+            print(
+                f"{path.suffix[1:]:<4} {name:<8} {n:>10,} rows  {m['s']:6.1f} s (CPU {m['cpu']:5.1f} s)  "
+                f"({per_m:4.1f} s per million rows)  peak RSS {m['rss_mb']:6.0f} MB  exit {m['status']}  "
+                f"{'OK' if ok else 'OVER TARGET'}  {' '.join(tail)[:200]}"
+            )
     if args.out is None and not args.keep:
         shutil.rmtree(out, ignore_errors=True)
     sys.exit(1 if failed else 0)

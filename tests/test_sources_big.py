@@ -178,3 +178,24 @@ def test_records_of_a_table_share_their_field_sets(tmp_path):
     assert records[0].source.model_fields_set is records[9].source.model_fields_set
     assert records[0].source.model_fields_set == {"file", "sheet", "row"}
     assert records[0].model_dump(exclude_unset=True)["warehouse"] == "华东仓"
+
+
+def test_a_trusted_lot_is_the_validated_lot(tmp_path):
+    """Lots are built without validation (checker.models.trusted_lot): each must hold what a validated lot
+    holds, compare equal, dump and copy alike; a pydantic release that changes what an instance holds fails here."""
+    from checker.models import InventoryLot
+
+    lines = rows(6)
+    lines[2] = lines[2].replace(",正常,", ",,").replace(",18个月,", ",540,")
+    path = tmp_path / "inventory.csv"
+    path.write_bytes(export(lines).encode("gbk"))
+    records = read_file(path).records
+    assert len(records) == 6
+    for rec in records:
+        checked = InventoryLot.model_validate(rec.model_dump(exclude_unset=True))
+        assert rec == checked and rec.model_dump() == checked.model_dump()
+        assert rec.model_fields_set == checked.model_fields_set
+        assert rec.source.model_fields_set == checked.source.model_fields_set
+        assert rec.model_dump_json() == checked.model_dump_json()
+        copied = rec.model_copy(update={"quantity": 1})
+        assert copied.quantity == 1 and rec.quantity != 1

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from checker import models
 from checker.aliases import normalise_header
 from checker.config import SourceConfig
 from checker.models import CatalogItem, Complaint, ErrorRecord, InventoryLot, PriceRecord
@@ -40,7 +41,6 @@ from checker.sources.values import (
 )
 
 EMPTY = object()
-SOURCE_FIELDS = {"file", "sheet", "row"}  # a read record's SourceRef: one set shared by all
 _set = object.__setattr__
 MISS = object()
 MEMO_LIMIT = 20_000  # distinct values remembered per column (a lot-number column fills it and then just misses)
@@ -120,6 +120,7 @@ class RowBuilder:
             self.plan.append((f"spec:{col.header}", col.index, {}, text, col))
         self.finish = getattr(self, f"_{kind}")
         self.fields_sets: dict[frozenset[str], set[str]] = {}
+        self.where = (file, sheet)
         self.validate = MODELS[kind].__pydantic_validator__.validate_python
 
     # ------------------------------------------------------------------ converters
@@ -208,6 +209,8 @@ class RowBuilder:
             elif why != "blank":  # blank rows are not counted at all
                 self.skipped += 1
             return None
+        if self.kind == "inventory" and (lot := models.trusted_lot(result, self.fields_sets, *self.where, rowno)):
+            return lot
         result["source"] = {"file": self.file, "sheet": self.sheet, "row": rowno}
         try:
             model = self.validate(result)
@@ -217,11 +220,9 @@ class RowBuilder:
             col = self.mapping.get("shelf_life" if field == "shelf_life_days" else field)
             self._row_error(rowno, [(col or next(iter(self.mapping.values())), f"{field}: {err['msg']}")])
             return None
-        # every model gets its own set of the fields it was given (~700 bytes, 40 % of a lot): records of one
-        # table share one set per distinct field list (issue 21: 4.9 M lots took 9.9 GB)
         fields = model.__pydantic_fields_set__
         _set(model, "__pydantic_fields_set__", self.fields_sets.setdefault(frozenset(fields), fields))
-        _set(model.source, "__pydantic_fields_set__", SOURCE_FIELDS)
+        _set(model.source, "__pydantic_fields_set__", models.READ_SOURCE_FIELDS)
         return model
 
     def _convert(self, rowno: int, raw: Any, memo: dict[Any, Any], convert: Callable[[Any], Any], col: Column) -> Any:
