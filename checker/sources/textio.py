@@ -5,6 +5,10 @@ or Big5 settled by a sanity check, the header words we know from aliases.toml an
 damaged lines read as row errors, Windows-1252, then charset-normalizer); its errors become
 :class:`SourceError`.  A declared ``encoding`` skips detection; if the bytes do not fit it, the file is one
 clear error naming the line and what the bytes look like instead (or, for a handful of bad lines, row errors).
+
+A CSV file over :data:`STREAM_ABOVE` is never held whole (issue 21: a 500 MB GBK export took 9.9 GB): its
+encoding is worked out on its first :data:`PREFIX_BYTES` and the file is decoded a chunk at a time
+(:class:`TextStream`); bytes past the prefix that do not decode become row errors, as in a small file.
 """
 
 from __future__ import annotations
