@@ -1,12 +1,15 @@
 """Benchmark big exports (issue 21): peak memory and time to inspect or load a multi-million-row GBK CSV.
 
-    .venv/bin/python benchmarks/bench_big_exports.py [--rows 1000000] [--out DIR] [--keep] [--root DIR]
+    .venv/bin/python benchmarks/bench_big_exports.py [--rows 1000000] [--xlsx-rows N] [--out DIR] [--keep]
+                                                     [--root DIR] [--only inspect|load]
 
-Generates a GBK inventory CSV (bench_sources.py's rows: a title row, 9 columns, ~82 bytes a row; 4.9 M rows
-make the issue's ~400-500 MB file) in a temp dir (never committed), then measures, each in a fresh process
-so that its peak RSS (``ru_maxrss``) belongs to that step alone:
+Generates a GBK inventory CSV (bench_sources.py's columns: a title row, 9 columns, ~77 bytes a row; 4.9 M
+rows make a 375 MB file, the issue's was 500 MB) and optionally an XLSX, in a temp dir (never committed; use
+``--out DIR --keep`` to reuse them), then measures, each in a fresh process so that its peak RSS
+(``ru_maxrss``) belongs to that step alone:
 
-* ``inspect``: ``checker inspect FILE`` (the CLI, as a user runs it);
+* ``inspect``: ``checker inspect FILE`` (the CLI, as a user runs it; for an XLSX what it reads, with
+  ``max_uncompressed_mb`` raised: the CLI refuses a million-row sheet, ~480 MB unpacked);
 * ``load``: :func:`checker.sources.load_sources` into an audit context, what ``checker audit`` does before
   the rules run (every record kept for them).
 
@@ -33,6 +36,18 @@ sys.path.insert(0, str(HERE))
 from bench_sources import HEADER, NAMES, SHELF, STATUSES, WAREHOUSES  # noqa: E402
 
 TARGET_MB, TARGET_S_PER_M = 500, 10.0
+MAX_UNCOMPRESSED_MB = 2000
+
+
+def child_inspect(path: str) -> None:
+    """What ``checker inspect`` reads (first rows kept, every row counted), with ``max_uncompressed_mb``
+    raised for a workbook; the CLI itself has no option for it and refuses a million-row sheet."""
+    from checker.config import SourceConfig
+    from checker.sources.reader import read
+
+    cfg = SourceConfig(kind="inventory", path=path, max_uncompressed_mb=MAX_UNCOMPRESSED_MB)
+    u = read(cfg, Path.cwd(), None, sample=3, keep=False).understanding[0]
+    print(json.dumps({"rows_ok": u.rows_ok, "failed": u.failed}))
 
 
 def rows(n: int, as_text: bool):
@@ -76,12 +91,13 @@ def make_xlsx(path: Path, n: int) -> None:
 
 
 def child_load(path: str) -> None:
-    """Load one file as an inventory source into an AuditContext, as ``checker audit`` does."""
+    """Load one file as an inventory source into an AuditContext, as ``checker audit`` does (a workbook with
+    ``max_uncompressed_mb`` raised: a million-row sheet unpacks to ~480 MB, over the 200 MB default)."""
     from checker.config import Config, SourceConfig
     from checker.engine.context import AuditContext
     from checker.sources import load_sources
 
-    config = Config(sources=[SourceConfig(kind="inventory", path=path)])
+    config = Config(sources=[SourceConfig(kind="inventory", path=path, max_uncompressed_mb=MAX_UNCOMPRESSED_MB)])
     ctx = AuditContext(config=config)
     load_sources(config, ctx, Path.cwd())
     print(json.dumps({"records": len(ctx.lots), "errors": len(ctx.errors)}))
@@ -117,9 +133,13 @@ def main() -> None:
     ap.add_argument("--root", type=Path, default=HERE.parent, help="checkout to measure (default: this one)")
     ap.add_argument("--only", choices=["inspect", "load"], help="one step only")
     ap.add_argument("--child-load", help=argparse.SUPPRESS)
+    ap.add_argument("--child-inspect", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_load:
         child_load(args.child_load)
+        return
+    if args.child_inspect:
+        child_inspect(args.child_inspect)
         return
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_big_"))
     out.mkdir(parents=True, exist_ok=True)
@@ -140,7 +160,9 @@ def main() -> None:
     failed = False
     for path, n, _ in files:
         steps = {
-            "inspect": [python, "-m", "checker", "inspect", str(path), "--rows", "3"],
+            "inspect": [python, "-m", "checker", "inspect", str(path), "--rows", "3"]
+            if path.suffix == ".csv"
+            else [python, str(HERE / "bench_big_exports.py"), "--child-inspect", str(path)],
             "load": [python, str(HERE / "bench_big_exports.py"), "--child-load", str(path)],
         }
         for name, argv in steps.items():
@@ -150,7 +172,9 @@ def main() -> None:
             per_m = m["s"] / (n / 1e6)
             ok = m["status"] in (0, 2) and m["rss_mb"] < TARGET_MB and per_m < TARGET_S_PER_M
             failed |= not ok
-            tail = m["out"].strip().splitlines()[-1:] if name == "load" or m["status"] not in (0, 2) else []
+            tail = (
+                m["out"].strip().splitlines()[-1:] if "--child" in " ".join(argv) or m["status"] not in (0, 2) else []
+            )
             print(
                 f"{path.suffix[1:]:<4} {name:<8} {n:>10,} rows  {m['s']:6.1f} s (CPU {m['cpu']:5.1f} s)  "
                 f"({per_m:4.1f} s per million rows)  peak RSS {m['rss_mb']:6.0f} MB  exit {m['status']}  "
