@@ -199,3 +199,23 @@ def test_a_trusted_lot_is_the_validated_lot(tmp_path):
         assert rec.model_dump_json() == checked.model_dump_json()
         copied = rec.model_copy(update={"quantity": 1})
         assert copied.quantity == 1 and rec.quantity != 1
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_an_ascii_prefix_does_not_decide_the_encoding(tmp_path, monkeypatch, big, encoding):
+    """The first rows of an export may be ASCII only (codes, numbers, English names): the encoding is told
+    from the first bytes that are not, as when the whole file is read."""
+    name = "熟茶"
+    lines = [f"CN-{i % 50:04d},{name if i >= 2500 else 'Tea'} {i},L{i:06d},WH1,5,ok,2026/1/1,18 months,\n" for i in range(3000)]
+    header = "SKU,name,lot,warehouse,quantity,status,production date,shelf life,expiry date\n"
+    path = tmp_path / "inventory.csv"
+    path.write_bytes((header + "".join(lines)).encode(encoding))
+    big(False)
+    whole = summary(read_file(path))
+    big(True)
+    never_whole(monkeypatch, path)
+    result = read_file(path)
+    streamed = summary(result)
+    assert streamed[1:3] == whole[1:3] and streamed[0][1:] == whole[0][1:]
+    assert not streamed[2] and streamed[1][2999]["name"] == f"{name} 2999"
+    assert result.understanding[0].encoding_how == "detected"

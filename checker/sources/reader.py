@@ -144,6 +144,9 @@ class _Reader:
         pre_errors: list[ErrorRecord] = []
         rows = self._drop_damaged(textio.csv_rows(stream, fu.delimiter), fu, decoded.label, pre_errors, stream)
         self._process(_Table(rows=rows), fu, pre_errors)
+        if stream.decoded is not decoded:  # told again past an all-ASCII prefix
+            fu.encoding, fu.encoding_how = stream.decoded.label, stream.decoded.how
+            fu.notes.append(stream.decoded.notes[-1])
         if stream.nul_removed:
             self._warn(fu, "NUL characters removed from the text")
         self._finish(fu)
@@ -171,6 +174,7 @@ class _Reader:
         """Rows holding replacement characters are row errors; a stream is checked once it found damage."""
         for rowno, cells in rows:
             if (stream is None or stream.damaged) and any(isinstance(c, str) and "\ufffd" in c for c in cells):
+                enc = stream.decoded.label if stream else enc
                 pre_errors.append(self._error(fu, location(None, rowno), f"line holds bytes that are not valid {enc}"))
                 continue
             yield rowno, cells

@@ -152,6 +152,7 @@ class TextStream:
     damaged: bool = False
     nul_removed: bool = False
     quotes: int = 0  # '"' characters seen: an odd count at the end is an unclosed cell
+    settled: bool = True  # False: the prefix was all ASCII, the encoding is told from the first other bytes
 
     def pieces(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(self.decoded.encoding)(errors="checker-mark")
@@ -159,6 +160,11 @@ class TextStream:
         with self.path.open("rb") as fh:
             while True:
                 chunk = fh.read(CHUNK_BYTES)
+                if not self.settled and not chunk.isascii():  # all before was ASCII, which every candidate reads alike
+                    self.settled = True
+                    chunk += fh.read(PREFIX_BYTES)
+                    self._settle(chunk)
+                    decoder = codecs.getincrementaldecoder(self.decoded.encoding)(errors="checker-mark")
                 text = decoder.decode(chunk, final=not chunk)
                 if _REPLACED[0] != before:
                     self.damaged = True
@@ -171,6 +177,16 @@ class TextStream:
                 yield text
                 if not chunk:
                     return
+
+    def _settle(self, data: bytes) -> None:
+        """The encoding told from the first non-ASCII bytes (cut after their last whole line)."""
+        cut = data.rfind(b"\n") + 1
+        try:
+            found = detect(data[:cut] or data)
+        except SourceError:
+            return  # nothing fits: read on as UTF-8, the lines that are not become row errors
+        note = "the file starts with ASCII only: its encoding was told from its first lines that are not"
+        self.decoded = Decoded("", found.encoding, found.how, notes=[*self.decoded.notes, note])
 
     def lines(self) -> Iterator[str]:
         """The text's lines, each with its line end; the last may have none."""
@@ -191,7 +207,10 @@ def open_stream(path: Path, declared: str | None = None, prefix: bytes | None = 
     prefix = read_prefix(path) if prefix is None else prefix
     decoded = decode(prefix, declared)
     text, decoded.text = decoded.text, ""  # the prefix's text is read again with the rest
-    return TextStream(path, decoded, text[:SAMPLE_CHARS], "\r" in text and "\n" not in text, decoded.damaged)
+    settled = declared is not None or decoded.how != "detected" or not text.isascii()
+    stream = TextStream(path, decoded, text[:SAMPLE_CHARS], "\r" in text and "\n" not in text, decoded.damaged)
+    stream.settled = settled
+    return stream
 
 
 # --------------------------------------------------------------------------------------------- HTML tables
