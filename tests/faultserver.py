@@ -20,6 +20,7 @@ PRODUCT = """<html><head><meta charset="{charset}"><title>{title}</title></head>
 {extra}</body></html>"""
 
 GBK_TITLE = "云南普洱茶 特级熟茶"
+GBK_COPY = "<div class=product-description>国家级品质，产地云南。</div>"  # ad-law wording the audit must flag
 SITEMAP_PATHS = [
     "/p/ok.html", "/p/slow.html", "/p/gone-404.html", "/p/gone-410.html", "/p/throttled.html",
     "/p/flaky.html", "/p/reset.html", "/p/loop-a.html", "/p/offhost.html", "/p/huge.html",
@@ -122,7 +123,8 @@ class FaultHandler(BaseHTTPRequestHandler):
         if path == "/p/gzip-bomb.html":
             return self._send(200, self.server.bomb, headers={"Content-Encoding": "gzip"})
         if path == "/p/gbk.html":  # labelled UTF-8, really GBK: shops do this
-            return self._send(200, self._page("GBK-1", GBK_TITLE, charset="gbk-lie").replace(b"gbk-lie", b"utf-8"))
+            page = self._page("GBK-1", GBK_TITLE, GBK_COPY, charset="gbk-lie")
+            return self._send(200, page.replace(b"gbk-lie", b"utf-8"))
         if path == "/p/malformed.html":
             body = b"<html><body><h1 class='product-title'>Broken <b>page<div><span data-sku='MAL-1'>" \
                    b"<span class=price-current>\xc2\xa512.5</span><table><tr><td>unclosed<p><<>>&&"

@@ -104,6 +104,10 @@ def test_charset_lie_and_malformed_html(faulty):
     server, origin, result = faulty
     gbk = page(result, origin, "/p/gbk.html")
     assert gbk.product.title == GBK_TITLE and gbk.charset != "utf-8"
+    # issue 21: a detector read this page as Korean (cp949) and its 国家级 was never flagged
+    assert gbk.charset == "gb18030"
+    flagged = [f for f in result.findings if f.url == origin + "/p/gbk.html" and f.code == "AD001"]
+    assert [f.extra.get("term") for f in flagged] == ["国家级"]
     malformed = page(result, origin, "/p/malformed.html").product
     assert malformed.sku == "MAL-1" and str(malformed.price) == "12.5"
 

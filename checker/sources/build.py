@@ -18,10 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from checker import models
 from checker.aliases import normalise_header
 from checker.config import SourceConfig
 from checker.models import CatalogItem, Complaint, ErrorRecord, InventoryLot, PriceRecord
-from checker.sources.fields import Column, HeaderMatch, cell_text
+from checker.sources.fields import Column, HeaderMatch, cell_text, location
 from checker.sources.values import (
     CellError,
     ShelfLife,
@@ -40,6 +41,7 @@ from checker.sources.values import (
 )
 
 EMPTY = object()
+_set = object.__setattr__
 MISS = object()
 MEMO_LIMIT = 20_000  # distinct values remembered per column (a lot-number column fills it and then just misses)
 SUMMARY_WORDS = frozenset(
@@ -75,16 +77,6 @@ def _skus(value: Any) -> tuple[str, ...]:
     cells = value if isinstance(value, list) else [value]  # a JSON export may give a list
     first, *rest = [p for cell in cells for p in _SKU_SEPARATORS.split(code(cell)) if p] or [""]
     return (_sku(first), *(code(p) for p in rest)) if first else ()
-
-
-def location(sheet: str | None, row: int, columns: list[Column] | None = None, label: str = "row") -> str:
-    """``sheet X, row 5, column 到期日 (I)``; ``label`` is "line" or "record" for JSON sources."""
-    parts = [f"sheet {sheet}"] if sheet else []
-    parts.append(f"{label} {row}")
-    if columns:
-        names = ", ".join(c.label() for c in columns)
-        parts.append(f"column{'s' if len(columns) > 1 else ''} {names}")
-    return ", ".join(parts)
 
 
 class RowBuilder:
@@ -127,6 +119,8 @@ class RowBuilder:
             col.field = col.field or f"specs[{col.header}]"
             self.plan.append((f"spec:{col.header}", col.index, {}, text, col))
         self.finish = getattr(self, f"_{kind}")
+        self.fields_sets: dict[frozenset[str], set[str]] = {}
+        self.where = (file, sheet)
         self.validate = MODELS[kind].__pydantic_validator__.validate_python
 
     # ------------------------------------------------------------------ converters
@@ -215,15 +209,21 @@ class RowBuilder:
             elif why != "blank":  # blank rows are not counted at all
                 self.skipped += 1
             return None
+        if self.kind == "inventory" and (lot := models.trusted_lot(result, self.fields_sets, *self.where, rowno)):
+            return lot
         result["source"] = {"file": self.file, "sheet": self.sheet, "row": rowno}
         try:
-            return self.validate(result)
+            model = self.validate(result)
         except ValidationError as exc:  # a converter let through a value the model refuses: still a row error
             err = exc.errors()[0]
             field = str(err["loc"][0]) if err["loc"] else ""
             col = self.mapping.get("shelf_life" if field == "shelf_life_days" else field)
             self._row_error(rowno, [(col or next(iter(self.mapping.values())), f"{field}: {err['msg']}")])
             return None
+        fields = model.__pydantic_fields_set__
+        _set(model, "__pydantic_fields_set__", self.fields_sets.setdefault(frozenset(fields), fields))
+        _set(model.source, "__pydantic_fields_set__", models.READ_SOURCE_FIELDS)
+        return model
 
     def _convert(self, rowno: int, raw: Any, memo: dict[Any, Any], convert: Callable[[Any], Any], col: Column) -> Any:
         """A cell not in the column's memo: convert it and remember the result (memo hits are the fast path:
@@ -301,9 +301,12 @@ class RowBuilder:
                 if "expiry_date" not in v:
                     v["expiry_date"] = derived
                 elif abs((v["expiry_date"] - derived).days) > 1:  # the export's own expiry date is used
-                    self._row_warning(rowno, self.mapping["expiry_date"],
-                                      f"expiry date {v['expiry_date']} disagrees with production date {production} "
-                                      f"+ shelf life ({derived}); the expiry date is used")
+                    self._row_warning(
+                        rowno,
+                        self.mapping["expiry_date"],
+                        f"expiry date {v['expiry_date']} disagrees with production date {production} "
+                        f"+ shelf life ({derived}); the expiry date is used",
+                    )
         expiry = v.get("expiry_date")
         if expiry is not None and production is not None and expiry < production:
             col = self.mapping.get("expiry_date") or self.mapping["production_date"]

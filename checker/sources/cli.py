@@ -75,7 +75,7 @@ def inspect_command(
     except ValidationError as exc:
         err = exc.errors()[0]
         raise click.BadParameter(err["msg"], param_hint="--" + str(err["loc"][0])) from None
-    result = read(cfg, Path.cwd(), kind, sample=max(nrows, 1))
+    result = read(cfg, Path.cwd(), kind, sample=max(nrows, 1), keep=False)
     _print(result, nrows, guessed=kind is None)
     if result.failed or result.kind is None and not result.records:
         raise SystemExit(2)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -122,6 +123,24 @@ class Workbook:
             except CalamineError as exc:
                 raise SourceError(f"cannot read workbook: {_calamine_reason(exc)}") from None
         return self._book
+
+
+def choose_sheets(book: Workbook, want: str | int | None) -> list[SheetInfo]:
+    """The sheets a source reads: ``sheet =`` by name (NFKC, case-insensitive) or 1-based number; all
+    visible sheets when it is None or "*"."""
+    if want is None or want == "*":
+        visible = [s for s in book.sheets if s.visible]
+        return visible or book.sheets
+    if isinstance(want, int) or (isinstance(want, str) and want.isdigit()):
+        index = int(want)
+        if 1 <= index <= len(book.sheets):
+            return [book.sheets[index - 1]]
+        raise SourceError(f"no sheet number {index}: the workbook has {len(book.sheets)} sheet(s)")
+    key = unicodedata.normalize("NFKC", want).strip().casefold()
+    for s in book.sheets:
+        if unicodedata.normalize("NFKC", s.name).strip().casefold() == key:
+            return [s]
+    raise SourceError(f"no sheet named {want!r}; sheets: {', '.join(s.name for s in book.sheets)}")
 
 
 def _fill_merged(

@@ -177,3 +177,22 @@ def unknown_kind(cells: list[Any]) -> str:
     """The error for a file whose columns fit no kind of source."""
     found = ", ".join(cell_text(c) for c in cells if cell_text(c)) or "(none)"
     return f"cannot tell what this file is (inventory, catalog, prices or complaints); columns found: {found}"
+
+
+def location(sheet: str | None, row: int, columns: list[Column] | None = None, label: str = "row") -> str:
+    """``sheet X, row 5, column 到期日 (I)``; ``label`` is "line" or "record" for JSON sources."""
+    parts = [f"sheet {sheet}"] if sheet else []
+    parts.append(f"{label} {row}")
+    if columns:
+        names = ", ".join(c.label() for c in columns)
+        parts.append(f"column{'s' if len(columns) > 1 else ''} {names}")
+    return ", ".join(parts)
+
+
+def row_of(where: str) -> int:
+    """The row (line, record) number in a :func:`location`, 0 when it names none."""
+    for part in where.split(", "):
+        label, _, number = part.partition(" ")
+        if label in ("row", "line", "record") and number.isdigit():
+            return int(number)
+    return 0

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import gc
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -14,7 +13,7 @@ from typing import Any
 from checker.config import SourceConfig
 from checker.models import ErrorRecord
 from checker.sources import excel, jsonio, textio
-from checker.sources.build import RowBuilder, location
+from checker.sources.build import RowBuilder
 from checker.sources.errors import SourceError
 from checker.sources.fields import (
     HEADER_SEARCH_ROWS,
@@ -23,20 +22,14 @@ from checker.sources.fields import (
     cell_text,
     find_header,
     guess_kind,
+    location,
     match_header,
     missing_columns,
+    row_of,
     unknown_kind,
 )
 from checker.sources.formats import is_workbook, sniff_format
-from checker.sources.location import (
-    Secrets,
-    display_path,
-    download,
-    expand,
-    is_url,
-    redact_url,
-    resolve_headers,
-)
+from checker.sources.location import Secrets, display_path, download, expand, is_url, redact_url, resolve_headers
 from checker.sources.results import FileUnderstanding, SourceResult
 
 SAMPLE_RECORDS = 20
@@ -54,11 +47,12 @@ class _Table:
 
 
 class _Reader:
-    def __init__(self, cfg: SourceConfig, kind: str | None, result: SourceResult, sample: int) -> None:
+    def __init__(self, cfg: SourceConfig, kind: str | None, result: SourceResult, sample: int, keep: bool) -> None:
         self.cfg = cfg
         self.kind = kind
         self.result = result
         self.sample = sample
+        self.keep = keep  # False: only the first ``sample`` records of each file are kept (checker inspect)
 
     # ---------------------------------------------------------------- entry points
 
@@ -69,6 +63,8 @@ class _Reader:
                 head = fh.read(8)
             if self.cfg.format == "xlsx" or (self.cfg.format is None and is_workbook(head)):
                 self._read_workbook(path, fu)
+            elif path.stat().st_size > textio.STREAM_ABOVE and self._read_big_csv(path, fu):
+                pass
             else:
                 self._read_any(path.read_bytes(), path.name, "", fu)
         except SourceError as exc:
@@ -129,6 +125,33 @@ class _Reader:
         self._process(table, fu, pre_errors)
         self._finish(fu)
 
+    def _read_big_csv(self, path: Path, fu: FileUnderstanding) -> bool:
+        """A big CSV file, decoded a chunk at a time (:class:`textio.TextStream`): neither its bytes nor its
+        text are ever held whole.  False when the file is not CSV (JSON and HTML are read whole)."""
+        prefix = textio.read_prefix(path)
+        fmt, note = sniff_format(prefix, path.name, "", self.cfg.format, self.cfg.encoding)
+        if fmt != "csv":
+            return False
+        if note:
+            fu.notes.append(note)
+            self._warn(fu, note)
+        fu.format = fmt
+        stream = textio.open_stream(path, self.cfg.encoding, prefix)
+        decoded = stream.decoded
+        fu.encoding, fu.encoding_how = decoded.label, decoded.how
+        fu.notes.extend(decoded.notes)
+        fu.delimiter = self.cfg.delimiter or textio.sniff_delimiter(stream.sample)
+        pre_errors: list[ErrorRecord] = []
+        rows = self._drop_damaged(textio.csv_rows(stream, fu.delimiter), fu, decoded.label, pre_errors, stream)
+        self._process(_Table(rows=rows), fu, pre_errors)
+        if stream.decoded is not decoded:  # told again past an all-ASCII prefix
+            fu.encoding, fu.encoding_how = stream.decoded.label, stream.decoded.how
+            fu.notes.append(stream.decoded.notes[-1])
+        if stream.nul_removed:
+            self._warn(fu, "NUL characters removed from the text")
+        self._finish(fu)
+        return True
+
     def _json_rows(
         self, recs: jsonio.JsonRecords, fu: FileUnderstanding, pre_errors: list[ErrorRecord], label: str
     ) -> Iterator[tuple[int, list[Any]]]:
@@ -141,10 +164,17 @@ class _Reader:
                 pre_errors.append(self._error(fu, where, f"record is a JSON {type(rec).__name__}, not an object"))
 
     def _drop_damaged(
-        self, rows: Iterable[tuple[int, list[Any]]], fu: FileUnderstanding, enc: str, pre_errors: list[ErrorRecord]
+        self,
+        rows: Iterable[tuple[int, list[Any]]],
+        fu: FileUnderstanding,
+        enc: str,
+        pre_errors: list[ErrorRecord],
+        stream: textio.TextStream | None = None,
     ) -> Iterator[tuple[int, list[Any]]]:
+        """Rows holding replacement characters are row errors; a stream is checked once it found damage."""
         for rowno, cells in rows:
-            if any(isinstance(c, str) and "\ufffd" in c for c in cells):
+            if (stream is None or stream.damaged) and any(isinstance(c, str) and "\ufffd" in c for c in cells):
+                enc = stream.decoded.label if stream else enc
                 pre_errors.append(self._error(fu, location(None, rowno), f"line holds bytes that are not valid {enc}"))
                 continue
             yield rowno, cells
@@ -161,7 +191,7 @@ class _Reader:
             fu.notes.extend(book.notes)
             if not book.sheets:
                 raise SourceError("workbook has no worksheets")
-            chosen = self._choose_sheets(book)
+            chosen = excel.choose_sheets(book, self.cfg.sheet)
             explicit = self.cfg.sheet is not None and self.cfg.sheet != "*"
             first_failure: tuple[FileUnderstanding, str] | None = None
             done = 0
@@ -191,22 +221,6 @@ class _Reader:
                 raise SourceError(first_failure[1])
         finally:
             book.close()
-
-    def _choose_sheets(self, book: excel.Workbook) -> list[excel.SheetInfo]:
-        want = self.cfg.sheet
-        if want is None or want == "*":
-            visible = [s for s in book.sheets if s.visible]
-            return visible or book.sheets
-        if isinstance(want, int) or (isinstance(want, str) and want.isdigit()):
-            index = int(want)
-            if 1 <= index <= len(book.sheets):
-                return [book.sheets[index - 1]]
-            raise SourceError(f"no sheet number {index}: the workbook has {len(book.sheets)} sheet(s)")
-        key = unicodedata.normalize("NFKC", want).strip().casefold()
-        for s in book.sheets:
-            if unicodedata.normalize("NFKC", s.name).strip().casefold() == key:
-                return [s]
-        raise SourceError(f"no sheet named {want!r}; sheets: {', '.join(s.name for s in book.sheets)}")
 
     # ---------------------------------------------------------------- header + rows
 
@@ -292,22 +306,26 @@ class _Reader:
         build = builder.build
         append = records.append
         stopped: str | None = None
+        ok = 0
+        keep, sample = self.keep, self.sample  # not keep: counted, only the first kept (flat memory)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # bulk allocation of acyclic models: the cyclic collector would only rescan them (~20% time)
         try:
             for rowno, cells in data_rows:
                 record = build(rowno, cells)
                 if record is not None:
-                    append(record)
+                    ok += 1
+                    if keep or ok <= sample:
+                        append(record)
         except SourceError as exc:  # damage found part-way: keep the rows read so far
             stopped = str(exc)
         finally:
             if gc_was_enabled:
                 gc.enable()
-        fu.rows_ok = len(records) - start
+        fu.rows_ok = ok
         fu.first_records = records[start : start + self.sample]
         errors = pre_errors + builder.errors
-        errors.sort(key=lambda e: _row_of(e.location))
+        errors.sort(key=lambda e: row_of(e.location))
         fu.rows_error = len(errors)
         fu.rows_skipped = builder.skipped
         fu.rows_read = fu.rows_ok + fu.rows_error + fu.rows_skipped
@@ -351,20 +369,16 @@ def _raise(exc: Exception) -> Iterator[tuple[int, list[Any]]]:
     yield  # pragma: no cover - makes this a generator
 
 
-def _row_of(where: str) -> int:
-    for part in where.split(", "):
-        label, _, number = part.partition(" ")
-        if label in ("row", "line", "record") and number.isdigit():
-            return int(number)
-    return 0
-
-
-def read(cfg: SourceConfig, base_dir: Path, kind: str | None, sample: int = SAMPLE_RECORDS) -> SourceResult:
-    """Read one configured source.  ``kind=None`` guesses the kind from the columns (``checker inspect``)."""
+def read(
+    cfg: SourceConfig, base_dir: Path, kind: str | None, sample: int = SAMPLE_RECORDS, keep: bool = True
+) -> SourceResult:
+    """Read one configured source.  ``kind=None`` guesses the kind from the columns (``checker inspect``);
+    ``keep=False`` keeps only each file's first ``sample`` records in ``result.records`` (the counts are
+    still of every row): what ``checker inspect`` shows, in flat memory."""
     secrets = Secrets()
     shown = redact_url(cfg.path) if is_url(cfg.path) else cfg.path
     result = SourceResult(source=shown, kind=kind)
-    reader = _Reader(cfg, kind, result, sample)
+    reader = _Reader(cfg, kind, result, sample, keep)
     try:
         if is_url(cfg.path):
             headers, secrets = resolve_headers(cfg.headers)
@@ -383,4 +397,3 @@ def read(cfg: SourceConfig, base_dir: Path, kind: str | None, sample: int = SAMP
     if secrets.values:
         result.scrub(secrets)
     return result
-
