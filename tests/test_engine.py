@@ -139,7 +139,8 @@ def test_finding_area_and_code_pattern_are_one_thing():
 def test_a_trusted_finding_is_the_validated_finding():
     """Rule.finding builds findings without pydantic (checker.models.trusted_finding): what it builds must
     hold what a validated Finding holds, compare equal, dump, copy and hash its fingerprint alike."""
-    from checker.models import Finding, Severity, SourceRef, trusted_finding
+    from checker.models import Finding, Severity, SourceRef
+    from checker.trusted import trusted_finding
 
     source = SourceRef(file="inventory.csv", row=3)
     values = dict(code="ST002", rule_name="stock.x", severity=Severity.ERROR, message="m", sku="S1", url="https://a/p",

@@ -181,7 +181,7 @@ def test_records_of_a_table_share_their_field_sets(tmp_path):
 
 
 def test_a_trusted_lot_is_the_validated_lot(tmp_path):
-    """Lots are built without validation (checker.models.trusted_lot): each must hold what a validated lot
+    """Lots are built without validation (checker.trusted.trusted_lot): each must hold what a validated lot
     holds, compare equal, dump and copy alike; a pydantic release that changes what an instance holds fails here."""
     from checker.models import InventoryLot
 

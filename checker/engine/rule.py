@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 
 from checker.codes import area_of
-from checker.models import Finding, Severity, SourceRef, trusted_finding
+from checker.models import Finding, Severity, SourceRef
+from checker.trusted import trusted_finding
 
 if TYPE_CHECKING:
     from checker.engine.context import AuditContext

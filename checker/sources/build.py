@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from checker import models
+from checker import trusted
 from checker.aliases import normalise_header
 from checker.config import SourceConfig
 from checker.models import CatalogItem, Complaint, ErrorRecord, InventoryLot, PriceRecord
@@ -209,7 +209,7 @@ class RowBuilder:
             elif why != "blank":  # blank rows are not counted at all
                 self.skipped += 1
             return None
-        if self.kind == "inventory" and (lot := models.trusted_lot(result, self.fields_sets, *self.where, rowno)):
+        if self.kind == "inventory" and (lot := trusted.trusted_lot(result, self.fields_sets, *self.where, rowno)):
             return lot
         result["source"] = {"file": self.file, "sheet": self.sheet, "row": rowno}
         try:
@@ -222,7 +222,7 @@ class RowBuilder:
             return None
         fields = model.__pydantic_fields_set__
         _set(model, "__pydantic_fields_set__", self.fields_sets.setdefault(frozenset(fields), fields))
-        _set(model.source, "__pydantic_fields_set__", models.READ_SOURCE_FIELDS)
+        _set(model.source, "__pydantic_fields_set__", trusted.READ_SOURCE_FIELDS)
         return model
 
     def _convert(self, rowno: int, raw: Any, memo: dict[Any, Any], convert: Callable[[Any], Any], col: Column) -> Any:
