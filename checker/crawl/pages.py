@@ -33,6 +33,10 @@ from checker.models import FetchResult, Page
 #: (the parser then takes the bytes as they are).
 UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
+#: The start of a fetched page's error when it answered with something else (an image, a PDF manual): the
+#: URL works, it is just no page to audit (a link to it is not a dead link: LN003).
+NOT_HTML_PAGE = "not an HTML page"
+
 #: Product copy a page's own rules read and the site-wide rules do not: dropped from kept pages.
 LONG_COPY = {"description": "", "meta_description": "", "images": []}
 
@@ -47,7 +51,7 @@ def build_page(task: PageTask, result: FetchResult, body: Body | None, config: C
         page.fetch.error = f"empty page: HTTP {result.status} without content / 空白页面：没有内容"
         return page
     if result.content_type and "html" not in result.content_type:
-        page.fetch.error = f"not an HTML page ({result.content_type})"
+        page.fetch.error = f"{NOT_HTML_PAGE} ({result.content_type})"
         return page
     html, page.charset = decode_html(body.data, body.headers.get("content-type"))
     if page.charset.lower() in UTF8_NAMES:  # valid UTF-8 (it decoded): the parser takes the bytes as they are

@@ -1,3 +1,4 @@
+from checker.crawl.pages import NOT_HTML_PAGE
 from checker.engine import Rule, register
 from checker.models import Severity
 
@@ -9,7 +10,8 @@ class DeadProductLink(Rule):
     What it checks:
         Every same-host link on every crawled page (promotion landing pages above all): the target
         answers 4xx/5xx, or the target product is off-shelf (schema.org ``Discontinued``, or a
-        page label such as 已下架).  Targets in a redirect loop are left to LN004.  One finding
+        page label such as 已下架).  Targets in a redirect loop are left to LN004; a link to a file that
+        loads (a gallery's full-size image, a PDF manual) is a working link.  One finding
         per dead target: a dead nav or footer link on many pages is one finding with the number of
         pages and the first few (by URL), on the first of them.
 
@@ -38,7 +40,7 @@ class DeadProductLink(Rule):
                 if fetch is None:
                     continue
                 ok, failure, skipped, loop, sku = fetch.ok, fetch.failure, fetch.skipped, fetch.redirect_loop, None
-            if loop or skipped:
+            if loop or skipped or (failure or "").startswith(NOT_HTML_PAGE):  # an image or a PDF that loads
                 continue
             if not ok:
                 dead[url] = (failure, f"链接指向的页面不存在（{failure}）", f"Link to a missing page ({failure})", sku)
