@@ -3,18 +3,23 @@ workbook is), so CI never uploads half a SARIF file after a crash or Ctrl-C."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
+@contextlib.contextmanager
+def replaced_whole(path: Path, suffix: str = ".tmp") -> Iterator[str]:
+    """A temporary file beside ``path`` to write; renamed to ``path`` if the block ends normally,
+    removed whatever happens.  The one way every report file (the workbook too) reaches its name."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=suffix, dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+        yield tmp
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is an ordinary file
@@ -22,4 +27,9 @@ def write_atomically(path: Path, data: bytes) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    with replaced_whole(path) as tmp, open(tmp, "wb") as out:
+        out.write(data)
+    return Path(path)

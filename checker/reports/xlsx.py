@@ -15,8 +15,6 @@ renamed, so a reader never sees half a workbook.
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
@@ -47,6 +45,7 @@ from checker.reports.sheetwriter import (
     WorkbookWriter,
     column_letter,
 )
+from checker.reports.atomic import replaced_whole
 from checker.reports.summary import SEVERITIES, area_name, counts_by_area
 
 FINDING_COLUMNS: list[tuple[str, int]] = [
@@ -361,15 +360,5 @@ def write_workbook(path: Path, ctx: AuditContext, findings: list[Finding], rules
 def _write_atomically(path: Path, ctx: AuditContext, rows: list[Row], rules: list[Rule], max_rows: int,
                       failure: str = "", fixed=()) -> list[str]:
     """:func:`_write_file` into a temporary file of its own beside ``path``, renamed to it when whole."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        notes = _write_file(tmp, ctx, rows, rules, max_rows, failure, fixed)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is an ordinary file
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return notes
+    with replaced_whole(path, ".xlsx.tmp") as tmp:
+        return _write_file(tmp, ctx, rows, rules, max_rows, failure, fixed)
