@@ -55,7 +55,12 @@ def fresh_registry(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in [m for m in sys.modules if m == "zzpack" or m.startswith("zzpack.") or m.startswith("checker_rules")]:
         monkeypatch.delitem(sys.modules, name)
-    return tmp_path, extra
+    before = set(sys.modules)
+    yield tmp_path, extra
+    # Packs first imported by the test go too: left in sys.modules, a later load would find them imported
+    # and register nothing in the restored registry (the file failed when run alone).
+    for name in [m for m in sys.modules if m not in before and (m.startswith(("checker_rules", "zzpack")))]:
+        del sys.modules[name]
 
 
 def test_a_third_party_pack_declares_its_area_and_its_modules_are_found(fresh_registry):
