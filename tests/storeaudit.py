@@ -4,6 +4,7 @@ post rules.  Shared by the store oracle tests of the rule families."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
@@ -35,3 +36,14 @@ def audit_store(config: Config, today: date | None = None, origin: str = ORIGIN)
         ctx.add_page_targets(slim_page(page, engine.sentence_keepers), {}, {})
     findings += engine.check_site(ctx)
     return engine.revise(findings, ctx), ctx
+
+
+def csv_rows(path: Path, prefix: str = "") -> list[dict[str, str]]:
+    """The rows of a fixture CSV (``_defects.csv``, ``_planted.csv``); with ``prefix``, those whose code has it."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if row.get("code", prefix).startswith(prefix)]
+
+
+def defect_key(f: Finding, origin: str = ORIGIN) -> tuple[str, str, str, str, str]:
+    """A finding as ``_defects.csv`` writes a seeded defect: code, SKU, page path, field, evidence."""
+    return (f.code, f.sku or "", (f.url or "").removeprefix(origin), f.field or "", f.evidence)

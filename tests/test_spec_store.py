@@ -7,12 +7,11 @@ stay silent."""
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from pathlib import Path
 
 import pytest
-from storeaudit import audit_store
+from storeaudit import audit_store, csv_rows, defect_key
 
 from checker.config import load_config
 
@@ -34,19 +33,10 @@ def _audit():
     return audit_store(config, origin=ORIGIN)
 
 
-def _rows(path: Path, prefix: str = "") -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [row for row in csv.DictReader(fh) if row.get("code", prefix).startswith(prefix)]
-
-
-def _found_key(f) -> tuple[str, str, str, str, str]:
-    return (f.code, f.sku or "", (f.url or "").removeprefix(ORIGIN), f.field or "", f.evidence)
-
-
 def test_every_seeded_sp_defect_is_found_and_nothing_else():
     findings, ctx = _audit()
-    expected = {(r["code"], r["sku"], r["path"], r["field"], r["evidence"]) for r in _rows(DEFECTS, "SP")}
-    found = {_found_key(f) for f in findings}
+    expected = {(r["code"], r["sku"], r["path"], r["field"], r["evidence"]) for r in csv_rows(DEFECTS, "SP")}
+    found = {defect_key(f) for f in findings}
     assert {code for code, *_ in expected} == {"SP001", "SP002", "SP003"}, "a seeded defect for every SP code"
     assert found - expected == set(), "flagged but not seeded"
     assert expected - found == set(), "seeded but not found"
@@ -56,7 +46,7 @@ def test_every_seeded_sp_defect_is_found_and_nothing_else():
 
 def test_the_spec_differences_planted_in_the_exports_are_found():
     findings, _ = _audit()
-    planted = [r for r in _rows(PLANTED) if r["field"].startswith("specs.")]
+    planted = [r for r in csv_rows(PLANTED) if r["field"].startswith("specs.")]
     assert planted, "no spec difference planted in fixtures/exports"
     for row in planted:
         key = row["field"].removeprefix("specs.")
@@ -80,6 +70,6 @@ def test_the_audit_over_http_finds_the_same(store_audit, store_origin):
     in-process run above finds, and no SP rule fails."""
     found = {(f.code, f.sku or "", (f.url or "").removeprefix(store_origin), f.field or "", f.evidence)
              for f in store_audit.findings if f.code.startswith("SP")}
-    expected = {(r["code"], r["sku"], r["path"], r["field"], r["evidence"]) for r in _rows(DEFECTS, "SP")}
+    expected = {(r["code"], r["sku"], r["path"], r["field"], r["evidence"]) for r in csv_rows(DEFECTS, "SP")}
     assert found == expected
     assert [e for e in store_audit.ctx.errors if e.stage == "rule" and e.location.startswith("SP")] == []

@@ -6,13 +6,12 @@ this file names (stock 0 behind an out-of-stock page, a notice on a lot not yet 
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pytest
-from storeaudit import audit_store
+from storeaudit import audit_store, csv_rows, defect_key
 
 from checker.config import load_config
 from checker.engine import build_rules
@@ -48,26 +47,17 @@ def _audit(promotion: tuple[str, str] | None = None, select: tuple[str, ...] = (
     return audit_store(config.model_copy(update=update), TODAY, ORIGIN)
 
 
-def _rows(path: Path, prefix: str = "") -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [row for row in csv.DictReader(fh) if row.get("code", prefix).startswith(prefix)]
-
-
-def _key(f) -> tuple[str, str, str, str, str]:
-    return (f.code, f.sku or "", (f.url or "").removeprefix(ORIGIN), f.field or "", f.evidence)
-
-
 def test_every_seeded_stock_defect_is_found_and_nothing_else():
     findings, ctx = _audit()
-    seeded = _rows(DEFECTS, "ST")
+    seeded = csv_rows(DEFECTS, "ST")
     expected = {(r["code"], r["sku"], r["path"], r["field"], r["evidence"]) for r in seeded}
-    found = {_key(f) for f in findings}
+    found = {defect_key(f) for f in findings}
     assert {code for code, *_ in expected} >= {"ST001", "ST003", "ST004", "ST005"}
     assert found - expected == set(), "flagged but not seeded"
     assert expected - found == set(), "seeded but not found"
     assert len(findings) == len(found), "one finding per seeded defect"
     info = {(r["code"], r["sku"], r["path"], r["field"], r["evidence"]) for r in seeded if r["note"].startswith("info:")}
-    assert {_key(f) for f in findings if f.severity.value == "info"} == info
+    assert {defect_key(f) for f in findings if f.severity.value == "info"} == info
     assert [e for e in ctx.errors if e.stage in ("rule", "config")] == []
 
 
@@ -89,7 +79,7 @@ def test_each_finding_names_the_lot_its_dates_and_the_export_row():
 def test_the_planted_inventory_defects_are_found_or_named_look_alikes():
     findings, ctx = _audit()
     flagged = {f.sku for f in findings}
-    planted = [r for r in _rows(PLANTED) if r["file"].startswith("inventory")]
+    planted = [r for r in csv_rows(PLANTED) if r["file"].startswith("inventory")]
     assert planted
     for row in planted:
         if row["field"] == "quantity":  # a negative quantity: read, and ST004's finding
