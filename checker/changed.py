@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from checker.config import Config
 from checker.engine.context import AuditContext
+from checker.lots import LotTable
 
 
 class ChangedOnlyError(ValueError):
@@ -124,7 +125,7 @@ def _on_origin(url: str, start_urls: list[str]) -> str:
 def restrict(ctx: AuditContext, scope: ChangedScope) -> None:
     """Keep only the changed SKUs' rows (after the sources were read)."""
     keep = scope.skus
-    ctx.lots = [r for r in ctx.lots if r.sku in keep]
+    ctx.lots = LotTable(r for r in ctx.lots if r.sku in keep)
     ctx.catalog = [r for r in ctx.catalog if r.sku in keep]
     ctx.prices = [r for r in ctx.prices if r.sku in keep]
     ctx.complaints = [c for c in ctx.complaints if keep & set(c.all_skus)]

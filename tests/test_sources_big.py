@@ -180,16 +180,21 @@ def test_records_of_a_table_share_their_field_sets(tmp_path):
     assert records[0].model_dump(exclude_unset=True)["warehouse"] == "华东仓"
 
 
-def test_a_trusted_lot_is_the_validated_lot(tmp_path):
-    """Lots are built without validation (checker.trusted.trusted_lot): each must hold what a validated lot
+@pytest.mark.parametrize("keep", [True, False], ids=["audit-table", "inspect-models"])
+def test_a_trusted_lot_is_the_validated_lot(tmp_path, keep):
+    """Lots are built without validation: an audit's go into a LotTable's columns and come back as its models
+    (``Lot.model()``), ``checker inspect``'s are checker.trusted.trusted_lot.  Each must hold what a validated lot
     holds, compare equal, dump and copy alike; a pydantic release that changes what an instance holds fails here."""
+    from checker.config import SourceConfig
     from checker.models import InventoryLot
+    from checker.sources.reader import read
 
     lines = rows(6)
     lines[2] = lines[2].replace(",正常,", ",,").replace(",18个月,", ",540,")
     path = tmp_path / "inventory.csv"
     path.write_bytes(export(lines).encode("gbk"))
-    records = read_file(path).records
+    result = read(SourceConfig(kind="inventory", path=str(path)), tmp_path, "inventory", sample=6, keep=keep)
+    records = [r.model() for r in result.records] if keep else result.records
     assert len(records) == 6
     for rec in records:
         checked = InventoryLot.model_validate(rec.model_dump(exclude_unset=True))

@@ -52,6 +52,7 @@ from checker.engine.context import AuditContext
 from checker.engine.pack import RulePack
 from checker.engine.registry import is_selected
 from checker.engine.runner import Engine, build_rules
+from checker.lots import LotTable
 from checker.models import (
     CatalogItem,
     Complaint,
@@ -271,13 +272,13 @@ def run_case(rc: RuleCase) -> tuple[list[Finding], list[ErrorRecord]]:
         product = Product.model_validate({"url": DEFAULT_PRODUCT_URL, **data})
         findings += engine.check_scope("product", product, ctx, product.url)
     ctx.checked = {absolute(url): _checked(url, value) for url, value in case.checked.items()}
-    ctx.lots = [InventoryLot.model_validate(x) for x in case.lots]
+    ctx.lots = LotTable(InventoryLot.model_validate(x) for x in case.lots)
     ctx.catalog = [CatalogItem.model_validate(x) for x in case.catalog]
     ctx.prices = [PriceRecord.model_validate(x) for x in case.prices]
     ctx.complaints = [Complaint.model_validate(x) for x in case.complaints]
     if case.sources:
         read_case_sources(case.sources, config, ctx)
-    for lot in ctx.lots:
+    for lot in ctx.lots if engine.by_scope.get("lot") else ():
         findings += engine.check_scope("lot", lot, ctx, lot.sku)
     findings += engine.check_site(ctx)
     return engine.revise(findings, ctx), ctx.errors

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checker.config import Config, PromotionConfig
 from checker.engine.pagestore import PageEntry, PageStore, RecordFile, StoredPage
+from checker.lots import LotTable
 from checker.models import (
     CatalogItem,
     Complaint,
@@ -23,7 +24,6 @@ from checker.models import (
     FetchResult,
     Finding,
     ImageText,
-    InventoryLot,
     Page,
     PriceRecord,
     Product,
@@ -265,7 +265,7 @@ class AuditContext:
     images: TargetIndex = field(default_factory=TargetIndex)  # <img> URL -> pages; label: main/detail/banner
     checked: dict[str, FetchResult] = field(default_factory=dict)  # images and link targets
     api_products: list[Product] = field(default_factory=list)  # from store APIs, not (yet) seen as pages
-    lots: list[InventoryLot] = field(default_factory=list)
+    lots: LotTable = field(default_factory=LotTable)  # columns, not models: see checker/lots.py
     catalog: list[CatalogItem] = field(default_factory=list)
     prices: list[PriceRecord] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)

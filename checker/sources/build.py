@@ -2,16 +2,14 @@
 
 Each mapped column gets a converter (from :mod:`checker.sources.values`) wrapped in a small memo, because
 exports repeat values endlessly (the same dates, statuses, warehouses, names).  A row whose cells all convert
-becomes a model through pydantic-core's validator, fed the already-typed values: measured on 100k lots
-(benchmarks/bench_sources.py) that is ~6 µs a row with the nested source, about half the cost of
-``model_construct`` (~12 µs, it is pure Python), and it keeps the models honest.  The cyclic garbage collector
-is paused while a table is read (it would only rescan the new, acyclic models: ~20% of the time).
-A row with bad cells becomes one :class:`ErrorRecord` naming every bad cell.
+becomes a model through pydantic-core's validator, fed the already-typed values, except inventory lots: an
+audit's go straight into a :class:`~checker.lots.LotTable`'s columns, ``checker inspect``'s are built by
+:func:`checker.trusted.trusted_lot` (exports of millions of rows, issue 21).  The cyclic garbage collector is
+paused while a table is read.  A row with bad cells becomes one :class:`ErrorRecord` naming every bad cell.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -21,8 +19,10 @@ from pydantic import ValidationError
 from checker import trusted
 from checker.aliases import normalise_header
 from checker.config import SourceConfig
+from checker.lots import LotTable
 from checker.models import CatalogItem, Complaint, ErrorRecord, InventoryLot, PriceRecord
 from checker.sources.fields import Column, HeaderMatch, cell_text, location
+from checker.sources.skus import SUMMARY_WORDS, TotalsRow, sku_cell, skus_cell
 from checker.sources.values import (
     CellError,
     ShelfLife,
@@ -44,39 +44,13 @@ EMPTY = object()
 _set = object.__setattr__
 MISS = object()
 MEMO_LIMIT = 20_000  # distinct values remembered per column (a lot-number column fills it and then just misses)
-SUMMARY_WORDS = frozenset(
-    normalise_header(w)[0]
-    for w in ("合计", "总计", "小计", "合計", "總計", "小計", "total", "grand total", "subtotal", "sum")
-)
-
 Record = InventoryLot | CatalogItem | PriceRecord | Complaint
 Bad = list[tuple[Column, str]]
 _LABELS = {"sku": "SKU", "at": "date", "reason": "complaint reason"}
 MODELS = {"inventory": InventoryLot, "catalog": CatalogItem, "prices": PriceRecord, "complaints": Complaint}
 
 
-class _TotalsRow(Exception):
-    """Raised by the SKU converter for 合计/总计/Total: the row is a summary line, not a record."""
-
-
-_SUMMARY_FIRST = frozenset("合总小總TtSsGg*＊ ")
-
-
-def _sku(value: Any) -> str:
-    result = code(value)
-    if result[:1] in _SUMMARY_FIRST and len(result) <= 12 and normalise_header(result)[0] in SUMMARY_WORDS:
-        raise _TotalsRow
-    return result
-
-
-_SKU_SEPARATORS = re.compile(r"[\s,;，；、|]+")
-
-
-def _skus(value: Any) -> tuple[str, ...]:
-    """A complaint's SKU cell: one SKU, or an order line naming several (``A001, A002`` / ``A001；A002``)."""
-    cells = value if isinstance(value, list) else [value]  # a JSON export may give a list
-    first, *rest = [p for cell in cells for p in _SKU_SEPARATORS.split(code(cell)) if p] or [""]
-    return (_sku(first), *(code(p) for p in rest)) if first else ()
+ADDED = object()  # build()'s answer when the row went into the builder's LotTable (counted, no record)
 
 
 class RowBuilder:
@@ -93,9 +67,11 @@ class RowBuilder:
         date1904: bool = False,
         hidden_cells: dict[tuple[int, int], str] | None = None,
         row_label: str = "row",
+        lots: LotTable | None = None,
     ) -> None:
         self.row_label = row_label
         self.kind = kind
+        self.lots = lots  # inventory rows go straight into this table's columns (no model a row)
         self.file = file
         self.sheet = sheet
         self.cfg = cfg
@@ -128,7 +104,7 @@ class RowBuilder:
     def _converter(self, fname: str, col: Column) -> Callable[[Any], Any]:
         cfg = self.cfg
         if fname == "sku":
-            fn: Callable[[Any], Any] = _skus if self.kind == "complaints" else _sku
+            fn: Callable[[Any], Any] = skus_cell if self.kind == "complaints" else sku_cell
         elif fname in ("lot", "id", "order"):
             fn = code
         elif fname in ("production_date", "expiry_date", "received"):
@@ -191,7 +167,7 @@ class RowBuilder:
                         bad = []
                     bad.append((col, str(exc)))
                     continue
-                except _TotalsRow:
+                except TotalsRow:
                     self.skipped += 1
                     return None
             if value is EMPTY:
@@ -209,8 +185,10 @@ class RowBuilder:
             elif why != "blank":  # blank rows are not counted at all
                 self.skipped += 1
             return None
+        if self.lots is not None and self.lots.add(result, *self.where, rowno):
+            return ADDED
         if self.kind == "inventory" and (lot := trusted.trusted_lot(result, self.fields_sets, *self.where, rowno)):
-            return lot
+            return lot  # checker inspect: the first rows as models, the rest only counted
         result["source"] = {"file": self.file, "sheet": self.sheet, "row": rowno}
         try:
             model = self.validate(result)
@@ -223,6 +201,9 @@ class RowBuilder:
         fields = model.__pydantic_fields_set__
         _set(model, "__pydantic_fields_set__", self.fields_sets.setdefault(frozenset(fields), fields))
         _set(model.source, "__pydantic_fields_set__", trusted.READ_SOURCE_FIELDS)
+        if self.lots is not None:
+            self.lots.add_lot(model)
+            return ADDED
         return model
 
     def _convert(self, rowno: int, raw: Any, memo: dict[Any, Any], convert: Callable[[Any], Any], col: Column) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from checker.config import SourceConfig
 from checker.models import ErrorRecord
 from checker.sources import excel, jsonio, textio
-from checker.sources.build import RowBuilder
+from checker.sources.build import ADDED, RowBuilder
 from checker.sources.errors import SourceError
 from checker.sources.fields import (
     HEADER_SEARCH_ROWS,
@@ -289,6 +289,7 @@ class _Reader:
     ) -> None:
         table, match, data_rows = prepared
         assert fu.kind is not None
+        lots = self.result.lot_table() if fu.kind == "inventory" and self.keep else None
         builder = RowBuilder(
             fu.kind,
             match,
@@ -298,6 +299,7 @@ class _Reader:
             date1904=table.date1904,
             hidden_cells=hidden,
             row_label=table.row_label,
+            lots=lots,
         )
         for dup in match.duplicates:
             self._warn(fu, dup)
@@ -305,8 +307,7 @@ class _Reader:
         start = len(records)
         build = builder.build
         append = records.append
-        stopped: str | None = None
-        ok = 0
+        stopped, ok = None, 0
         keep, sample = self.keep, self.sample  # not keep: counted, only the first kept (flat memory)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # bulk allocation of acyclic models: the cyclic collector would only rescan them (~20% time)
@@ -315,7 +316,7 @@ class _Reader:
                 record = build(rowno, cells)
                 if record is not None:
                     ok += 1
-                    if keep or ok <= sample:
+                    if record is not ADDED and (keep or ok <= sample):
                         append(record)
         except SourceError as exc:  # damage found part-way: keep the rows read so far
             stopped = str(exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checker.lots import LotTable
 from checker.models import ErrorRecord
 from checker.sources.build import Record
 from checker.sources.fields import Column
@@ -48,6 +49,13 @@ class SourceResult:
     errors: list[ErrorRecord] = field(default_factory=list)
     warnings: list[ErrorRecord] = field(default_factory=list)  # reason starts with "warning: "
     understanding: list[FileUnderstanding] = field(default_factory=list)
+
+    def lot_table(self) -> LotTable | None:
+        """The table an audit's inventory rows go into (columns, not a model a row: issue 21's memory);
+        None when this source already holds records of another kind (``checker inspect`` of a folder)."""
+        if not isinstance(self.records, LotTable) and not self.records:
+            self.records = LotTable()  # type: ignore[assignment]
+        return self.records if isinstance(self.records, LotTable) else None
 
     @property
     def failed(self) -> bool:
