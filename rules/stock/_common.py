@@ -4,7 +4,7 @@ them, the products that sell each SKU, and how a finding names its lot."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from checker.catalog import sku_key
 from checker.config import ConfigError
 from checker.datafiles import read_toml
-from checker.models import Availability, InventoryLot, Product
+from checker.models import Availability, Finding, InventoryLot, Product
 from checker.text import normalise
 
 WORDS_FILE = Path(__file__).with_name("words.toml")
@@ -312,3 +312,51 @@ def total_shelf_life(lot: InventoryLot) -> int | None:
 
 def evidence(lot: InventoryLot) -> str:
     return lot.lot or (str(lot.source) if lot.source else lot.sku)
+
+
+# ------------------------------------------------------------------------------------------- one per cause
+
+SAMPLE_LOTS = 10  # lot numbers a grouped finding names
+
+
+@cache
+def _warehouse_key(name: str | None) -> str | None:
+    """華東倉 and 华东仓 are one warehouse."""
+    return normalise(name).strip().casefold() if name else name
+
+
+def one_per_cause(flagged: Iterable[tuple[Any, Hashable]], describe: Callable[[Any, Any], Finding]) -> Iterator[Finding]:
+    """One finding per cause: the lots of one SKU in one warehouse that a rule flags for the same reason
+    (``flagged`` yields each flagged lot with its reason, a hashable) make one finding, described from the
+    first of them to expire (``describe(lot, reason)``).  The warehouse pulls "CN-SNK-0001's expired lots from 华东仓";
+    an export of millions of lots made a finding per lot, over a million (issue 21), and only the first lot
+    of each group is described.  A group of several says how many lots, names up to ``SAMPLE_LOTS`` and
+    gives their total quantity; the Stock sheet lists them one by one.  A lot alone keeps its own finding."""
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for lot, reason in flagged:
+        key = (sku_key(lot.sku), _warehouse_key(lot.warehouse), reason)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [lot, reason, 1, lot.quantity or 0, None]
+            continue
+        group[2] += 1
+        group[3] += lot.quantity or 0
+        if group[4] is None:
+            group[4] = [evidence(group[0])]
+        if len(group[4]) < SAMPLE_LOTS:
+            group[4].append(evidence(lot))
+        first = group[0].expiry_date
+        if first is not None and lot.expiry_date is not None and lot.expiry_date < first:
+            group[0] = lot  # the group is described by its worst lot: the first to expire
+    for lot, reason, count, quantity, sample in groups.values():
+        finding = describe(lot, reason)
+        if count == 1:
+            yield finding
+            continue
+        more_zh, more_en = ("等" if count > len(sample) else ""), (", …" if count > len(sample) else "")
+        yield finding.model_copy(update={
+            "message": f"{finding.message}（同仓同 SKU 共 {count} 个批次同此问题：{'、'.join(sample)}{more_zh}，合计 "
+                       f"{quantity} 件 / {count} lots of this SKU in this warehouse alike: {', '.join(sample)}"
+                       f"{more_en}; {quantity} units in all）",
+            "extra": {**finding.extra, "lots": count, "lot_sample": sample, "quantity_total": quantity},
+        })  # fmt: skip

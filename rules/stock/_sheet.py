@@ -1,6 +1,7 @@
-"""The workbook's stock sheet (库存 Stock): every lot of the inventory exports, SKU by SKU, first to
-expire first (FEFO), with its days left, status and whether it counts as sellable, so the warehouse
-can act on it line by line.  A SKU no page and no catalog row knows is listed too, not dropped."""
+"""The workbook's stock sheet (库存 Stock): every lot of the inventory exports (past ``STOCK_SHEET_LOTS``,
+those to act on), SKU by SKU, first to expire first (FEFO), with its days left, status and whether it counts
+as sellable, so the warehouse can act on it line by line.  A SKU no page and no catalog row knows is listed
+too, not dropped."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ COLUMNS: list[tuple[str, int]] = [
     ("生产日期 Produced", 12), ("到期日 Expiry", 12), ("剩余天数 Days left", 10), ("可售 Sellable", 30),
     ("页面 Page", 40), ("来源 Source", 30),
 ]
+YES = "是 yes"
 _AVAILABILITY_ZH = {Availability.IN_STOCK: "有货 in stock", Availability.OUT_OF_STOCK: "缺货 out of stock",
                     Availability.PRE_ORDER: "预售 pre-order", Availability.DISCONTINUED: "下架 discontinued"}
 
@@ -34,18 +36,39 @@ def sellability(lot: InventoryLot, today: date, last: date) -> str:
         return "否 no: 已过期 / expired"
     if lot.expiry_date is not None and lot.expiry_date < last:
         return "否 no: 促销结束前到期 / expires before the promotion ends"
-    return "是 yes"
+    return YES
 
 
 def _fefo(lot: InventoryLot) -> tuple[Any, ...]:
     return (sku_key(lot.sku), lot.expiry_date is None, lot.expiry_date or date.max, lot.lot or "")
 
 
-def stock_rows(ctx) -> Iterator[list[Any]]:
+#: Lots listed one by one at most.  Past it (an export of millions of lots) the sheet lists the lots that are
+#: not sellable or not good through the promotion, which are the ones to act on, and the Summary says how
+#: many were left out: a million-row sheet is neither read nor written in reasonable time (issue 21).
+STOCK_SHEET_LOTS = 100_000
+
+
+def listed_lots(ctx, limit: int | None = None) -> tuple[list[InventoryLot], str]:
+    """The lots the sheet lists, first to expire first, and a note when some are left out."""
+    lots, limit = ctx.lots, STOCK_SHEET_LOTS if limit is None else limit
+    if len(lots) <= limit:
+        return sorted(lots, key=_fefo), ""
+    today, last = ctx.today, max(ctx.today, ctx.promotion.end)
+    act = [lot._i for lot in lots if sellability(lot, today, last) != YES]
+    shown = act[:limit]
+    note = (f"库存表只列出 {len(shown):,} 个需处理的批次（不可售或促销结束前到期，共 {len(act):,} 个），"
+            f"其余 {len(lots) - len(shown):,} 个批次未逐行列出（共 {len(lots):,} 个批次）/ the Stock sheet lists "
+            f"{len(shown):,} lots to act on (not sellable, or not good through the promotion; {len(act):,} in all); "
+            f"{len(lots) - len(shown):,} of the {len(lots):,} lots are not listed row by row")
+    return sorted(lots.lots(shown), key=_fefo), note
+
+
+def stock_rows(ctx, listed: list[InventoryLot]) -> Iterator[list[Any]]:
     today, last = ctx.today, max(ctx.today, ctx.promotion.end)
     view = stock_view(ctx)
     catalog = catalog_index(ctx)
-    for lot in sorted(ctx.lots, key=_fefo):
+    for lot in listed:
         sku = sku_key(lot.sku)
         offer = view.offer(sku)
         if offer is not None:
@@ -64,4 +87,7 @@ def stock_rows(ctx) -> Iterator[list[Any]]:
 
 def stock_sheets(ctx, ran: frozenset[str]) -> list[PackSheet]:
     """The stock sheet, when the audit read inventory lots."""
-    return [PackSheet("库存 Stock", COLUMNS, stock_rows(ctx))] if ctx.lots else []
+    if not ctx.lots:
+        return []
+    listed, note = listed_lots(ctx)
+    return [PackSheet("库存 Stock", COLUMNS, stock_rows(ctx, listed), note)]

@@ -11,13 +11,14 @@ from checker_rules.stock._common import (
     evidence,
     lot_facts,
     lot_name,
+    one_per_cause,
     stock_view,
     where,
     words,
 )
 
 from checker.engine import Rule, register
-from checker.models import Finding, Severity
+from checker.models import Finding, InventoryLot, Severity
 
 
 @register
@@ -55,6 +56,10 @@ class ExpiredLot(Rule):
     Options = CategoryOptions
 
     def check(self, _site, ctx) -> Iterator[Finding]:
+        return one_per_cause(self._flagged(ctx), lambda lot, reason: self._describe(lot, reason, ctx))
+
+    def _flagged(self, ctx) -> Iterator[tuple[InventoryLot, tuple]]:
+        """Each lot to report, with why: ("undated", category), ("sellable", on sale) or ("held", False)."""
         today = ctx.today
         view = stock_view(ctx)
         patterns = category_patterns(self.options, ctx)
@@ -65,44 +70,52 @@ class ExpiredLot(Rule):
                 if lot.production_date is None and patterns and (lot.quantity or 0) > 0:
                     category = category_of(lot.sku, patterns)
                     if category in dated:
-                        yield self._undated(lot, category, ctx)
+                        yield lot, ("undated", category)
                 continue
             if expiry >= today or not lot.quantity or lot.quantity <= 0:
                 continue
             offer = view.offer(lot.sku)
-            kind = abnormal_kind(lot.status)
             on_sale = offer is not None and offer.in_stock
-            zh, en = lot_name(lot)
-            days = (today - expiry).days
-            url = offer.product.url if offer is not None else None
-            if kind is None or on_sale:
-                why_zh = "页面仍在售" if on_sale else "仍计入可售库存"
-                why_en = "its page is still on sale" if on_sale else "it still counts as sellable stock"
-                yield self.finding(
-                    f"{zh} 已过期：到期日 {expiry}（生产日期 {lot.production_date or '—'}），已过期 {days} 天，"
-                    f"库存 {lot.quantity}，{why_zh} / {en} expired on {expiry} (produced "
-                    f"{lot.production_date or '—'}), {days} days ago, {lot.quantity} in stock, and {why_en}{where(lot)}",
-                    sku=lot.sku, url=url, field="expiry_date", evidence=evidence(lot), source=lot.source,
-                    suggestion="冻结该批次、下架并报损 / Freeze the lot, take it off sale and write it off",
-                    **lot_facts(lot, today, on_sale=on_sale),
-                )
+            if on_sale or abnormal_kind(lot.status) is None:
+                yield lot, ("sellable", on_sale)
             else:
-                yield self.finding(
-                    f"{zh} 已过期 {days} 天（到期日 {expiry}），状态「{lot.status}」，库存 {lot.quantity} 待处理 / "
-                    f"{en} expired {days} days ago ({expiry}), status \"{lot.status}\", {lot.quantity} to dispose of"
-                    f"{where(lot)}",
-                    sku=lot.sku, url=url, field="expiry_date", evidence=evidence(lot), source=lot.source,
-                    severity=Severity.INFO,
-                    suggestion="报损处理并从库存中扣除 / Write the lot off and remove it from stock",
-                    **lot_facts(lot, today, on_sale=False),
-                )
+                yield lot, ("held", False)
 
-    def _undated(self, lot, category, ctx) -> Finding:
+    def _describe(self, lot: InventoryLot, reason: tuple, ctx) -> Finding:
+        case, detail = reason
+        today = ctx.today
         zh, en = lot_name(lot)
+        if case == "undated":
+            return self.finding(
+                f"{zh} 属于需标注日期的类目「{detail}」，但没有生产日期或到期日，无法判断是否过期 / {en} is {detail}, "
+                f"which needs dates, but has no production or expiry date: whether it has expired cannot be told"
+                f"{where(lot)}",
+                sku=lot.sku, field="expiry_date", evidence=evidence(lot), source=lot.source, severity=Severity.WARNING,
+                suggestion="在导出中补充生产日期与保质期 / Add the production date and shelf life to the export",
+                **lot_facts(lot, today, category=detail),
+            )
+        expiry = lot.expiry_date
+        offer = stock_view(ctx).offer(lot.sku)
+        days = (today - expiry).days
+        url = offer.product.url if offer is not None else None
+        if case == "sellable":
+            on_sale = detail
+            why_zh = "页面仍在售" if on_sale else "仍计入可售库存"
+            why_en = "its page is still on sale" if on_sale else "it still counts as sellable stock"
+            return self.finding(
+                f"{zh} 已过期：到期日 {expiry}（生产日期 {lot.production_date or '—'}），已过期 {days} 天，"
+                f"库存 {lot.quantity}，{why_zh} / {en} expired on {expiry} (produced "
+                f"{lot.production_date or '—'}), {days} days ago, {lot.quantity} in stock, and {why_en}{where(lot)}",
+                sku=lot.sku, url=url, field="expiry_date", evidence=evidence(lot), source=lot.source,
+                suggestion="冻结该批次、下架并报损 / Freeze the lot, take it off sale and write it off",
+                **lot_facts(lot, today, on_sale=on_sale),
+            )
         return self.finding(
-            f"{zh} 属于需标注日期的类目「{category}」，但没有生产日期或到期日，无法判断是否过期 / {en} is {category}, "
-            f"which needs dates, but has no production or expiry date: whether it has expired cannot be told{where(lot)}",
-            sku=lot.sku, field="expiry_date", evidence=evidence(lot), source=lot.source, severity=Severity.WARNING,
-            suggestion="在导出中补充生产日期与保质期 / Add the production date and shelf life to the export",
-            **lot_facts(lot, ctx.today, category=category),
+            f"{zh} 已过期 {days} 天（到期日 {expiry}），状态「{lot.status}」，库存 {lot.quantity} 待处理 / "
+            f"{en} expired {days} days ago ({expiry}), status \"{lot.status}\", {lot.quantity} to dispose of"
+            f"{where(lot)}",
+            sku=lot.sku, url=url, field="expiry_date", evidence=evidence(lot), source=lot.source,
+            severity=Severity.INFO,
+            suggestion="报损处理并从库存中扣除 / Write the lot off and remove it from stock",
+            **lot_facts(lot, today, on_sale=False),
         )

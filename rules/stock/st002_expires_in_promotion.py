@@ -8,12 +8,13 @@ from checker_rules.stock._common import (
     evidence,
     lot_facts,
     lot_name,
+    one_per_cause,
     stock_view,
     where,
 )
 
 from checker.engine import Rule, register
-from checker.models import Finding, Severity
+from checker.models import Finding, InventoryLot, Severity
 
 
 @register
@@ -46,12 +47,14 @@ class ExpiresDuringPromotion(Rule):
     needs_promotion = True
 
     def check(self, _site, ctx) -> Iterator[Finding]:
-        today, window = ctx.today, ctx.promotion
-        end = window.end
+        return one_per_cause(self._flagged(ctx), lambda lot, on_sale: self._describe(lot, on_sale, ctx))
+
+    def _flagged(self, ctx) -> Iterator[tuple[InventoryLot, bool]]:
+        """Each lot that expires before the promotion ends, and whether its page is on sale."""
+        today, end = ctx.today, ctx.promotion.end
         if end <= today:
             return
         view = stock_view(ctx)
-        end_text = str(end)  # formatted once: this rule may write 300,000 messages
         for lot in ctx.lots:
             expiry = lot.expiry_date
             if expiry is None or not (today <= expiry < end) or not lot.quantity or lot.quantity <= 0:
@@ -60,14 +63,20 @@ class ExpiresDuringPromotion(Rule):
             on_sale = offer is not None and offer.in_stock
             if abnormal_kind(lot.status) is not None and not on_sale:
                 continue
-            zh, en = lot_name(lot)
-            left, short, expires, quantity = (expiry - today).days, (end - expiry).days, str(expiry), lot.quantity
-            yield self.finding(
-                f"{zh} 到期日 {expires}，早于促销结束日 {end_text}（剩 {left} 天，促销最后 {short} 天将售出过期品），库存 "
-                f"{quantity} / {en} expires on {expires}, before the promotion ends on {end_text} ({left} days left; "
-                f"the last {short} days of the promotion would sell it expired), {quantity} in stock{where(lot)}",
-                sku=lot.sku, url=offer.product.url if offer is not None else None, field="expiry_date",
-                evidence=evidence(lot), source=lot.source,
-                suggestion="将该批次移出促销可售库存 / Take the lot out of the promotion's sellable stock",
-                **lot_facts(lot, today, promotion_end=end_text, on_sale=on_sale),
-            )
+            yield lot, on_sale
+
+    def _describe(self, lot: InventoryLot, on_sale: bool, ctx) -> Finding:
+        today, end = ctx.today, ctx.promotion.end
+        offer = stock_view(ctx).offer(lot.sku)
+        expiry = lot.expiry_date
+        zh, en = lot_name(lot)
+        left, short, quantity = (expiry - today).days, (end - expiry).days, lot.quantity
+        return self.finding(
+            f"{zh} 到期日 {expiry}，早于促销结束日 {end}（剩 {left} 天，促销最后 {short} 天将售出过期品），库存 "
+            f"{quantity} / {en} expires on {expiry}, before the promotion ends on {end} ({left} days left; "
+            f"the last {short} days of the promotion would sell it expired), {quantity} in stock{where(lot)}",
+            sku=lot.sku, url=offer.product.url if offer is not None else None, field="expiry_date",
+            evidence=evidence(lot), source=lot.source,
+            suggestion="将该批次移出促销可售库存 / Take the lot out of the promotion's sellable stock",
+            **lot_facts(lot, today, promotion_end=str(end), on_sale=on_sale),
+        )

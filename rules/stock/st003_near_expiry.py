@@ -10,6 +10,7 @@ from checker_rules.stock._common import (
     evidence,
     lot_facts,
     lot_name,
+    one_per_cause,
     stock_view,
     total_shelf_life,
     where,
@@ -17,7 +18,7 @@ from checker_rules.stock._common import (
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.engine import Rule, register
-from checker.models import Finding, Severity
+from checker.models import Finding, InventoryLot, Severity
 
 #: The tiers used in Chinese retail: (total shelf life at least N days, near expiry within M days).
 DEFAULT_TIERS = [[365, 45], [180, 20], [90, 15], [30, 10], [16, 5], [0, 4]]
@@ -91,8 +92,11 @@ class NearExpiryUndisclosed(Rule):
     Options = Options
 
     def check(self, _site, ctx) -> Iterator[Finding]:
-        today, end = ctx.today, ctx.promotion.end
-        last = max(today, end)
+        return one_per_cause(self._flagged(ctx), lambda lot, notice: self._describe(lot, notice, ctx))
+
+    def _flagged(self, ctx) -> Iterator[tuple[InventoryLot, str | None]]:
+        """Each near-expiry lot on sale, with the page's near-expiry notice (None: no notice)."""
+        last = max(ctx.today, ctx.promotion.end)
         view = stock_view(ctx)
         longest = max(b for _, b in self.options.tiers)
         for lot in ctx.lots:
@@ -102,32 +106,38 @@ class NearExpiryUndisclosed(Rule):
             left = (expiry - last).days
             if left > longest and self.options.method == "table":
                 continue  # the fast path: beyond the longest tier's threshold
-            total = total_shelf_life(lot)
-            threshold, how = self.options.threshold(total)
+            threshold, _ = self.options.threshold(total_shelf_life(lot))
             if left > threshold or abnormal_kind(lot.status) is not None:
                 continue
             offer = view.offer(lot.sku)
             if offer is None or not offer.in_stock:
                 continue
-            notice = disclosed(offer.product)
-            zh, en = lot_name(lot)
-            head = (f"{zh} 临期：到期日 {expiry}，{'促销结束时' if last > today else '审计日'}剩 {left} 天"
-                    f"（临期线 {threshold} 天，{how}），库存 {lot.quantity}")
-            head_en = (f"{en} is near expiry: expires {expiry}, {left} days left "
-                       f"{'when the promotion ends' if last > today else 'on the audit date'} (threshold "
-                       f"{threshold} days, {how}), {lot.quantity} in stock")
-            if notice:
-                yield self.finding(
-                    f"{head}，页面已提示「{notice}」/ {head_en}; the page discloses it: \"{notice}\"{where(lot)}",
-                    sku=lot.sku, url=offer.product.url, field="expiry_date", evidence=evidence(lot), source=lot.source,
-                    severity=Severity.INFO, **lot_facts(lot, today, days_left_at_end=left, threshold=threshold,
-                                                        disclosed=True, notice=notice),
-                )
-            else:
-                yield self.finding(
-                    f"{head}，页面没有临期提示 / {head_en}; the page has no near-expiry notice{where(lot)}",
-                    sku=lot.sku, url=offer.product.url, field="expiry_date", evidence=evidence(lot), source=lot.source,
-                    suggestion=f"在页面醒目处标注「临期商品：到期日 {expiry}」/ Add a notice: \"Near expiry: best before "
-                               f"{expiry}\"",
-                    **lot_facts(lot, today, days_left_at_end=left, threshold=threshold, disclosed=False),
-                )
+            yield lot, disclosed(offer.product)
+
+    def _describe(self, lot: InventoryLot, notice: str | None, ctx) -> Finding:
+        today = ctx.today
+        last = max(today, ctx.promotion.end)
+        offer = stock_view(ctx).offer(lot.sku)
+        expiry = lot.expiry_date
+        left = (expiry - last).days
+        threshold, how = self.options.threshold(total_shelf_life(lot))
+        zh, en = lot_name(lot)
+        head = (f"{zh} 临期：到期日 {expiry}，{'促销结束时' if last > today else '审计日'}剩 {left} 天"
+                f"（临期线 {threshold} 天，{how}），库存 {lot.quantity}")
+        head_en = (f"{en} is near expiry: expires {expiry}, {left} days left "
+                   f"{'when the promotion ends' if last > today else 'on the audit date'} (threshold "
+                   f"{threshold} days, {how}), {lot.quantity} in stock")
+        if notice:
+            return self.finding(
+                f"{head}，页面已提示「{notice}」/ {head_en}; the page discloses it: \"{notice}\"{where(lot)}",
+                sku=lot.sku, url=offer.product.url, field="expiry_date", evidence=evidence(lot), source=lot.source,
+                severity=Severity.INFO, **lot_facts(lot, today, days_left_at_end=left, threshold=threshold,
+                                                    disclosed=True, notice=notice),
+            )
+        return self.finding(
+            f"{head}，页面没有临期提示 / {head_en}; the page has no near-expiry notice{where(lot)}",
+            sku=lot.sku, url=offer.product.url, field="expiry_date", evidence=evidence(lot), source=lot.source,
+            suggestion=f"在页面醒目处标注「临期商品：到期日 {expiry}」/ Add a notice: \"Near expiry: best before "
+                       f"{expiry}\"",
+            **lot_facts(lot, today, days_left_at_end=left, threshold=threshold, disclosed=False),
+        )

@@ -9,13 +9,14 @@ from checker_rules.stock._common import (
     evidence,
     lot_facts,
     lot_name,
+    one_per_cause,
     stock_view,
     where,
 )
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.engine import Rule, register
-from checker.models import Finding, Severity
+from checker.models import Finding, InventoryLot, Severity
 
 
 class Options(BaseModel):
@@ -61,36 +62,45 @@ class AbnormalStockSellable(Rule):
     Options = Options
 
     def check(self, _site, ctx) -> Iterator[Finding]:
-        today = ctx.today
+        return one_per_cause(self._flagged(ctx), lambda lot, reason: self._describe(lot, reason, ctx))
+
+    def _flagged(self, ctx) -> Iterator[tuple[InventoryLot, tuple]]:
+        """Each lot to report, with why: ("negative", None) or (its abnormal kind, on sale)."""
         view = stock_view(ctx)
         for lot in ctx.lots:
             quantity = lot.quantity
             if quantity is None or quantity == 0:
                 continue
             if quantity < 0:
-                zh, en = lot_name(lot)
-                yield self.finding(
-                    f"{zh} 库存为负数 {quantity} / {en} has a negative quantity {quantity}{where(lot)}",
-                    sku=lot.sku, field="quantity", evidence=evidence(lot), source=lot.source,
-                    suggestion="盘点并更正库存 / Count the stock and correct the figure",
-                    **lot_facts(lot, today),
-                )
+                yield lot, ("negative", None)
                 continue
             kind = abnormal_kind(lot.status)
             if kind is None:
                 continue
             offer = view.offer(lot.sku)
             on_sale = offer is not None and offer.in_stock
-            if not on_sale and not self.options.quantity_is_sellable:
-                continue
-            zh, en = lot_name(lot)
-            why_zh = "页面仍显示有货" if on_sale else "导出仍计入可用库存"
-            why_en = "the page still offers it in stock" if on_sale else "the export counts it as sellable"
-            yield self.finding(
-                f"{zh} 状态「{lot.status}」（{KINDS_ZH.get(kind, kind)}），库存 {quantity}，{why_zh} / {en} is "
-                f"\"{lot.status}\" ({kind}) with {quantity} in stock, and {why_en}{where(lot)}",
-                sku=lot.sku, url=offer.product.url if offer is not None else None, field="status",
-                evidence=evidence(lot), source=lot.source,
-                suggestion="将该批次移出可售库存 / Move the lot out of sellable stock",
-                **lot_facts(lot, today, kind=kind, on_sale=on_sale),
+            if on_sale or self.options.quantity_is_sellable:
+                yield lot, (kind, on_sale)
+
+    def _describe(self, lot: InventoryLot, reason: tuple, ctx) -> Finding:
+        kind, on_sale = reason
+        zh, en = lot_name(lot)
+        quantity = lot.quantity
+        if kind == "negative":
+            return self.finding(
+                f"{zh} 库存为负数 {quantity} / {en} has a negative quantity {quantity}{where(lot)}",
+                sku=lot.sku, field="quantity", evidence=evidence(lot), source=lot.source,
+                suggestion="盘点并更正库存 / Count the stock and correct the figure",
+                **lot_facts(lot, ctx.today),
             )
+        offer = stock_view(ctx).offer(lot.sku)
+        why_zh = "页面仍显示有货" if on_sale else "导出仍计入可用库存"
+        why_en = "the page still offers it in stock" if on_sale else "the export counts it as sellable"
+        return self.finding(
+            f"{zh} 状态「{lot.status}」（{KINDS_ZH.get(kind, kind)}），库存 {quantity}，{why_zh} / {en} is "
+            f"\"{lot.status}\" ({kind}) with {quantity} in stock, and {why_en}{where(lot)}",
+            sku=lot.sku, url=offer.product.url if offer is not None else None, field="status",
+            evidence=evidence(lot), source=lot.source,
+            suggestion="将该批次移出可售库存 / Move the lot out of sellable stock",
+            **lot_facts(lot, ctx.today, kind=kind, on_sale=on_sale),
+        )
