@@ -162,7 +162,8 @@ def audit(start, serve_dir, config_path, output, select, ignore, fail_on, today,
             progress.close()
 
     for error in result.ctx.errors[:50]:
-        click.echo(f"输入错误 input error: [{stage_label(error.stage)}] {error.source} {error.location} "
+        head = "报告说明 report note" if error.stage == "report" else "输入错误 input error"  # a cut sheet is no bad input
+        click.echo(f"{head}: [{stage_label(error.stage)}] {error.source} {error.location} "
                    f"{reason_label(error.reason)}".rstrip(), err=True)
     if len(result.ctx.errors) > 50:
         click.echo(f"... 另有 {len(result.ctx.errors) - 50} 个输入错误 / and {len(result.ctx.errors) - 50} more input "

@@ -147,3 +147,25 @@ def test_the_stock_sheet_lists_every_lot_first_to_expire_first(tmp_path):
     known |= {c.sku for c in ctx.catalog}
     unknown = {r[0] for r in rows if r[9].startswith("未知 SKU")}
     assert unknown == {lot.sku for lot in ctx.lots} - known == {"CN-GIFT-9901"}
+
+
+def test_past_its_limit_the_stock_sheet_lists_the_lots_to_act_on_and_says_so(tmp_path, monkeypatch):
+    """An export of millions of lots is not listed row by row (issue 21): past ``STOCK_SHEET_LOTS`` the sheet
+    lists the lots that are not sellable through the promotion, and the Summary says how many are left out."""
+    import openpyxl
+    from checker_rules.stock import _sheet
+
+    from checker.reports.xlsx import write_workbook
+
+    findings, ctx = _audit()
+    monkeypatch.setattr(_sheet, "STOCK_SHEET_LOTS", 5)
+    path = write_workbook(tmp_path / "audit.xlsx", ctx, findings, build_rules(ctx.config))
+    book = openpyxl.load_workbook(path)
+    _, *rows = [list(r) for r in book["库存 Stock"].iter_rows(values_only=True)]
+    act = sum(1 for lot in ctx.lots if _sheet.sellability(lot, ctx.today, max(ctx.today, ctx.promotion.end)) != "是 yes")
+    assert len(ctx.lots) > act > 5 and len(rows) == 5
+    assert all(not r[8].startswith("是") for r in rows)
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=lambda s: s.lower())  # SKU by SKU
+    summary = "\n".join(str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row if c)
+    assert f"库存表只列出 5 个需处理的批次（不可售或促销结束前到期，共 {act} 个）" in summary
+    assert f"{len(ctx.lots) - 5:,} of the {len(ctx.lots):,} lots are not listed row by row" in summary

@@ -32,6 +32,7 @@ class PackSheet:
     title: str
     columns: list[tuple[str, int]]
     rows: Iterable[list[Any]]
+    note: str = ""  # for the Summary: what the sheet leaves out, and why
 
 
 @dataclass(frozen=True)

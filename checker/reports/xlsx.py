@@ -283,8 +283,10 @@ def _write_sheets(book: WorkbookWriter, ctx: AuditContext, rows: list[Row], rule
                      f"holds: continued on sheets Findings (2) … Findings ({len(pieces)})")
     if pieces[-1][1] < len(rows):
         notes.append(_not_written([r.finding for r in rows[pieces[-1][1]:]]))
+    packs = pack_sheets(ctx, rules)
+    notes += [extra.note for extra in packs if extra.note]
     extras = [(Sheet(extra.title, widths=[w for _, w in extra.columns], freeze_header=True, autofilter=True,
-                     max_rows=max_rows), _pack_rows(extra)) for extra in pack_sheets(ctx, rules)]
+                     max_rows=max_rows), _pack_rows(extra)) for extra in packs]
     if fixed:
         extras.append((Sheet("已修复 Fixed", widths=[w for _, w in FIXED_COLUMNS], freeze_header=True, autofilter=True,
                              max_rows=max_rows), _fixed_rows(fixed)))
