@@ -2,12 +2,12 @@
 
 A pydantic :class:`~checker.models.InventoryLot` with its SourceRef costs ~500 bytes; a 4.9-million-row
 export held that way took 2.4 GB.  :class:`LotTable` keeps each field in a column instead: the values that
-repeat (SKU, name, warehouse, status, dates, file) once each with a 4-byte index a row, numbers in typed
-arrays, lot numbers packed in one bytes blob: ~75 bytes a lot.  Iterating it yields :class:`Lot`, a small
+repeat (SKU, name, warehouse, status, dates, file) once each with a 1-4 byte index a row, numbers in 4-byte
+arrays, lot numbers packed in one bytes blob: ~40 bytes a lot.  Rows are added in batches, a column at a time.  Iterating it yields :class:`Lot`, a small
 slotted object with InventoryLot's attribute names, built on the fly and dropped after use, so the rules
 read it as they read a model; ``Lot.model()`` gives the validated-equivalent model where one is needed.
 
-``ctx.lots`` is always a LotTable; the reader appends to it row by row (:meth:`LotTable.add`), and tests and
+``ctx.lots`` is always a LotTable; the reader adds each row's values (:meth:`LotTable.add`), and tests and
 rule cases add models (:meth:`LotTable.add_lot`).
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from checker.models import InventoryLot, SourceRef
 
-_NONE = -(2**63)  # the int columns' "no value"
+_NONE, _INT_TOP = -(2**31), 2**31 - 1  # the int columns' "no value", and the largest they hold
 _BATCH = 4096  # rows added before they are moved into the columns
 _TYPES: dict[str, type] = {"sku": str, "name": str, "lot": str, "warehouse": str, "quantity": int, "status": str,
                            "production_date": date, "shelf_life_days": int, "expiry_date": date}  # fmt: skip
@@ -32,9 +32,10 @@ _READ_SOURCE_FIELDS = set(_SOURCE_FIELDS)  # one set shared by every SourceRef b
 
 
 class _Interned:
-    """A column of repeating values: each distinct value stored once, a 4-byte index per row.  The index is
-    a dict whose missing keys number themselves (``default_factory`` is its own ``len``), so a batch of rows
-    is indexed by ``map`` at C speed."""
+    """A column of repeating values: each distinct value stored once, an index per row in the narrowest
+    array that holds it (1 byte for a few statuses, 2 for thousands of SKUs or dates).  The index is a dict
+    whose missing keys number themselves (``default_factory`` is its own ``len``), so a batch of rows is
+    indexed by ``map`` at C speed."""
 
     __slots__ = ("index", "rows", "_values")
 
@@ -42,10 +43,13 @@ class _Interned:
         self.index: defaultdict[Any, int] = defaultdict()
         self.index.default_factory = self.index.__len__
         self.index[None]  # 0 is "no value"
-        self.rows = array("I")
+        self.rows = array("B")
         self._values: list[Any] = []
 
-    def extend(self, column: Iterable[Any]) -> None:
+    def extend(self, column: list[Any]) -> None:
+        most = len(self.index) + len(column)  # the largest index this batch can make
+        if most > _WIDEST[self.rows.typecode]:
+            self.rows = array(next(code for code, top in _WIDEST.items() if most <= top), self.rows)
         self.rows.extend(map(self.index.__getitem__, column))
 
     @property
@@ -56,21 +60,25 @@ class _Interned:
         return self._values
 
 
+_WIDEST = {"B": 2**8 - 1, "H": 2**16 - 1, "I": 2**32 - 1, "Q": 2**64 - 1}
+
+
 class _Ints:
-    """A column of whole numbers or None; a number beyond 64 bits (an ERP's typo) is kept aside, not lost."""
+    """A column of whole numbers or None in 4 bytes a row; a number beyond 32 bits (a huge stock count, an
+    ERP's typo) is kept aside, not lost."""
 
     __slots__ = ("rows", "big")
 
     def __init__(self) -> None:
-        self.rows = array("q")
+        self.rows = array("i")
         self.big: dict[int, int] = {}
 
     def extend(self, column: list[int | None]) -> None:
         try:
-            self.rows.extend(array("q", [_NONE if v is None else v for v in column]))  # all or nothing
+            self.rows.extend(array("i", [_NONE if v is None else v for v in column]))  # all or nothing
         except OverflowError:
             for v in column:
-                if v is not None and not -(2**63) < v < 2**63:
+                if v is not None and not _NONE < v <= _INT_TOP:
                     self.big[len(self.rows)] = v
                     v = None
                 self.rows.append(_NONE if v is None else v)
@@ -87,13 +95,15 @@ class _Texts:
 
     def __init__(self) -> None:
         self.blob = bytearray()
-        self.ends = array("Q")
+        self.ends = array("I")
         self.nones: set[int] = set()
 
     def extend(self, column: list[str | None]) -> None:
         if None in column:
             self.nones.update(len(self.ends) + i for i, v in enumerate(column) if v is None)
         encoded = [v.encode("utf-8", "surrogatepass") if v is not None else b"" for v in column]
+        if len(self.blob) + sum(map(len, encoded)) > _WIDEST[self.ends.typecode]:
+            self.ends = array("Q", self.ends)  # past 4 GB of lot numbers
         ends = accumulate(map(len, encoded), initial=len(self.blob))
         next(ends)  # the initial: the previous row's end
         self.ends.extend(ends)
@@ -207,13 +217,13 @@ class LotTable:
         gets = [v.get for v, _, _, _ in pending]
         for column, name in ((self._sku, "sku"), (self._warehouse, "warehouse"), (self._status, "status"),
                              (self._made, "production_date"), (self._expiry, "expiry_date")):  # fmt: skip
-            column.extend(get(name) for get in gets)
-        self._name.extend(get("name") or None for get in gets)
+            column.extend([get(name) for get in gets])
+        self._name.extend([get("name") or None for get in gets])
         self._lot.extend([get("lot") for get in gets])
         self._quantity.extend([get("quantity") for get in gets])
         self._shelf.extend([get("shelf_life_days") for get in gets])
-        self._where.extend(w for _, _, w, _ in pending)
-        self._given.extend(g for _, g, _, _ in pending)
+        self._where.extend([w for _, _, w, _ in pending])
+        self._given.extend([g for _, g, _, _ in pending])
         self._row.extend([r for _, _, _, r in pending])
 
     def extend(self, lots: Iterable[Any]) -> None:
@@ -274,20 +284,3 @@ class LotTable:
             return self._refs.get(i)
         file, sheet = where
         return SourceRef.model_construct(_READ_SOURCE_FIELDS, file=file, sheet=sheet, row=self._row.get(i))
-
-    def column(self, name: str) -> tuple[list[Any], array]:
-        """A repeating column as (distinct values, index per row): rules that scan every lot test each
-        distinct value once (is this status abnormal? is this date past?) and then compare indices."""
-        self._flush()
-        col = {"sku": self._sku, "warehouse": self._warehouse, "status": self._status,
-               "production_date": self._made, "expiry_date": self._expiry}[name]  # fmt: skip
-        return col.values, col.rows
-
-    @property
-    def quantities(self) -> array:
-        """Each row's quantity (``NO_QUANTITY`` when none, or beyond 64 bits: read those with ``table[i]``)."""
-        self._flush()
-        return self._quantity.rows
-
-
-NO_QUANTITY = _NONE

@@ -5,6 +5,7 @@ too, not dropped."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -55,11 +56,15 @@ def listed_lots(ctx, limit: int | None = None) -> tuple[list[InventoryLot], str]
     if len(lots) <= limit:
         return sorted(lots, key=_fefo), ""
     today, last = ctx.today, max(ctx.today, ctx.promotion.end)
-    act = [lot._i for lot in lots if sellability(lot, today, last) != YES]
-    shown = act[:limit]
-    note = (f"库存表只列出 {len(shown):,} 个需处理的批次（不可售或促销结束前到期，共 {len(act):,} 个），"
+    shown, act = array("I"), 0  # the rows listed, and how many are to act on (counted, not kept: millions)
+    for lot in lots:
+        if sellability(lot, today, last) != YES:
+            act += 1
+            if act <= limit:
+                shown.append(lot._i)
+    note = (f"库存表只列出 {len(shown):,} 个需处理的批次（不可售或促销结束前到期，共 {act:,} 个），"
             f"其余 {len(lots) - len(shown):,} 个批次未逐行列出（共 {len(lots):,} 个批次）/ the Stock sheet lists "
-            f"{len(shown):,} lots to act on (not sellable, or not good through the promotion; {len(act):,} in all); "
+            f"{len(shown):,} lots to act on (not sellable, or not good through the promotion; {act:,} in all); "
             f"{len(lots) - len(shown):,} of the {len(lots):,} lots are not listed row by row")
     return sorted(lots.lots(shown), key=_fefo), note
 
