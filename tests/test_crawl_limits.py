@@ -3,7 +3,9 @@ big sitemaps, robots.txt server errors, empty pages, retries that wait, a per-UR
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import time
 
 import openpyxl
@@ -103,6 +105,28 @@ def test_robots_txt_server_error_disallows_all_and_4xx_allows(tmp_path):
         server.routes["/robots.txt"] = (404, "text/plain", b"none")
         allowed = run_audit(config(), [f"{shop}/p/a.html"], output=tmp_path / "b.xlsx")
         assert server.hits["/p/a.html"] == 1 and allowed.ctx.pages[f"{shop}/p/a.html"].fetch.ok
+
+
+def test_robots_txt_unreachable_disallows_all(tmp_path):
+    """RFC 9309 2.3.1.4: a robots.txt that cannot be reached (the connection reset, no answer) is
+    "unreachable", as a server error is: the whole site is disallowed, and the Errors sheet says why."""
+
+    def reset(handler):
+        handler.close_connection = True
+        with contextlib.suppress(OSError):
+            handler.connection.shutdown(socket.SHUT_RDWR)
+
+    with routed() as (server, shop):
+        server.routes["/p/a.html"] = (200, HTML, product("A"))
+        server.routes["/robots.txt"] = reset
+        out = tmp_path / "a.xlsx"
+        result = run_audit(config(), [f"{shop}/p/a.html"], output=out)
+    assert server.hits["/robots.txt"] >= 1 and server.hits["/p/a.html"] == 0
+    fetch = result.ctx.pages[f"{shop}/p/a.html"].fetch
+    assert fetch.skipped and "robots.txt unreachable" in fetch.error and "RFC 9309" in fetch.error
+    (row,) = [r for r in errors(out) if r[2] == "robots.txt"]
+    assert row[1] == f"{shop}/robots.txt" and row[3].startswith("unreachable: ") and "无法访问" in row[3]
+    assert not [f for f in result.findings if f.code == "LN001"]
 
 
 def test_empty_pages_are_errors(tmp_path):

@@ -74,13 +74,16 @@ class Discovery:
             return
         url = f"{origin}/robots.txt"
         result, body = await self.worker.fetch(session, url)
-        if self.cfg.respect_robots and result.status is not None and result.status >= 500:
-            # RFC 9309 2.3.1.4: a server error means the whole site is disallowed (a 4xx: no rules)
-            self.robots.disallow_all(origin, f"robots.txt answered HTTP {result.status}")
+        server_error = result.status is not None and result.status >= 500
+        if self.cfg.respect_robots and (server_error or (result.status is None and result.error)):
+            # RFC 9309 2.3.1.4: unreachable (a server or network error) means the whole site is disallowed;
+            # a 4xx means there are no rules
+            why = f"HTTP {result.status}" if server_error else f"unreachable: {result.error}"
+            self.robots.disallow_all(origin, f"robots.txt {'answered ' if server_error else ''}{why}")
             self.ctx.errors.append(ErrorRecord(
                 stage="fetch", source=url, location="robots.txt",
-                reason=f"HTTP {result.status}: the whole site is treated as disallowed (RFC 9309) / "
-                       "robots.txt 服务器错误，按全站禁止抓取处理"))
+                reason=f"{why}: the whole site is treated as disallowed (RFC 9309) / "
+                       f"robots.txt {'服务器错误' if server_error else '无法访问'}，按全站禁止抓取处理"))
             return
         text = body.data.decode("utf-8", "replace") if result.ok and body is not None else None
         self.robots.add(origin, text)  # a 4xx (no robots.txt) allows all
