@@ -11,7 +11,9 @@ rows make a 375 MB file, the issue's was 500 MB) and optionally an XLSX, in a te
 * ``inspect``: ``checker inspect FILE`` (the CLI, as a user runs it; for an XLSX what it reads, with
   ``max_uncompressed_mb`` raised: the CLI refuses a million-row sheet, ~480 MB unpacked);
 * ``load``: :func:`checker.sources.load_sources` into an audit context, what ``checker audit`` does before
-  the rules run (every record kept for them).
+  the rules run (every record kept for them);
+* ``audit``: ``checker audit`` with the file as its one inventory source and no start URL (the default config
+  otherwise): load, the ST rules, the workbook (its Stock sheet and findings) written, as a user runs it.
 
 Prints seconds, seconds per million rows and peak RSS; targets (issue 21): peak RSS under 500 MB, under
 10 s per million rows.  ``--root DIR`` measures another checkout (e.g. a worktree of main) on the same file.
@@ -103,6 +105,14 @@ def child_load(path: str) -> None:
     print(json.dumps({"records": len(ctx.lots), "errors": len(ctx.errors)}))
 
 
+def audit_config(path: Path, out: Path) -> Path:
+    """A checker.toml with ``path`` as the one inventory source (a workbook's unpacked-size cap raised)."""
+    config = out / f"checker-{path.stem}.toml"
+    config.write_text(f'[[sources]]\nkind = "inventory"\npath = "{path}"\nmax_uncompressed_mb = {MAX_UNCOMPRESSED_MB}\n',
+                      encoding="utf-8")
+    return config
+
+
 def run(argv: list[str], root: Path) -> dict:
     """Run a command; its wall seconds and peak RSS (os.wait4 gives the child's own rusage)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -131,7 +141,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="where to write the file (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the generated file")
     ap.add_argument("--root", type=Path, default=HERE.parent, help="checkout to measure (default: this one)")
-    ap.add_argument("--only", choices=["inspect", "load"], help="one step only")
+    ap.add_argument("--only", choices=["inspect", "load", "audit"], help="one step only")
     ap.add_argument("--child-load", help=argparse.SUPPRESS)
     ap.add_argument("--child-inspect", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -164,6 +174,8 @@ def main() -> None:
             if path.suffix == ".csv"
             else [python, str(HERE / "bench_big_exports.py"), "--child-inspect", str(path)],
             "load": [python, str(HERE / "bench_big_exports.py"), "--child-load", str(path)],
+            "audit": [python, "-m", "checker", "audit", "--config", str(audit_config(path, out)), "-q",
+                      "--today", "2026-11-23", "--fail-on", "never", "-o", str(out / f"audit-{path.stem}.xlsx")],
         }
         for name, argv in steps.items():
             if args.only and name != args.only:
