@@ -10,6 +10,11 @@ stock (damaged, spoiled, frozen, quarantined, recalled...) counted as sellable, 
 ST005 the page promises stock that is not there · ST006 a scarcity claim (仅剩3件, only 2 left) the stock
 contradicts (it raises or lowers AD005's finding on the claim).
 
+ST001-ST004 report one finding per cause: the lots of one SKU in one warehouse flagged for one reason
+make one finding, described by the first of them to expire and naming up to ten lot numbers, their count
+and total quantity (the warehouse pulls them together; an export of a million lots made a finding a lot).
+The workbook's Stock sheet lists the lots one by one (past 100,000 lots, the ones to act on).
+
 A lot's expiry is the export's expiry date, else its production date plus its shelf life (read by
 the export readers).  Status words, disclosure words and the categories that need dates are data
 (``words.toml``, Simplified, Traditional and English).  No rule reads the real date: the audit date
