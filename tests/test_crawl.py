@@ -94,7 +94,15 @@ def test_interrupted_audit_leaves_a_partial_workbook(site, tmp_path):
 
 
 def test_unreachable_server_is_an_error_not_a_crash(tmp_path):
+    """Its robots.txt cannot be reached, so (RFC 9309) nothing on it is fetched: the Errors sheet says why.
+    Without robots.txt the page itself fails: LN001."""
     result = run_audit(Config(), ["http://127.0.0.1:9/p/x.html"], output=tmp_path / "a.xlsx")
+    assert result.exception is None and result.findings == []
+    robots, page = result.ctx.errors
+    assert robots.source == "http://127.0.0.1:9/robots.txt" and "unreachable: connection failed" in robots.reason
+    assert page.stage == "skip" and "robots.txt unreachable" in page.reason
+    config = Config.model_validate({"crawl": {"respect_robots": False}})
+    result = run_audit(config, ["http://127.0.0.1:9/p/x.html"], output=tmp_path / "b.xlsx")
     assert result.exception is None
     assert [f.code for f in result.findings] == ["LN001"]
     assert "connection failed" in result.ctx.errors[0].reason
