@@ -75,6 +75,8 @@ class _Ints:
 
     def extend(self, column: list[int | None]) -> None:
         try:
+            if _NONE in column:  # the "no value" number itself, as a value: kept aside like a big one
+                raise OverflowError
             self.rows.extend(array("i", [_NONE if v is None else v for v in column]))  # all or nothing
         except OverflowError:
             for v in column:
@@ -147,8 +149,7 @@ class Lot:
 
     def model(self) -> InventoryLot:
         """The validated-equivalent model: the same values and the same fields set."""
-        given = self.model_fields_set
-        return InventoryLot.model_construct(set(given), **{n: v for n, v in self if n in given or n == "source"})
+        return InventoryLot.model_construct(set(self.model_fields_set), **dict(self))
 
     def __eq__(self, other: object) -> bool:
         """Equal to the model it stands for (and to another lot holding the same)."""
@@ -160,6 +161,9 @@ class Lot:
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         return self.model().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        return self.model().model_dump_json(**kwargs)
 
     def __repr__(self) -> str:
         return f"Lot({self.sku!r}, lot={self.lot!r}, quantity={self.quantity!r}, expiry={self.expiry_date})"
@@ -187,25 +191,30 @@ class LotTable:
                 return False
         names = tuple(values)
         given = self._fields_sets.get(names) or self._fields_sets.setdefault(names, frozenset((*names, "source")))
-        self._pending.append((values, given, (file, sheet), row))
-        if len(self._pending) >= _BATCH:
-            self._flush()
+        self._queue(values, given, (file, sheet), row)
         return True
 
     _fields_sets: dict[Any, frozenset[str]] = {}  # shared by all tables: the few field sets exports have
 
     def add_lot(self, lot: InventoryLot | Lot) -> None:
         """Append a model (rule cases, tests, a validated row) or a lot of another table."""
-        if isinstance(lot, Lot):
-            lot = lot.model()
         values = {name: getattr(lot, name) for name in FIELDS}
+        if isinstance(lot, Lot):  # another table's row: its columns' values, no model between
+            table, i = lot._table, lot._i
+            where = table._where.values[table._where.rows[i]]
+            if where is not None:
+                return self._queue(values, lot.model_fields_set, where, table._row.get(i))
+            lot = lot.model()
         given = frozenset(lot.model_fields_set)
         ref = lot.source
         if ref is not None and ref.model_fields_set <= _SOURCE_FIELDS and ref.url is None and ref.column is None:
-            self._pending.append((values, given, (ref.file, ref.sheet), ref.row))
+            self._queue(values, given, (ref.file, ref.sheet), ref.row)
         else:
-            self._refs[len(self._row.rows) + len(self._pending)] = ref
-            self._pending.append((values, given, None, None))
+            self._refs[len(self)] = ref
+            self._queue(values, given, None, None)
+
+    def _queue(self, values: dict[str, Any], given: frozenset[str], where: tuple | None, row: int | None) -> None:
+        self._pending.append((values, given, where, row))
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -227,12 +236,19 @@ class LotTable:
         self._row.extend([r for _, _, _, r in pending])
 
     def extend(self, lots: Iterable[Any]) -> None:
-        if isinstance(lots, LotTable) and not self and not self._pending and not lots._refs:
-            lots._flush()
-            self.__dict__.update(lots.__dict__)  # the usual case: an audit's one inventory source, taken whole
-            return
+        """Append lots (models, or the lots of another table: copied, the other table is unchanged)."""
         for lot in lots:
             self.add_lot(lot)
+
+    def absorb(self, other: LotTable) -> None:
+        """Move ``other``'s rows to the end of this table and leave ``other`` empty: an audit's inventory
+        source read into a table of its own becomes ``ctx.lots`` without a copy (millions of rows)."""
+        if self or self._pending:
+            self.extend(other)
+        else:
+            other._flush()
+            self.__dict__.update(other.__dict__)
+        other.__init__()
 
     append = add_lot
 

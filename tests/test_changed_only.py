@@ -87,3 +87,21 @@ def test_an_unknown_revision_is_a_usage_error(shop, tmp_path):
     result = audit(store, repo, tmp_path / "r.xlsx", "--changed-only", "no-such-rev")
     assert result.exit_code == 2 and "--changed-only" in result.output
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_an_inventory_row_changed_audits_its_sku(shop, tmp_path):
+    """Inventory lots are held in columns (checker/lots.py): their rows compare as the catalog's do."""
+    store, repo = shop
+    stock = "sku,lot,warehouse,quantity,status,expiry date\nA-1,LA,W1,5,正常,2027-01-01\nB-1,LB,W1,{q},正常,2027-01-01\n"
+    with (repo / "checker.toml").open("a", encoding="utf-8") as config:
+        config.write('[[sources]]\nkind = "inventory"\npath = "stock.csv"\n')
+    (repo / "stock.csv").write_text(stock.format(q=5), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "stock")
+    (repo / "stock.csv").write_text(stock.format(q=0), encoding="utf-8")  # B-1's lot sold out
+    out = tmp_path / "r.xlsx"
+    result = audit(store, repo, out, "--changed-only", "HEAD")
+    document = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert result.exit_code == 1, result.output
+    assert document["counts"]["inventory_rows"] == 1 and document["counts"]["pages"] == 1
+    assert {f["sku"] for f in document["findings"]} == {"B-1"}

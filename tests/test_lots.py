@@ -50,6 +50,36 @@ def test_numbers_beyond_32_bits_and_missing_values_are_kept():
     assert a.source.sheet == "Sheet1" and c.source.row == 4
 
 
+def test_the_no_value_number_itself_is_a_value():
+    table = LotTable()
+    table.add({"sku": "A", "quantity": -(2**31), "shelf_life_days": 7}, "x.csv", None, 2)
+    assert (table[0].quantity, table[0].shelf_life_days) == (-(2**31), 7)
+
+
+def test_extend_copies_and_absorb_moves():
+    src = LotTable()
+    for i in range(3):
+        src.add(values(i), "inv.csv", None, i + 2)
+    copy = LotTable()
+    copy.extend(src)
+    copy.add({"sku": "NEW"}, "inv.csv", None, 9)
+    assert [lot.sku for lot in src] == ["CN-SNK-0000", "CN-SNK-0001", "CN-SNK-0002"] and len(copy) == 4
+    moved = LotTable()
+    moved.absorb(src)
+    assert len(src) == 0 and [lot.lot for lot in moved] == ["L0000000", "L0000001", "L0000002"]
+    src.add({"sku": "LATER"}, "inv.csv", None, 5)
+    assert len(moved) == 3 and [lot.sku for lot in src] == ["LATER"]
+    moved.absorb(copy)  # into a table that has rows: appended
+    assert len(moved) == 7 and moved[-1].sku == "NEW" and len(copy) == 0
+
+
+def test_a_model_comes_back_whole():
+    partial = InventoryLot.model_construct({"sku"}, sku="A", expiry_date=date(2026, 1, 1))
+    (lot,) = LotTable([partial])
+    assert lot.model() == partial and lot.expiry_date == date(2026, 1, 1)
+    assert lot.model_dump_json(exclude={"source"}) == partial.model_dump_json(exclude={"source"})
+
+
 def test_columns_widen_past_256_and_65536_distinct_values():
     table = LotTable()
     for i in range(70_000):

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from checker.config import Config, SourceConfig
 from checker.engine.context import AuditContext
+from checker.lots import LotTable
 from checker.sources.errors import SourceError
 from checker.sources.reader import read
 from checker.sources.results import FileUnderstanding, SourceResult
@@ -55,7 +56,10 @@ def load_sources(config: Config, ctx: AuditContext, base_dir: Path) -> None:
     """Read every ``config.sources`` entry into the audit context (records, then errors and warnings)."""
     for source in config.sources:
         result = read_source(source, base_dir)
-        target = {"inventory": ctx.lots, "catalog": ctx.catalog, "prices": ctx.prices, "complaints": ctx.complaints}
-        target[source.kind].extend(result.records)  # type: ignore[attr-defined]
+        if isinstance(result.records, LotTable):
+            ctx.lots.absorb(result.records)  # moved, not copied: an export of millions of lots
+        else:
+            target = {"inventory": ctx.lots, "catalog": ctx.catalog, "prices": ctx.prices, "complaints": ctx.complaints}
+            target[source.kind].extend(result.records)  # type: ignore[attr-defined]
         ctx.errors.extend(result.errors)
         ctx.errors.extend(result.warnings)
