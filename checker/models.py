@@ -296,10 +296,15 @@ class Finding(BaseModel):
     def fingerprint(self) -> str:
         """Stable identity for baselines: code + where (URL path without scheme, host and port; SKU;
         field; the spec row, image or link within it) + what (the term; the evidence), never the wording
-        of the message, the severity or the shop's origin, so a staging port or host keeps it.
+        of the message, the severity or the shop's origin, so a staging port or host keeps it.  A finding
+        with a ``cause`` in ``extra`` stands for a group whose members may change between runs: code, SKU,
+        field and cause only.
         Two findings alike in all of these get ``-2``, ``-3``... from :func:`unique_fingerprints`."""
-        where = _url_path(self.url) if self.url else (str(self.source) if self.source else "")
         extra = self.extra
+        if extra and "cause" in extra:  # it stands for a group (ST: a SKU's lots in a warehouse, for one reason)
+            key = "\x1f".join([self.code, self.sku or "", self.field or "", f"cause={extra['cause']}"])
+            return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        where = _url_path(self.url) if self.url else (str(self.source) if self.source else "")
         within = [f"{k}={_without_origin(str(extra[k]))}" for k in _FINGERPRINT_EXTRA if k in extra] if extra else []
         key = "\x1f".join([self.code, self.sku or "", where, self.field or "", *within,
                             _without_origin(self.evidence)])

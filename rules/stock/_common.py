@@ -328,29 +328,32 @@ def _warehouse_key(name: str | None) -> str | None:
 def one_per_cause(flagged: Iterable[tuple[Any, Hashable]], describe: Callable[[Any, Any], Finding]) -> Iterator[Finding]:
     """One finding per cause: the lots of one SKU in one warehouse that a rule flags for the same reason
     (``flagged`` yields each flagged lot with its reason, a hashable) make one finding, described from the
-    first of them to expire (``describe(lot, reason)``).  The warehouse pulls "CN-SNK-0001's expired lots from 华东仓";
-    an export of millions of lots made a finding per lot, over a million (issue 21), and only the first lot
-    of each group is described.  A group of several says how many lots, names up to ``SAMPLE_LOTS`` and
-    gives their total quantity; the Stock sheet lists them one by one.  A lot alone keeps its own finding."""
+    first of them to expire (``describe(lot, reason)``).  The warehouse pulls "CN-SNK-0001's expired lots
+    from 华东仓"; an export of millions of lots made a finding per lot, over a million (issue 21), and only
+    one lot of each group is described.  A group of several says how many lots, names up to ``SAMPLE_LOTS``
+    and gives their total quantity; the Stock sheet lists them one by one.  Every finding carries its
+    ``cause`` (warehouse and reason), which with the SKU is its fingerprint: the same whichever lots the
+    group holds from one run to the next, so a baseline keeps its status, owner and note."""
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for lot, reason in flagged:
         key = (sku_key(lot.sku), _warehouse_key(lot.warehouse), reason)
         group = groups.get(key)
         if group is None:
-            groups[key] = [lot, reason, 1, lot.quantity or 0, None]
+            groups[key] = [lot, 1, lot.quantity or 0, None]
             continue
-        group[2] += 1
-        group[3] += lot.quantity or 0
-        if group[4] is None:
-            group[4] = [evidence(group[0])]
-        if len(group[4]) < SAMPLE_LOTS:
-            group[4].append(evidence(lot))
-        first = group[0].expiry_date
-        if first is not None and lot.expiry_date is not None and lot.expiry_date < first:
+        group[1] += 1
+        group[2] += lot.quantity or 0
+        if group[3] is None:
+            group[3] = [evidence(group[0])]
+        if len(group[3]) < SAMPLE_LOTS:
+            group[3].append(evidence(lot))
+        if _expires_before(lot, group[0]):
             group[0] = lot  # the group is described by its worst lot: the first to expire
-    for lot, reason, count, quantity, sample in groups.values():
+    for (_, warehouse, reason), (lot, count, quantity, sample) in groups.items():
         finding = describe(lot, reason)
+        cause = "/".join(str(part) for part in (warehouse or "", *(reason if isinstance(reason, tuple) else (reason,))))
         if count == 1:
+            finding.extra["cause"] = cause  # the finding's own dict, made by describe
             yield finding
             continue
         more_zh, more_en = ("等" if count > len(sample) else ""), (", …" if count > len(sample) else "")
@@ -358,5 +361,10 @@ def one_per_cause(flagged: Iterable[tuple[Any, Hashable]], describe: Callable[[A
             "message": f"{finding.message}（同仓同 SKU 共 {count} 个批次同此问题：{'、'.join(sample)}{more_zh}，合计 "
                        f"{quantity} 件 / {count} lots of this SKU in this warehouse alike: {', '.join(sample)}"
                        f"{more_en}; {quantity} units in all）",
-            "extra": {**finding.extra, "lots": count, "lot_sample": sample, "quantity_total": quantity},
+            "extra": {**finding.extra, "cause": cause, "lots": count, "lot_sample": sample, "quantity_total": quantity},
         })  # fmt: skip
+
+
+def _expires_before(lot: Any, other: Any) -> bool:
+    """``lot`` expires first (a lot without a date expires last)."""
+    return lot.expiry_date is not None and (other.expiry_date is None or lot.expiry_date < other.expiry_date)
