@@ -162,10 +162,34 @@ def test_past_its_limit_the_stock_sheet_lists_the_lots_to_act_on_and_says_so(tmp
     path = write_workbook(tmp_path / "audit.xlsx", ctx, findings, build_rules(ctx.config))
     book = openpyxl.load_workbook(path)
     _, *rows = [list(r) for r in book["库存 Stock"].iter_rows(values_only=True)]
-    act = sum(1 for lot in ctx.lots if _sheet.sellability(lot, ctx.today, max(ctx.today, ctx.promotion.end)) != "是 yes")
+    last = max(ctx.today, ctx.promotion.end)
+    act = sum(1 for lot in ctx.lots if _sheet.not_sellable(lot, ctx.today, last) not in (None, "empty"))
     assert len(ctx.lots) > act > 5 and len(rows) == 5
     assert all(not r[8].startswith("是") for r in rows)
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=lambda s: s.lower())  # SKU by SKU
     summary = "\n".join(str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row if c)
-    assert f"库存表只列出 5 个需处理的批次（不可售或促销结束前到期，共 {act} 个）" in summary
+    assert f"库存表只列出 5 个需处理的批次（已过期、状态异常、数量为负或促销结束前到期，共 {act} 个，最紧急的优先）" in summary
     assert f"{len(ctx.lots) - 5:,} of the {len(ctx.lots):,} lots are not listed row by row" in summary
+
+
+def test_past_its_limit_the_stock_sheet_lists_the_most_urgent_lots_and_no_empty_one():
+    from checker_rules.stock._sheet import listed_lots
+
+    from checker.config import Config
+    from checker.engine.context import AuditContext
+    from checker.lots import LotTable
+    from checker.models import InventoryLot
+
+    def lot(name, quantity, expiry, status="正常"):
+        return InventoryLot(sku="A", lot=name, quantity=quantity, status=status, expiry_date=expiry)
+
+    ctx = AuditContext(config=Config.model_validate({"promotion": {"start": "2026-11-23", "end": "2026-12-12"}}),
+                       today=TODAY)
+    ctx.lots = LotTable([lot("EMPTY", 0, date(2026, 1, 1)), lot("ENDS", 5, date(2026, 12, 1)), lot("OK", 5, date(2027, 6, 1)),
+                         lot("HELD", 5, date(2027, 1, 1), "冻结"), lot("EXPIRED-LATE", 5, date(2026, 10, 1)),
+                         lot("EXPIRED", 5, date(2026, 9, 1)), lot("NEGATIVE", -2, None)])  # fmt: skip
+    order = [[x.lot for x in listed_lots(ctx, limit)[0]] for limit in (1, 2, 3, 4, 5)]
+    assert order[0] == ["EXPIRED"] and set(order[1]) == {"EXPIRED", "EXPIRED-LATE"}
+    assert set(order[2]) - set(order[1]) == {"HELD"} and set(order[3]) - set(order[2]) == {"NEGATIVE"}
+    assert set(order[4]) - set(order[3]) == {"ENDS"}
+    assert "共 5 个" in listed_lots(ctx, 1)[1]  # EMPTY and OK are nothing to act on

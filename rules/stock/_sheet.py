@@ -5,7 +5,7 @@ too, not dropped."""
 
 from __future__ import annotations
 
-from array import array
+import heapq
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -26,27 +26,46 @@ _AVAILABILITY_ZH = {Availability.IN_STOCK: "有货 in stock", Availability.OUT_O
                     Availability.PRE_ORDER: "预售 pre-order", Availability.DISCONTINUED: "下架 discontinued"}
 
 
-def sellability(lot: InventoryLot, today: date, last: date) -> str:
-    """是 yes, or 否 no with why (the first reason that applies), as ST005 counts a lot."""
-    kind = abnormal_kind(lot.status)
-    if (lot.quantity or 0) <= 0:
-        return "否 no: 数量为 0 或负数 / no stock" if (lot.quantity or 0) == 0 else "否 no: 数量为负 / negative count"
-    if kind is not None:
-        return f"否 no: 状态异常（{KINDS_ZH.get(kind, kind)}）/ {kind}"
+def not_sellable(lot: InventoryLot, today: date, last: date) -> str | None:
+    """Why the lot does not count as sellable, as ST005 counts it (the first reason that applies: empty,
+    negative, held, expired, ends, for expires before the promotion ends), or None: it does."""
+    quantity = lot.quantity or 0
+    if quantity <= 0:
+        return "empty" if quantity == 0 else "negative"
+    if abnormal_kind(lot.status) is not None:
+        return "held"
     if lot.expiry_date is not None and lot.expiry_date < today:
-        return "否 no: 已过期 / expired"
+        return "expired"
     if lot.expiry_date is not None and lot.expiry_date < last:
-        return "否 no: 促销结束前到期 / expires before the promotion ends"
-    return YES
+        return "ends"
+    return None
+
+
+_WHY_ZH = {"empty": "否 no: 数量为 0 或负数 / no stock", "negative": "否 no: 数量为负 / negative count",
+           "expired": "否 no: 已过期 / expired", "ends": "否 no: 促销结束前到期 / expires before the promotion ends"}
+#: The lots to act on, most urgent first (an empty lot is nothing to act on).
+_URGENCY = {"expired": 0, "held": 1, "negative": 2, "ends": 3}
+
+
+def sellability(lot: InventoryLot, today: date, last: date) -> str:
+    """是 yes, or 否 no with why."""
+    why = not_sellable(lot, today, last)
+    if why is None:
+        return YES
+    if why == "held":
+        kind = abnormal_kind(lot.status)
+        return f"否 no: 状态异常（{KINDS_ZH.get(kind, kind)}）/ {kind}"
+    return _WHY_ZH[why]
 
 
 def _fefo(lot: InventoryLot) -> tuple[Any, ...]:
     return (sku_key(lot.sku), lot.expiry_date is None, lot.expiry_date or date.max, lot.lot or "")
 
 
-#: Lots listed one by one at most.  Past it (an export of millions of lots) the sheet lists the lots that are
-#: not sellable or not good through the promotion, which are the ones to act on, and the Summary says how
-#: many were left out: a million-row sheet is neither read nor written in reasonable time (issue 21).
+#: Lots listed one by one at most.  Past it (an export of millions of lots) the sheet lists the lots to act
+#: on, the most urgent first (expired with stock, held, negative counts, expiring before the promotion ends;
+#: then the first to expire), and the Summary says how many were left out: a million-row sheet is neither
+#: read nor written in reasonable time (issue 21).
 STOCK_SHEET_LOTS = 100_000
 
 
@@ -56,16 +75,22 @@ def listed_lots(ctx, limit: int | None = None) -> tuple[list[InventoryLot], str]
     if len(lots) <= limit:
         return sorted(lots, key=_fefo), ""
     today, last = ctx.today, max(ctx.today, ctx.promotion.end)
-    shown, act = array("I"), 0  # the rows listed, and how many are to act on (counted, not kept: millions)
-    for lot in lots:
-        if sellability(lot, today, last) != YES:
-            act += 1
-            if act <= limit:
-                shown.append(lot._i)
-    note = (f"库存表只列出 {len(shown):,} 个需处理的批次（不可售或促销结束前到期，共 {act:,} 个），"
+    act = 0  # counted, not kept: there may be millions
+
+    def to_act_on() -> Iterator[tuple[int, int, int]]:
+        nonlocal act
+        for lot in lots:
+            why = not_sellable(lot, today, last)
+            if why is not None and why != "empty":
+                act += 1
+                yield _URGENCY[why], lot.expiry_date.toordinal() if lot.expiry_date else date.max.toordinal(), lot._i
+
+    shown = [i for *_, i in heapq.nsmallest(limit, to_act_on())]
+    note = (f"库存表只列出 {len(shown):,} 个需处理的批次（已过期、状态异常、数量为负或促销结束前到期，共 {act:,} 个，最紧急的优先），"
             f"其余 {len(lots) - len(shown):,} 个批次未逐行列出（共 {len(lots):,} 个批次）/ the Stock sheet lists "
-            f"{len(shown):,} lots to act on (not sellable, or not good through the promotion; {act:,} in all); "
-            f"{len(lots) - len(shown):,} of the {len(lots):,} lots are not listed row by row")
+            f"{len(shown):,} lots to act on (expired, held, negative or expiring before the promotion ends; "
+            f"{act:,} in all, the most urgent first); {len(lots) - len(shown):,} of the {len(lots):,} lots are not "
+            f"listed row by row")
     return sorted(lots.lots(shown), key=_fefo), note
 
 
