@@ -129,6 +129,16 @@ def test_robots_txt_unreachable_disallows_all(tmp_path):
     assert not [f for f in result.findings if f.code == "LN001"]
 
 
+def test_robots_txt_redirecting_in_a_loop_is_unavailable_and_allows(tmp_path):
+    """RFC 9309 2.3.1.2: too many redirects may be taken as robots.txt unavailable (as a 4xx): no rules."""
+    with routed() as (server, shop):
+        server.routes["/p/a.html"] = (200, HTML, product("A"))
+        server.routes["/robots.txt"] = (301, "text/plain", b"", {"Location": f"{shop}/robots.txt"})
+        result = run_audit(config(), [f"{shop}/p/a.html"], output=tmp_path / "a.xlsx")
+    assert server.hits["/p/a.html"] == 1 and result.ctx.pages[f"{shop}/p/a.html"].fetch.ok
+    assert not [e for e in result.ctx.errors if e.location == "robots.txt"]
+
+
 def test_empty_pages_are_errors(tmp_path):
     with routed() as (server, shop):
         server.routes.update({

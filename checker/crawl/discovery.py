@@ -75,9 +75,10 @@ class Discovery:
         url = f"{origin}/robots.txt"
         result, body = await self.worker.fetch(session, url)
         server_error = result.status is not None and result.status >= 500
-        if self.cfg.respect_robots and (server_error or (result.status is None and result.error)):
+        unreachable = result.status is None and result.error and not result.redirect_loop
+        if self.cfg.respect_robots and (server_error or unreachable):
             # RFC 9309 2.3.1.4: unreachable (a server or network error) means the whole site is disallowed;
-            # a 4xx means there are no rules
+            # a 4xx means there are no rules, and so do too many redirects (2.3.1.2: unavailable)
             why = f"HTTP {result.status}" if server_error else f"unreachable: {result.error}"
             self.robots.disallow_all(origin, f"robots.txt {'answered ' if server_error else ''}{why}")
             self.ctx.errors.append(ErrorRecord(
