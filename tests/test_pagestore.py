@@ -181,3 +181,22 @@ def test_a_slim_page_keeps_only_the_description_sentences_a_pack_reads():
     text = "百花蜜，结晶属正常现象。本批为临期商品，介意慎拍！请阴凉保存。\nSmooth and rich. Best before 20 Dec 2026. Enjoy"
     assert kept_sentences(text, (keep,)) == "本批为临期商品，介意慎拍！\nBest before 20 Dec 2026."
     assert kept_sentences(text, ()) == "" and kept_sentences("", (keep,)) == ""
+
+
+def test_kept_sentences_asks_each_keeper_once_per_sentence_and_forgets_when_full(monkeypatch):
+    """Boilerplate sentences repeat on every page: a keeper is asked about each once (a bounded memory)."""
+    from checker.crawl import pages
+
+    asked: list[str] = []
+
+    def keep(sentence: str) -> bool:
+        asked.append(sentence)
+        return "临期" in sentence
+
+    text = "包邮。本批为临期商品！七天无理由退货。"
+    for _ in range(3):
+        assert pages.kept_sentences(text, (keep,)) == "本批为临期商品！"
+    assert asked == ["包邮。", "本批为临期商品！", "七天无理由退货。"]
+    monkeypatch.setattr(pages, "KEPT_MEMO_SIZE", 3)
+    assert pages.kept_sentences("另一句。", (keep,)) == ""  # the memory was full: emptied, then filled again
+    assert pages._KEPT[(keep,)] == {"另一句。": False}
