@@ -200,3 +200,24 @@ def test_kept_sentences_asks_each_keeper_once_per_sentence_and_forgets_when_full
     monkeypatch.setattr(pages, "KEPT_MEMO_SIZE", 3)
     assert pages.kept_sentences("另一句。", (keep,)) == ""  # the memory was full: emptied, then filled again
     assert pages._KEPT[(keep,)] == {"另一句。": False}
+
+
+def test_the_site_rules_read_back_of_every_product_is_not_kept_for_the_reports():
+    """At 100,000 pages the products read back for the site rules are ~700 MB: the workbook is written
+    without them (it came on top: 1,012 MB); the coverage's count reads them back one by one."""
+    from datetime import date
+
+    from checker.audit import run_rules
+    from checker.config import Config
+    from checker.engine import Engine
+    from checker.reports.coverage import _Facts
+
+    config = Config()
+    ctx = AuditContext(config=config, today=date(2026, 11, 23))
+    ctx.add_page(page("/p/a.html", sku="A", title="茶壶", price="129", list_price="99"))
+    ctx.add_page(page("/p/b.html", sku="B", title="茶杯"))
+    findings = run_rules(Engine.from_config(config), ctx)
+    assert any(f.code == "PR002" and f.sku == "A" for f in findings)  # the site rules did read the products
+    assert ctx.memo.get(ctx, "engine.products", lambda: "forgotten") == "forgotten"
+    assert ctx.memo.get(ctx, "price.priced", lambda: "forgotten") == "forgotten"  # the price rules' view of each
+    assert _Facts(ctx).products_without_price == 1
