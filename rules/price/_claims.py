@@ -72,7 +72,10 @@ def claims(text: str) -> tuple[list[Claim], list[str]]:
     """(the claims the page's numbers can judge, the clauses left out as cart-level offers)."""
     judged: list[Claim] = []
     cart: list[str] = []
-    for clause in _CLAUSE.split(fold(text)):
+    folded = fold(text)
+    if not _ANY_CLAIM.search(folded):  # most copy with a hint has no claim (减少, offer): no clause to split
+        return judged, cart
+    for clause in _CLAUSE.split(folded):
         if not hints(clause):  # every claim holds a hint: most clauses of a description hold none
             continue
         clause = clause.strip()
@@ -94,9 +97,11 @@ def _claims_in(clause: str) -> list[Claim]:
     return [c._replace(coupon=bool(_COUPON.search(clause, 0, clause.find(c.text)))) for c in _found_in(clause)]
 
 
-#: What each kind of claim cannot be without (a clause is searched only for the kinds it may hold).
-_HALF_HINT = re.compile(r"半|half", re.IGNORECASE)
-_MONEY_HINT = re.compile(r"[减減降省]|save|off", re.IGNORECASE)
+#: What each kind of claim cannot be without (a clause is searched only for the kinds it may hold): 折 for a
+#: rate, % for a percentage, and for money off one of its words as _money_off() has them.
+_MONEY_HINT = re.compile(r"立[减減省]|直降|省|save\s|off\b", re.IGNORECASE)
+#: ... and any claim at all (searched in the folded text before it is split into clauses).
+_ANY_CLAIM = re.compile(r"折|%|半价|半價|half[- ]price|立[减減省]|直降|省|save\s|off\b", re.IGNORECASE)
 
 
 def _found_in(clause: str) -> list[Claim]:
@@ -108,9 +113,8 @@ def _found_in(clause: str) -> list[Claim]:
             n = Decimal(next(g for g in m.groups() if g))
             if 0 < n < 100:
                 found.append(Claim(m[0].strip(" (（"), 1 - n / 100, None))
-    if _HALF_HINT.search(clause):
-        for m in _HALF.finditer(clause):
-            found.append(Claim(m[0], Decimal("0.5"), None))
+    for m in _HALF.finditer(clause):
+        found.append(Claim(m[0], Decimal("0.5"), None))
     if _MONEY_HINT.search(clause):
         for m in _money_off().finditer(clause):
             found.append(Claim(m[0].strip(), None, _amount(next(g for g in m.groups() if g))))
