@@ -81,7 +81,7 @@ def main() -> None:
         return run_rules(engine, ctx)
 
     audit.run_rules = counting
-    timed(audit, "write_workbook", "workbook_start", "workbook_end")
+    timed(audit, "write_reports", "workbook_start", "workbook_end")  # the workbook and any other report
     try:
         cli.main()
     finally:

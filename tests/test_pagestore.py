@@ -181,3 +181,62 @@ def test_a_slim_page_keeps_only_the_description_sentences_a_pack_reads():
     text = "百花蜜，结晶属正常现象。本批为临期商品，介意慎拍！请阴凉保存。\nSmooth and rich. Best before 20 Dec 2026. Enjoy"
     assert kept_sentences(text, (keep,)) == "本批为临期商品，介意慎拍！\nBest before 20 Dec 2026."
     assert kept_sentences(text, ()) == "" and kept_sentences("", (keep,)) == ""
+
+
+def test_kept_sentences_asks_each_keeper_once_per_sentence_and_forgets_when_full(monkeypatch):
+    """Boilerplate sentences repeat on every page: a keeper is asked about each once (a bounded memory)."""
+    from checker.crawl import pages
+
+    asked: list[str] = []
+
+    def keep(sentence: str) -> bool:
+        asked.append(sentence)
+        return "临期" in sentence
+
+    text = "包邮。本批为临期商品！七天无理由退货。"
+    for _ in range(3):
+        assert pages.kept_sentences(text, (keep,)) == "本批为临期商品！"
+    assert asked == ["包邮。", "本批为临期商品！", "七天无理由退货。"]
+    monkeypatch.setattr(pages, "KEPT_MEMO_SIZE", 3)
+    assert pages.kept_sentences("另一句。", (keep,)) == ""  # the memory was full: emptied, then filled again
+    assert pages._KEPT[(keep,)] == {"另一句。": False}
+
+
+def test_the_site_rules_read_back_of_every_product_is_not_kept_for_the_reports():
+    """At 100,000 pages the products read back for the site rules are ~700 MB: the workbook is written
+    without them (it came on top: 1,012 MB); the coverage's count reads them back one by one."""
+    from datetime import date
+
+    from checker.audit import run_rules
+    from checker.config import Config
+    from checker.engine import Engine
+    from checker.reports.coverage import _Facts
+
+    config = Config()
+    ctx = AuditContext(config=config, today=date(2026, 11, 23))
+    ctx.add_page(page("/p/a.html", sku="A", title="茶壶", price="129", list_price="99"))
+    ctx.add_page(page("/p/b.html", sku="B", title="茶杯"))
+    findings = run_rules(Engine.from_config(config), ctx)
+    assert any(f.code == "PR002" and f.sku == "A" for f in findings)  # the site rules did read the products
+    assert ctx.memo.get(ctx, "engine.products", lambda: "forgotten") == "forgotten"
+    assert ctx.memo.get(ctx, "price.priced", lambda: "forgotten") == "forgotten"  # the price rules' view of each
+    assert _Facts(ctx).products_without_price == 1
+
+
+def test_read_back_products_share_one_set_of_given_fields_and_still_behave():
+    """Each pydantic instance carries its own set of the fields given (2.3 KB for a product's 19): the
+    products read back for the site rules share one per class, so 100,000 of them fit in memory."""
+    from checker.models import ShownPrice
+
+    store = PageStore()
+    for sku in ("A", "B"):
+        store.add(page(f"/p/{sku}.html", sku=sku, title="茶壶", price="99",
+                       shown_prices=[ShownPrice(source="visible", kind="price", amount="99", text="¥99")]))
+    a, b = store.products()
+    assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__ == set(Product.model_fields)
+    assert a.shown_prices[0].__pydantic_fields_set__ is b.shown_prices[0].__pydantic_fields_set__
+    assert a.model_dump(exclude_unset=True) == a.model_dump()
+    copy = a.model_copy(update={"title": "茶杯"})
+    copy.sku = "C"
+    assert (copy.title, copy.sku, a.title, a.sku, b.sku) == ("茶杯", "C", "茶壶", "A", "B")
+    assert b.__pydantic_fields_set__ == set(Product.model_fields)

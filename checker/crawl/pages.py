@@ -105,13 +105,32 @@ def page_targets(page: Page, scope: Scope | None = None,
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s")
 
 
+#: Sentences already asked about, per tuple of keepers: a shop repeats its boilerplate (care, shipping,
+#: returns) in every description, and each keeper normalises and scans the sentence (~6 us).  A memory,
+#: not a record: emptied when it reaches :data:`KEPT_MEMO_SIZE`.
+_KEPT: dict[tuple, dict[str, bool]] = {}
+KEPT_MEMO_SIZE = 50_000
+
+
 def kept_sentences(text: str, keepers: tuple[Callable[[str], bool], ...]) -> str:
     """The sentences of ``text`` any of ``keepers`` wants (a near-expiry notice, a scarcity claim), one
-    per line; "" when none does."""
+    per line; "" when none does.  The keepers are pure (a sentence's answer never changes)."""
     if not text or not keepers:
         return ""
-    sentences = (s.strip() for s in _SENTENCE_END.split(text))
-    return "\n".join(s for s in sentences if s and any(keep(s) for keep in keepers))
+    memo = _KEPT.get(keepers)
+    if memo is None or len(memo) >= KEPT_MEMO_SIZE:
+        memo = _KEPT[keepers] = {}
+    kept = []
+    for s in _SENTENCE_END.split(text):
+        s = s.strip()
+        if not s:
+            continue
+        keep = memo.get(s)
+        if keep is None:
+            keep = memo[s] = any(k(s) for k in keepers)
+        if keep:
+            kept.append(s)
+    return "\n".join(kept)
 
 
 def slim_page(page: Page, keepers: tuple[Callable[[str], bool], ...] = ()) -> Page:

@@ -148,6 +148,12 @@ class Reach:
         return f"，共 {self.pages} 个页面（如 {shown}{more}）", f" on {self.pages} pages (e.g. {shown}{more})"
 
 
+#: Memo keys (on the audit's context) of values that hold every product read back for the site rules
+#: (:meth:`AuditContext.site_products`, and a pack's view of each product built on it): dropped once the
+#: rules are done (:meth:`AuditContext.release_site_products`).  A pack adds the keys of its own.
+SITE_PRODUCT_KEYS: set[Hashable] = {"engine.products"}
+
+
 class ItemMemo:
     """Values worked out once per item and shared by the rules that run on it.
 
@@ -170,6 +176,12 @@ class ItemMemo:
     def start(self, item: object) -> None:
         """Forget everything: ``item`` is checked next (called by the engine)."""
         self._item, self._values = item, {}
+
+    def forget(self, item: object, keys: Iterable[Hashable]) -> None:
+        """Drop the values of ``keys`` for ``item``, if it is the item remembered (asked again: computed again)."""
+        if item is self._item:
+            for key in keys:
+                self._values.pop(key, None)
 
     def get(self, item: object, key: Hashable, compute: Callable[[], T]) -> T:
         if item is not self._item:
@@ -358,6 +370,11 @@ class AuditContext:
             return products
 
         return self.memo.get(self, "engine.products", read)
+
+    def release_site_products(self) -> None:
+        """Let the site rules' read-back of every product go (~7 KB a product: ~700 MB at 100,000 pages),
+        and the packs' views of them (:data:`SITE_PRODUCT_KEYS`): the reports are written without them."""
+        self.memo.forget(self, SITE_PRODUCT_KEYS)
 
     @property
     def product_count(self) -> int:

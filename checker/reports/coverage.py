@@ -76,7 +76,10 @@ class _Facts:
 
     @cached_property
     def products_without_price(self) -> int:
-        return sum(p.price is None for p in self.ctx.site_products())
+        """Counted as the products are read back one by one: the site rules' list of them all is gone
+        by the time the reports are written (see :func:`checker.audit.run_rules`)."""
+        return (sum(p.price is None for p in self.ctx.pages.products())
+                + sum(p.price is None for p in self.ctx.api_products))
 
     def rows(self, kind: str) -> int:
         return len({"inventory": self.ctx.lots, "catalog": self.ctx.catalog, "prices": self.ctx.prices,
@@ -110,8 +113,7 @@ def _gap(need: str, facts: _Facts, ctx) -> tuple[bool, str]:
 
 def coverage(ctx, rules: list[Rule]) -> list[AreaCoverage]:
     """One line per loaded pack, in prefix order; then one per export read that no selected rule reads.
-    Worked out once for the workbook and the console (shared through the memo, with the site rules'
-    read-back of every product)."""
+    Worked out once for the workbook and the console (shared through the memo)."""
     return ctx.memo.get(ctx, ("reports.coverage", tuple(r.code for r in rules)), lambda: _coverage(ctx, rules))
 
 

@@ -72,10 +72,13 @@ def claims(text: str) -> tuple[list[Claim], list[str]]:
     """(the claims the page's numbers can judge, the clauses left out as cart-level offers)."""
     judged: list[Claim] = []
     cart: list[str] = []
-    for clause in _CLAUSE.split(fold(text)):
-        clause = clause.strip()
-        if not clause:
+    folded = fold(text)
+    if not _ANY_CLAIM.search(folded):  # most copy with a hint has no claim (减少, offer): no clause to split
+        return judged, cart
+    for clause in _CLAUSE.split(folded):
+        if not hints(clause):  # every claim holds a hint: most clauses of a description hold none
             continue
+        clause = clause.strip()
         found = _claims_in(clause)
         if found and (_CART.search(clause) or _UP_TO.search(clause)):
             cart.append(clause)
@@ -94,7 +97,31 @@ def _claims_in(clause: str) -> list[Claim]:
     return [c._replace(coupon=bool(_COUPON.search(clause, 0, clause.find(c.text)))) for c in _found_in(clause)]
 
 
+#: What each kind of claim cannot be without (a clause is searched only for the kinds it may hold): 折 for a
+#: rate, % for a percentage, and for money off one of its words as _money_off() has them.
+_MONEY_HINT = re.compile(r"立[减減省]|直降|省|save\s|off\b", re.IGNORECASE)
+#: ... and any claim at all (searched in the folded text before it is split into clauses).
+_ANY_CLAIM = re.compile(r"折|%|半价|半價|half[- ]price|立[减減省]|直降|省|save\s|off\b", re.IGNORECASE)
+
+
 def _found_in(clause: str) -> list[Claim]:
+    found: list[Claim] = []
+    if "折" in clause:
+        found += _rates_in(clause)
+    if "%" in clause:
+        for m in _PCT_OFF.finditer(clause):
+            n = Decimal(next(g for g in m.groups() if g))
+            if 0 < n < 100:
+                found.append(Claim(m[0].strip(" (（"), 1 - n / 100, None))
+    for m in _HALF.finditer(clause):
+        found.append(Claim(m[0], Decimal("0.5"), None))
+    if _MONEY_HINT.search(clause):
+        for m in _money_off().finditer(clause):
+            found.append(Claim(m[0].strip(), None, _amount(next(g for g in m.groups() if g))))
+    return found
+
+
+def _rates_in(clause: str) -> list[Claim]:
     found: list[Claim] = []
     for m in _RATE.finditer(clause):
         if m[1]:
@@ -107,12 +134,4 @@ def _found_in(clause: str) -> list[Claim]:
             rate = Decimal(tens * 10 + units) / 100
         if 0 < rate < 1:
             found.append(Claim(m[0], rate, None))
-    for m in _PCT_OFF.finditer(clause):
-        n = Decimal(next(g for g in m.groups() if g))
-        if 0 < n < 100:
-            found.append(Claim(m[0].strip(" (（"), 1 - n / 100, None))
-    for m in _HALF.finditer(clause):
-        found.append(Claim(m[0], Decimal("0.5"), None))
-    for m in _money_off().finditer(clause):
-        found.append(Claim(m[0].strip(), None, _amount(next(g for g in m.groups() if g))))
     return found

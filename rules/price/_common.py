@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from checker.catalog import CatalogIndex, catalog_index
-from checker.engine.context import no_gc
+from checker.engine.context import SITE_PRODUCT_KEYS, no_gc
 from checker.models import Product, ShownPrice, SourceRef
 
 if TYPE_CHECKING:
@@ -109,6 +109,10 @@ def products(ctx: AuditContext) -> list[Product]:
     return ctx.site_products()
 
 
+PRICED = "price.priced"  # the memo key of priced_products (holds every product: let go after the rules)
+SITE_PRODUCT_KEYS.add(PRICED)
+
+
 def priced_products(ctx: AuditContext) -> list[tuple[Product, PagePrices]]:
     """Every product with its :func:`page_prices`, worked out once for the site rules."""
 
@@ -116,7 +120,7 @@ def priced_products(ctx: AuditContext) -> list[tuple[Product, PagePrices]]:
         with no_gc():
             return [(product, page_prices(product)) for product in products(ctx)]
 
-    return ctx.memo.get(ctx, "price.priced", build)
+    return ctx.memo.get(ctx, PRICED, build)
 
 
 def prices_of(product: Product, ctx: AuditContext) -> PagePrices:
