@@ -15,8 +15,10 @@ rows make a 375 MB file, the issue's was 500 MB) and optionally an XLSX, in a te
 * ``audit``: ``checker audit`` with the file as its one inventory source and no start URL (the default config
   otherwise): load, the ST rules, the workbook (its Stock sheet and findings) written, as a user runs it.
 
-Prints seconds, seconds per million rows and peak RSS; targets (issue 21): peak RSS under 500 MB, under
-10 s per million rows.  ``--root DIR`` measures another checkout (e.g. a worktree of main) on the same file.
+Each file is first read by the peer, ``floor``: the same file with nothing of ours (GBK decoding and the csv
+module; python-calamine's rows for a workbook).  Prints seconds, seconds per million rows, peak RSS, and each
+step's time as a multiple of the floor's; targets (issue 21): peak RSS under 500 MB, under 10 s per million
+rows.  ``--root DIR`` measures another checkout (e.g. a worktree of main) on the same file.
 """
 
 from __future__ import annotations
@@ -50,6 +52,25 @@ def child_inspect(path: str) -> None:
     cfg = SourceConfig(kind="inventory", path=path, max_uncompressed_mb=MAX_UNCOMPRESSED_MB)
     u = read(cfg, Path.cwd(), None, sample=3, keep=False).understanding[0]
     print(json.dumps({"rows_ok": u.rows_ok, "failed": u.failed}))
+
+
+def child_floor(path: str) -> None:
+    """The peer: the same file read with nothing of ours, as fast as Python reads it (a CSV: GBK decoding
+    and the csv module; a workbook: python-calamine's rows, what our reader is built on)."""
+    count = 0
+    if path.endswith(".csv"):
+        import csv
+
+        with open(path, encoding="gbk", newline="") as fh:
+            for _ in csv.reader(fh):
+                count += 1
+    else:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(path)
+        for _ in book.get_sheet_by_name(book.sheet_names[0]).iter_rows():
+            count += 1
+    print(json.dumps({"rows": count}))
 
 
 def rows(n: int, as_text: bool):
@@ -141,10 +162,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="where to write the file (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the generated file")
     ap.add_argument("--root", type=Path, default=HERE.parent, help="checkout to measure (default: this one)")
-    ap.add_argument("--only", choices=["inspect", "load", "audit"], help="one step only")
+    ap.add_argument("--only", choices=["floor", "inspect", "load", "audit"], help="one step only")
+    ap.add_argument("--child-floor", help=argparse.SUPPRESS)
     ap.add_argument("--child-load", help=argparse.SUPPRESS)
     ap.add_argument("--child-inspect", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child_floor:
+        child_floor(args.child_floor)
+        return
     if args.child_load:
         child_load(args.child_load)
         return
@@ -170,6 +195,7 @@ def main() -> None:
     failed = False
     for path, n, _ in files:
         steps = {
+            "floor": [python, str(HERE / "bench_big_exports.py"), "--child-floor", str(path)],
             "inspect": [python, "-m", "checker", "inspect", str(path), "--rows", "3"]
             if path.suffix == ".csv"
             else [python, str(HERE / "bench_big_exports.py"), "--child-inspect", str(path)],
@@ -177,11 +203,17 @@ def main() -> None:
             "audit": [python, "-m", "checker", "audit", "--config", str(audit_config(path, out)), "-q",
                       "--today", "2026-11-23", "--fail-on", "never", "-o", str(out / f"audit-{path.stem}.xlsx")],
         }
+        floor = None
         for name, argv in steps.items():
-            if args.only and name != args.only:
+            if args.only and name not in (args.only, "floor"):
                 continue
             m = run(argv, root)
             per_m = m["s"] / (n / 1e6)
+            if name == "floor":
+                floor = m["s"]
+                print(f"{path.suffix[1:]:<4} {'floor':<8} {n:>10,} rows  {m['s']:6.1f} s (CPU {m['cpu']:5.1f} s)  "
+                      f"({per_m:4.1f} s per million rows)  peak RSS {m['rss_mb']:6.0f} MB  (the peer: no code of ours)")
+                continue
             ok = m["status"] in (0, 2) and m["rss_mb"] < TARGET_MB and per_m < TARGET_S_PER_M
             failed |= not ok
             tail = (
@@ -190,7 +222,7 @@ def main() -> None:
             print(
                 f"{path.suffix[1:]:<4} {name:<8} {n:>10,} rows  {m['s']:6.1f} s (CPU {m['cpu']:5.1f} s)  "
                 f"({per_m:4.1f} s per million rows)  peak RSS {m['rss_mb']:6.0f} MB  exit {m['status']}  "
-                f"{'OK' if ok else 'OVER TARGET'}  {' '.join(tail)[:200]}"
+                f"{m['s'] / floor:4.1f}x floor  {'OK' if ok else 'OVER TARGET'}  {' '.join(tail)[:200]}"
             )
     if args.out is None and not args.keep:
         shutil.rmtree(out, ignore_errors=True)

@@ -14,10 +14,10 @@ rule cases add models (:meth:`LotTable.add_lot`).
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any
 
 from checker.models import InventoryLot, SourceRef
@@ -285,6 +285,25 @@ class LotTable:
             lot._table = self
             lot._i = i
             yield lot
+
+    def with_expiry(self, keep: Callable[[date | None], bool]) -> Iterator[Lot]:
+        """The lots whose expiry date ``keep`` accepts, in read order.  ``keep`` is asked once per distinct
+        date and the rows are picked in C (``compress``): a rule that wants the expired lots of millions does
+        not build a Lot for each of the rest."""
+        self._flush()
+        wanted = [keep(day) for day in self._expiry.values]
+        return self.lots(compress(range(len(self)), map(wanted.__getitem__, self._expiry.rows)))
+
+    def skus(self) -> list[str]:
+        """The distinct SKUs, as written."""
+        self._flush()
+        return self._sku.values[1:]
+
+    def lots_per_sku(self) -> Counter[str]:
+        """SKU as written -> how many lots."""
+        self._flush()
+        values = self._sku.values
+        return Counter({values[i]: n for i, n in Counter(self._sku.rows).items()})
 
     def __getitem__(self, key: int | slice) -> Any:
         if isinstance(key, slice):

@@ -122,3 +122,20 @@ def test_a_hundred_thousand_lots_take_under_a_tenth_of_their_models_memory():
         tracemalloc.stop()
     assert len(table) == 100_000 and table[99_999].lot == "L0099999"
     assert used / 100_000 < 50, f"{used / 100_000:.0f} bytes a lot"
+
+
+def test_lots_picked_by_expiry_and_counted_by_sku():
+    table = LotTable()
+    days = [date(2026, 1, 1), None, date(2027, 1, 1), date(2026, 1, 1), date(2026, 6, 1)]
+    for i, day in enumerate(days):
+        table.add({"sku": "AB"[i % 2], "lot": f"L{i}", **({"expiry_date": day} if day else {})}, "x.csv", None, i + 2)
+    asked: list = []
+
+    def before_july(day):
+        asked.append(day)
+        return day is not None and day < date(2026, 7, 1)
+
+    assert [lot.lot for lot in table.with_expiry(before_july)] == ["L0", "L3", "L4"]
+    assert sorted(asked, key=str) == sorted([None, *{d for d in days if d}], key=str)  # once per distinct date
+    assert [lot.lot for lot in table.with_expiry(lambda day: day is None)] == ["L1"]
+    assert sorted(table.skus()) == ["A", "B"] and table.lots_per_sku() == {"A": 3, "B": 2}

@@ -250,14 +250,12 @@ def sellable_stock(ctx) -> dict[str, int]:
 
     def compute() -> dict[str, int]:
         last = max(ctx.today, ctx.promotion.end)
-        sellable: dict[str, int] = {}
-        for lot in ctx.lots:
-            sku = sku_key(lot.sku)
+        sellable = dict.fromkeys((sku_key(sku) for sku in ctx.lots.skus()), 0)
+        for lot in ctx.lots.with_expiry(lambda day: day is None or day >= last):
             quantity = lot.quantity or 0
-            if quantity > 0 and (lot.expiry_date is None or lot.expiry_date >= last) and abnormal_kind(lot.status) is None:
-                sellable[sku] = sellable.get(sku, 0) + quantity
-            else:
-                sellable.setdefault(sku, 0)
+            if quantity > 0 and abnormal_kind(lot.status) is None:
+                sku = sku_key(lot.sku)
+                sellable[sku] += quantity
         return sellable
 
     return ctx.memo.get(ctx, ("stock-sellable", id(ctx.lots), len(ctx.lots)), compute)
@@ -267,7 +265,7 @@ def stock_view(ctx) -> StockView:
     """The pages of the SKUs in the inventory, shared by the ST rules of one audit."""
 
     def compute() -> StockView:
-        wanted = {sku_key(lot.sku) for lot in ctx.lots}
+        wanted = {sku_key(sku) for sku in ctx.lots.skus()}
         return _build_view(ctx.site_products(), wanted) if wanted else StockView()
 
     return ctx.memo.get(ctx, ("stock-view", id(ctx.lots), len(ctx.lots)), compute)

@@ -64,7 +64,7 @@ class ExpiredLot(Rule):
         view = stock_view(ctx)
         patterns = category_patterns(self.options, ctx)
         dated = set(self.options.dated_categories) if self.options.dated_categories is not None else words().dated
-        for lot in ctx.lots:
+        for lot in ctx.lots.with_expiry(lambda day: day < today if day is not None else bool(patterns)):
             expiry = lot.expiry_date
             if expiry is None:
                 if lot.production_date is None and patterns and (lot.quantity or 0) > 0:

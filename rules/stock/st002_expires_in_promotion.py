@@ -55,7 +55,7 @@ class ExpiresDuringPromotion(Rule):
         if end <= today:
             return
         view = stock_view(ctx)
-        for lot in ctx.lots:
+        for lot in ctx.lots.with_expiry(lambda day: day is not None and today <= day < end):
             expiry = lot.expiry_date
             if expiry is None or not (today <= expiry < end) or not lot.quantity or lot.quantity <= 0:
                 continue

@@ -99,7 +99,9 @@ class NearExpiryUndisclosed(Rule):
         last = max(ctx.today, ctx.promotion.end)
         view = stock_view(ctx)
         longest = max(b for _, b in self.options.tiers)
-        for lot in ctx.lots:
+        table = self.options.method == "table"
+        for lot in ctx.lots.with_expiry(lambda day: day is not None and day >= last
+                                        and (not table or (day - last).days <= longest)):  # fmt: skip
             expiry = lot.expiry_date
             if expiry is None or expiry < last or not lot.quantity or lot.quantity <= 0:
                 continue

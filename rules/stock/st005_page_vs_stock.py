@@ -68,9 +68,9 @@ class PagePromisesStock(Rule):
     def check(self, _site, ctx) -> Iterator[Finding]:
         sellable = sellable_stock(ctx)
         lots: dict[str, int] = {}
-        for lot in ctx.lots:
-            sku = sku_key(lot.sku)
-            lots[sku] = lots.get(sku, 0) + 1
+        for written, count in ctx.lots.lots_per_sku().items():
+            sku = sku_key(written)
+            lots[sku] = lots.get(sku, 0) + count
         view = stock_view(ctx)
         expected = self.options.expected_units
         for sku, offers in view.offers.items():
