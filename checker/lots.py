@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import accumulate, compress
+from operator import or_
 from typing import Any
 
 from checker.models import InventoryLot, SourceRef
@@ -290,9 +291,31 @@ class LotTable:
         """The lots whose expiry date ``keep`` accepts, in read order.  ``keep`` is asked once per distinct
         date and the rows are picked in C (``compress``): a rule that wants the expired lots of millions does
         not build a Lot for each of the rest."""
+        return self.any_of(expiry=keep)
+
+    def any_of(
+        self,
+        expiry: Callable[[date | None], bool] | None = None,
+        status: Callable[[str | None], bool] | None = None,
+        negative: bool = False,
+    ) -> Iterator[Lot]:
+        """The lots, in read order, whose expiry date ``expiry`` accepts, or whose status ``status`` accepts,
+        or (``negative``) whose quantity is below 0 or unknown.  Each predicate is asked once per distinct
+        value; the rows are picked in C."""
         self._flush()
-        wanted = [keep(day) for day in self._expiry.values]
-        return self.lots(compress(range(len(self)), map(wanted.__getitem__, self._expiry.rows)))
+        masks: list[Iterator[bool]] = []
+        for keep, column in ((expiry, self._expiry), (status, self._status)):
+            if keep is not None:
+                wanted = [keep(value) for value in column.values]
+                masks.append(map(wanted.__getitem__, column.rows))
+        if negative:
+            masks.append(map((0).__gt__, self._quantity.rows))  # the no-value number is below 0 too
+        if not masks:
+            return iter(())
+        mask = masks[0]
+        for more in masks[1:]:
+            mask = map(or_, mask, more)
+        return self.lots(compress(range(len(self)), mask))
 
     def skus(self) -> list[str]:
         """The distinct SKUs, as written."""

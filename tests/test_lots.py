@@ -139,3 +139,18 @@ def test_lots_picked_by_expiry_and_counted_by_sku():
     assert sorted(asked, key=str) == sorted([None, *{d for d in days if d}], key=str)  # once per distinct date
     assert [lot.lot for lot in table.with_expiry(lambda day: day is None)] == ["L1"]
     assert sorted(table.skus()) == ["A", "B"] and table.lots_per_sku() == {"A": 3, "B": 2}
+
+
+def test_lots_picked_by_any_of_expiry_status_or_a_negative_quantity():
+    table = LotTable()
+    rows = [("OK", "正常", 5, date(2027, 1, 1)), ("HELD", "冻结", 5, date(2027, 1, 1)), ("OLD", "正常", 5, date(2026, 1, 1)),
+            ("MINUS", "正常", -3, date(2027, 1, 1)), ("NONE", "正常", None, date(2027, 1, 1)), ("OK2", None, 1, None)]
+    for i, (name, status, quantity, day) in enumerate(rows):
+        given = {"sku": "A", "lot": name, "status": status, "quantity": quantity, "expiry_date": day}
+        table.add({k: v for k, v in given.items() if v is not None}, "x.csv", None, i + 2)
+    old = lambda day: day is not None and day < date(2026, 6, 1)  # noqa: E731
+    held = lambda status: status == "冻结"  # noqa: E731
+    assert [lot.lot for lot in table.any_of(expiry=old, status=held, negative=True)] == ["HELD", "OLD", "MINUS", "NONE"]
+    assert [lot.lot for lot in table.any_of(status=held)] == ["HELD"]
+    assert [lot.lot for lot in table.any_of(negative=True)] == ["MINUS", "NONE"]  # below 0, or unknown
+    assert list(table.any_of()) == []

@@ -78,7 +78,8 @@ def listed_lots(ctx, limit: int | None = None) -> tuple[list[InventoryLot], str]
         return sorted(lots, key=_fefo), ""
     today, last = ctx.today, max(ctx.today, ctx.promotion.end)
     keys = array("Q")  # urgency, expiry day and row of each lot to act on, packed: millions fit in 8 bytes each
-    for lot in lots:
+    for lot in lots.any_of(expiry=lambda day: day is not None and day < last,
+                           status=lambda status: abnormal_kind(status) is not None, negative=True):  # fmt: skip
         why = not_sellable(lot, today, last)
         if why is not None and why != "empty":
             expiry = lot.expiry_date.toordinal() if lot.expiry_date is not None else _NO_EXPIRY

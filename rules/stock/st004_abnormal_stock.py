@@ -67,7 +67,7 @@ class AbnormalStockSellable(Rule):
     def _flagged(self, ctx) -> Iterator[tuple[InventoryLot, tuple]]:
         """Each lot to report, with why: ("negative", None) or (its abnormal kind, on sale)."""
         view = stock_view(ctx)
-        for lot in ctx.lots:
+        for lot in ctx.lots.any_of(status=lambda status: abnormal_kind(status) is not None, negative=True):
             quantity = lot.quantity
             if quantity is None or quantity == 0:
                 continue
