@@ -243,19 +243,33 @@ def _build_view(products: Iterable[Product], wanted: set[str]) -> StockView:
     return view
 
 
+def not_sellable(lot: InventoryLot, today: date, last: date) -> str | None:
+    """Why the lot does not count as sellable (the first reason that applies: empty,
+    negative, held, expired, ends: expires before the promotion ends), or None: it does.  One rule for
+    ST005's and ST006's sellable stock and the Stock sheet's column."""
+    quantity = lot.quantity or 0
+    if quantity <= 0:
+        return "empty" if quantity == 0 else "negative"
+    if abnormal_kind(lot.status) is not None:
+        return "held"
+    if lot.expiry_date is not None and lot.expiry_date < today:
+        return "expired"
+    if lot.expiry_date is not None and lot.expiry_date < last:
+        return "ends"
+    return None
+
+
 def sellable_stock(ctx) -> dict[str, int]:
     """Each inventory SKU's sellable units (upper case SKU -> units; 0 when it has lots but none sellable):
-    lots with a normal status, not expired and not expiring before the promotion ends (the audit
-    date without a promotion).  Shared by ST005 and ST006."""
+    the lots :func:`not_sellable` passes, with the promotion's last day (the audit date without a
+    promotion).  Shared by ST005 and ST006."""
 
     def compute() -> dict[str, int]:
         last = max(ctx.today, ctx.promotion.end)
         sellable = dict.fromkeys((sku_key(sku) for sku in ctx.lots.skus()), 0)
-        for lot in ctx.lots.with_expiry(lambda day: day is None or day >= last):
-            quantity = lot.quantity or 0
-            if quantity > 0 and abnormal_kind(lot.status) is None:
-                sku = sku_key(lot.sku)
-                sellable[sku] += quantity
+        for lot in ctx.lots.with_expiry(lambda day: day is None or day >= last):  # the others cannot be
+            if not_sellable(lot, ctx.today, last) is None:
+                sellable[sku_key(lot.sku)] += lot.quantity
         return sellable
 
     return ctx.memo.get(ctx, ("stock-sellable", id(ctx.lots), len(ctx.lots)), compute)

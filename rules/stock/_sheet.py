@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from checker_rules.stock._common import KINDS_ZH, abnormal_kind, stock_view
+from checker_rules.stock._common import KINDS_ZH, abnormal_kind, not_sellable, stock_view
 
 from checker.catalog import catalog_index, sku_key
 from checker.engine.pack import PackSheet
@@ -25,21 +25,6 @@ COLUMNS: list[tuple[str, int]] = [
 YES = "是 yes"
 _AVAILABILITY_ZH = {Availability.IN_STOCK: "有货 in stock", Availability.OUT_OF_STOCK: "缺货 out of stock",
                     Availability.PRE_ORDER: "预售 pre-order", Availability.DISCONTINUED: "下架 discontinued"}
-
-
-def not_sellable(lot: InventoryLot, today: date, last: date) -> str | None:
-    """Why the lot does not count as sellable, as ST005 counts it (the first reason that applies: empty,
-    negative, held, expired, ends, for expires before the promotion ends), or None: it does."""
-    quantity = lot.quantity or 0
-    if quantity <= 0:
-        return "empty" if quantity == 0 else "negative"
-    if abnormal_kind(lot.status) is not None:
-        return "held"
-    if lot.expiry_date is not None and lot.expiry_date < today:
-        return "expired"
-    if lot.expiry_date is not None and lot.expiry_date < last:
-        return "ends"
-    return None
 
 
 _WHY_ZH = {"empty": "否 no: 数量为 0 或负数 / no stock", "negative": "否 no: 数量为负 / negative count",
