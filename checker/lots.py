@@ -3,9 +3,10 @@
 A pydantic :class:`~checker.models.InventoryLot` with its SourceRef costs ~500 bytes; a 4.9-million-row
 export held that way took 2.4 GB.  :class:`LotTable` keeps each field in a column instead: the values that
 repeat (SKU, name, warehouse, status, dates, file) once each with a 1-4 byte index a row, numbers in 4-byte
-arrays, lot numbers packed in one bytes blob: ~40 bytes a lot.  Rows are added in batches, a column at a time.  Iterating it yields :class:`Lot`, a small
-slotted object with InventoryLot's attribute names, built on the fly and dropped after use, so the rules
-read it as they read a model; ``Lot.model()`` gives the validated-equivalent model where one is needed.
+arrays, lot numbers packed in one bytes blob: ~40 bytes a lot.  Rows are added in batches, a column at a
+time.  Iterating it yields :class:`Lot`, a small slotted object with InventoryLot's attribute names, built on
+the fly and dropped after use, so the rules read it as they read a model; ``Lot.model()`` gives the
+validated-equivalent model where one is needed.
 
 ``ctx.lots`` is always a LotTable; the reader adds each row's values (:meth:`LotTable.add`), and tests and
 rule cases add models (:meth:`LotTable.add_lot`).
@@ -22,14 +23,12 @@ from operator import or_
 from typing import Any
 
 from checker.models import InventoryLot, SourceRef
+from checker.trusted import LOT_TYPES, READ_SOURCE_FIELDS
 
 _NONE, _INT_TOP = -(2**31), 2**31 - 1  # the int columns' "no value", and the largest they hold
 _BATCH = 4096  # rows added before they are moved into the columns
-_TYPES: dict[str, type] = {"sku": str, "name": str, "lot": str, "warehouse": str, "quantity": int, "status": str,
-                           "production_date": date, "shelf_life_days": int, "expiry_date": date}  # fmt: skip
-FIELDS = tuple(_TYPES)
-_SOURCE_FIELDS = frozenset({"file", "sheet", "row"})
-_READ_SOURCE_FIELDS = set(_SOURCE_FIELDS)  # one set shared by every SourceRef built here, as pydantic wants a set
+FIELDS = tuple(LOT_TYPES)
+_FIELDS_SETS: dict[tuple[str, ...], frozenset[str]] = {}  # the few sets of given fields exports have, shared
 
 
 class _Interned:
@@ -188,14 +187,12 @@ class LotTable:
         """Append a lot from the values an export reader converted itself (each of its field's exact type).
         False, and nothing appended, when a value is not: the caller validates it (a converter's slip)."""
         for name, value in values.items():
-            if _TYPES.get(name) is not value.__class__:
+            if LOT_TYPES.get(name) is not value.__class__:
                 return False
         names = tuple(values)
-        given = self._fields_sets.get(names) or self._fields_sets.setdefault(names, frozenset((*names, "source")))
+        given = _FIELDS_SETS.get(names) or _FIELDS_SETS.setdefault(names, frozenset((*names, "source")))
         self._queue(values, given, (file, sheet), row)
         return True
-
-    _fields_sets: dict[Any, frozenset[str]] = {}  # shared by all tables: the few field sets exports have
 
     def add_lot(self, lot: InventoryLot | Lot) -> None:
         """Append a model (rule cases, tests, a validated row) or a lot of another table."""
@@ -208,7 +205,7 @@ class LotTable:
             lot = lot.model()
         given = frozenset(lot.model_fields_set)
         ref = lot.source
-        if ref is not None and ref.model_fields_set <= _SOURCE_FIELDS and ref.url is None and ref.column is None:
+        if ref is not None and ref.model_fields_set <= READ_SOURCE_FIELDS and ref.url is None and ref.column is None:
             self._queue(values, given, (ref.file, ref.sheet), ref.row)
         else:
             self._refs[len(self)] = ref
@@ -341,4 +338,4 @@ class LotTable:
         if where is None:
             return self._refs.get(i)
         file, sheet = where
-        return SourceRef.model_construct(_READ_SOURCE_FIELDS, file=file, sheet=sheet, row=self._row.get(i))
+        return SourceRef.model_construct(READ_SOURCE_FIELDS, file=file, sheet=sheet, row=self._row.get(i))

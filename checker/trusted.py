@@ -35,7 +35,7 @@ def trusted_finding(code: str, rule_name: str, severity: Severity, message: str,
 
 
 READ_SOURCE_FIELDS = {"file", "sheet", "row"}  # what a read record's SourceRef was given: one set shared by all
-_LOT_TYPES: dict[str, type] = {"sku": str, "name": str, "lot": str, "warehouse": str, "quantity": int, "status": str,
+LOT_TYPES: dict[str, type] = {"sku": str, "name": str, "lot": str, "warehouse": str, "quantity": int, "status": str,
                                "production_date": date, "shelf_life_days": int, "expiry_date": date}  # fmt: skip
 _LOT_DEFAULTS = [(name, f.default) for name, f in InventoryLot.model_fields.items() if name != "source"]
 
@@ -49,7 +49,7 @@ def trusted_lot(
     and fields are set one by one in one order so that instance dicts share their keys: ~500 bytes a lot with
     its SourceRef (~1,650 validated).  tests/test_sources_big.py holds it equal to a validated lot."""
     for name, value in values.items():
-        if _LOT_TYPES.get(name) is not value.__class__:
+        if LOT_TYPES.get(name) is not value.__class__:
             return None
     given = frozenset(values)
     fields_set = fields_sets.get(given) or fields_sets.setdefault(given, {*given, "source"})
